@@ -1,0 +1,28 @@
+package io.hourmeter;
+
+/**
+ * A handle on one declared dimension, looked up once with {@link Meter#dimension(String)}.
+ *
+ * <p>Recording on a handle does no map lookup, allocates nothing, takes no lock beyond the journal's
+ * own and reads the clock once. It is thread-safe: any number of threads may record on one handle.
+ */
+public interface Dimension {
+
+  /** The dimension's name, as declared on the builder and as sent to AWS. */
+  String name();
+
+  /**
+   * Journals {@code quantity} units of this dimension in the current hour.
+   *
+   * <p>When this returns {@code true} the usage is in the journal and survives {@code kill -9} of the
+   * process. It returns {@code false}, and journals nothing, when the journal refuses the append: the
+   * disk is below the free-space threshold, or the meter is closed. Refused units are counted in
+   * {@link MeterStatus#refusedUnits()} and reported to the {@link ErrorHandler} from a background
+   * thread. Infrastructure trouble never throws here.
+   *
+   * @param quantity units to record, zero or more; zero journals nothing and returns {@code true}
+   * @return whether the usage was journaled
+   * @throws IllegalArgumentException if {@code quantity} is negative
+   */
+  boolean record(long quantity);
+}

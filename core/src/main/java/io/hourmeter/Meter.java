@@ -1,0 +1,58 @@
+package io.hourmeter;
+
+/**
+ * Records usage of a product sold on AWS Marketplace, durably and fast, and reports it to AWS
+ * MeterUsage from a background drainer: exactly one report per dimension-hour in
+ * {@link MeteringMode#HOURLY} mode, persisted ClientTokens in {@link MeteringMode#AGENTCORE} mode.
+ *
+ * <pre>{@code
+ * Meter meter = Meter.builder()
+ *     .productCode("prod-abc123")
+ *     .dimensions("users", "requests")
+ *     .journalDirectory(Path.of("/var/lib/myapp/hourmeter"))
+ *     .submitter(AwsUsageSubmitter.create())
+ *     .build();
+ * Dimension users = meter.dimension("users");   // look up once
+ * users.record(3);                             // on the hot path
+ * }</pre>
+ *
+ * <p>Thread-safety: every method may be called from any thread. {@code record} never blocks on the
+ * network and never throws for infrastructure trouble; it throws only for caller mistakes.
+ */
+public interface Meter extends AutoCloseable {
+
+  /** A new builder. */
+  static MeterBuilder builder() {
+    return new MeterBuilder();
+  }
+
+  /**
+   * The handle for a declared dimension. Look it up once and record on it.
+   *
+   * @throws NullPointerException     if {@code name} is null
+   * @throws IllegalArgumentException if {@code name} was not declared on the builder
+   */
+  Dimension dimension(String name);
+
+  /**
+   * Journals usage of a dimension by name: {@code dimension(name).record(quantity)}. It costs one map
+   * lookup more than recording on a handle.
+   *
+   * @return whether the usage was journaled; see {@link Dimension#record(long)}
+   * @throws NullPointerException     if {@code dimension} is null
+   * @throws IllegalArgumentException if {@code dimension} is unknown or {@code quantity} negative
+   */
+  boolean record(String dimension, long quantity);
+
+  /** An immutable snapshot of the meter's health. Cheap enough for a health endpoint. */
+  MeterStatus status();
+
+  /**
+   * Stops the drainer (waiting, bounded, for an in-flight send), applies the {@link ShutdownPolicy},
+   * and closes the journal. Idempotent. After close, {@code record()} journals nothing and returns
+   * {@code false}; the refused units are counted in {@link MeterStatus#refusedUnits()} and reported
+   * to the {@link ErrorHandler} as {@link HourmeterException.Kind#RECORD_AFTER_CLOSE}.
+   */
+  @Override
+  void close();
+}

@@ -1,0 +1,347 @@
+package io.hourmeter;
+
+import io.hourmeter.internal.DefaultMeter;
+import io.hourmeter.internal.MeterSettings;
+import io.hourmeter.spi.FreeSpaceProbe;
+import io.hourmeter.spi.StorageProvider;
+import io.hourmeter.spi.UsageSubmitter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Configures and builds a {@link Meter}. Every option is checked here, and a wrong one fails
+ * {@link #build()} (or the setter) with a message that names it; setting an option twice is refused.
+ * After {@code build()} nothing throws into the host application for infrastructure trouble.
+ *
+ * <p>Not thread-safe: configure and build on one thread.
+ */
+public final class MeterBuilder {
+
+  /** The ProductCode pattern of the MeterUsage model. */
+  static final Pattern PRODUCT_CODE = Pattern.compile("^[-a-zA-Z0-9/=:_.@]*$");
+  /** A product has at most this many dimensions. */
+  public static final int MAX_DIMENSIONS = 24;
+
+  static final Duration DEFAULT_HOUR_GRACE = Duration.ofMinutes(1);
+  static final Duration DEFAULT_SEND_JITTER = Duration.ofSeconds(30);
+  static final Duration DEFAULT_DEADLINE_MARGIN = Duration.ofMinutes(30);
+  static final Duration DEFAULT_RETENTION = Duration.ofHours(24);
+  static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(10);
+  static final Duration DEFAULT_AGENTCORE_CUT_INTERVAL = Duration.ofSeconds(5);
+  static final long DEFAULT_AGENTCORE_CUT_UNITS = 10_000;
+  static final long DEFAULT_MIN_FREE_DISK_BYTES = 64L * 1024 * 1024;
+  static final Duration WINDOW = Duration.ofHours(6);
+
+  private String productCode;
+  private List<String> dimensions;
+  private Path journalDirectory;
+  private UsageSubmitter submitter;
+  private MeteringMode mode;
+  private InstantSource clock;
+  private Duration hourGrace;
+  private Duration sendJitter;
+  private Duration deadlineMargin;
+  private CarryPolicy carryPolicy;
+  private ShutdownPolicy shutdownPolicy;
+  private Duration retention;
+  private Duration closeTimeout;
+  private Duration agentCoreCutInterval;
+  private Long agentCoreCutUnits;
+  private Long minFreeDiskBytes;
+  private FreeSpaceProbe freeSpaceProbe;
+  private ErrorHandler errorHandler;
+  private StatusListener statusListener;
+  private StorageProvider storage;
+  private Boolean checkPermissionAtStart;
+  private Boolean drainerThread;
+
+  MeterBuilder() { }
+
+  /** The product code of the listing, as AWS Marketplace issued it. Required. */
+  public MeterBuilder productCode(String productCode) {
+    requireUnset(this.productCode, "productCode");
+    Objects.requireNonNull(productCode, "productCode");
+    if (productCode.isEmpty() || productCode.length() > 255 || !PRODUCT_CODE.matcher(productCode).matches()) {
+      throw new IllegalArgumentException("productCode must be 1..255 characters of "
+          + PRODUCT_CODE.pattern() + " but was '" + productCode + "'");
+    }
+    this.productCode = productCode;
+    return this;
+  }
+
+  /** The product's declared dimensions, 1 to 24, exactly as listed on AWS Marketplace. Required. */
+  public MeterBuilder dimensions(String... names) {
+    requireUnset(this.dimensions, "dimensions");
+    Objects.requireNonNull(names, "dimensions");
+    if (names.length == 0 || names.length > MAX_DIMENSIONS) {
+      throw new IllegalArgumentException("dimensions must name 1.." + MAX_DIMENSIONS
+          + " dimensions but named " + names.length);
+    }
+    Set<String> seen = new HashSet<>();
+    List<String> checked = new ArrayList<>(names.length);
+    for (String name : names) {
+      checkDimensionName(name);
+      if (!seen.add(name)) {
+        throw new IllegalArgumentException("dimensions names '" + name + "' twice");
+      }
+      checked.add(name);
+    }
+    this.dimensions = List.copyOf(checked);
+    return this;
+  }
+
+  /** Where the journal and ledger live; created with owner-only permissions if absent. Required. */
+  public MeterBuilder journalDirectory(Path directory) {
+    requireUnset(this.journalDirectory, "journalDirectory");
+    this.journalDirectory = Objects.requireNonNull(directory, "journalDirectory").toAbsolutePath();
+    return this;
+  }
+
+  /** Sends reports: {@code AwsUsageSubmitter} in production, a local or in-memory one in tests. Required. */
+  public MeterBuilder submitter(UsageSubmitter submitter) {
+    requireUnset(this.submitter, "submitter");
+    this.submitter = Objects.requireNonNull(submitter, "submitter");
+    return this;
+  }
+
+  /** {@link MeteringMode#HOURLY} (the default) or {@link MeteringMode#AGENTCORE}. */
+  public MeterBuilder mode(MeteringMode mode) {
+    requireUnset(this.mode, "mode");
+    this.mode = Objects.requireNonNull(mode, "mode");
+    return this;
+  }
+
+  /** The wall clock that decides each record's hour. Defaults to the system clock. */
+  public MeterBuilder clock(InstantSource clock) {
+    requireUnset(this.clock, "clock");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    return this;
+  }
+
+  /** How long after an hour ends it is frozen, so that in-flight appends land. Default 1 minute; at most 30. */
+  public MeterBuilder hourGrace(Duration grace) {
+    requireUnset(this.hourGrace, "hourGrace");
+    this.hourGrace = checkRange("hourGrace", grace, Duration.ZERO, Duration.ofMinutes(30));
+    return this;
+  }
+
+  /** The most random delay added to a first send, to spread a fleet over AWS's shared quota. Default 30 s. */
+  public MeterBuilder sendJitter(Duration jitter) {
+    requireUnset(this.sendJitter, "sendJitter");
+    this.sendJitter = checkRange("sendJitter", jitter, Duration.ZERO, Duration.ofMinutes(10));
+    return this;
+  }
+
+  /**
+   * How long before an hour leaves AWS's six-hour window its unsent usage is carried (or dead-lettered)
+   * instead of retried. Default 30 minutes.
+   */
+  public MeterBuilder deadlineMargin(Duration margin) {
+    requireUnset(this.deadlineMargin, "deadlineMargin");
+    this.deadlineMargin = checkRange("deadlineMargin", margin, Duration.ofMinutes(1), Duration.ofHours(4));
+    return this;
+  }
+
+  /** What happens to usage that cannot be reported in its own hour. Default {@link CarryPolicy#CARRY_FORWARD}. */
+  public MeterBuilder carryPolicy(CarryPolicy policy) {
+    requireUnset(this.carryPolicy, "carryPolicy");
+    this.carryPolicy = Objects.requireNonNull(policy, "carryPolicy");
+    return this;
+  }
+
+  /** What {@link Meter#close()} does with the open hour. Default {@link ShutdownPolicy#LEAVE_OPEN_HOUR}. */
+  public MeterBuilder shutdownPolicy(ShutdownPolicy policy) {
+    requireUnset(this.shutdownPolicy, "shutdownPolicy");
+    this.shutdownPolicy = Objects.requireNonNull(policy, "shutdownPolicy");
+    return this;
+  }
+
+  /** How long a cycle file is kept after every report drawn from it is final. Default 24 hours. */
+  public MeterBuilder retention(Duration keep) {
+    requireUnset(this.retention, "retention");
+    this.retention = checkRange("retention", keep, Duration.ZERO, Duration.ofDays(366));
+    return this;
+  }
+
+  /** How long {@link Meter#close()} waits for an in-flight send. Default 10 seconds. */
+  public MeterBuilder closeTimeout(Duration timeout) {
+    requireUnset(this.closeTimeout, "closeTimeout");
+    this.closeTimeout = checkRange("closeTimeout", timeout, Duration.ZERO, Duration.ofMinutes(5));
+    return this;
+  }
+
+  /** AgentCore mode: cut a submission at least this often. Default 5 seconds. */
+  public MeterBuilder agentCoreCutInterval(Duration interval) {
+    requireUnset(this.agentCoreCutInterval, "agentCoreCutInterval");
+    this.agentCoreCutInterval = checkRange("agentCoreCutInterval", interval, Duration.ofMillis(1),
+        Duration.ofHours(1));
+    return this;
+  }
+
+  /** AgentCore mode: cut a submission once a dimension has this many units pending. Default 10,000. */
+  public MeterBuilder agentCoreCutUnits(long units) {
+    requireUnset(this.agentCoreCutUnits, "agentCoreCutUnits");
+    if (units < 1 || units > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("agentCoreCutUnits must be within 1.." + Integer.MAX_VALUE
+          + " but was " + units);
+    }
+    this.agentCoreCutUnits = units;
+    return this;
+  }
+
+  /** Below this many usable bytes on the journal's file system, record() refuses units. Default 64 MiB. */
+  public MeterBuilder minFreeDiskBytes(long bytes) {
+    requireUnset(this.minFreeDiskBytes, "minFreeDiskBytes");
+    if (bytes < 0) {
+      throw new IllegalArgumentException("minFreeDiskBytes must be >= 0 but was " + bytes);
+    }
+    this.minFreeDiskBytes = bytes;
+    return this;
+  }
+
+  /** How free space is measured. Defaults to the file system's figure; tests inject their own. */
+  public MeterBuilder freeSpaceProbe(FreeSpaceProbe probe) {
+    requireUnset(this.freeSpaceProbe, "freeSpaceProbe");
+    this.freeSpaceProbe = Objects.requireNonNull(probe, "freeSpaceProbe");
+    return this;
+  }
+
+  /** Receives failures and alerts, on Hourmeter's background thread. Defaults to logging only. */
+  public MeterBuilder errorHandler(ErrorHandler handler) {
+    requireUnset(this.errorHandler, "errorHandler");
+    this.errorHandler = Objects.requireNonNull(handler, "errorHandler");
+    return this;
+  }
+
+  /** Told of each changed status, on Hourmeter's background thread. */
+  public MeterBuilder statusListener(StatusListener listener) {
+    requireUnset(this.statusListener, "statusListener");
+    this.statusListener = Objects.requireNonNull(listener, "statusListener");
+    return this;
+  }
+
+  /** The journal and ledger implementation. Defaults to the one found with {@link ServiceLoader}. */
+  public MeterBuilder storage(StorageProvider provider) {
+    requireUnset(this.storage, "storage");
+    this.storage = Objects.requireNonNull(provider, "storage");
+    return this;
+  }
+
+  /** Whether to check the MeterUsage permission with a DryRun call at start. Default false. */
+  public MeterBuilder checkPermissionAtStart(boolean check) {
+    requireUnset(this.checkPermissionAtStart, "checkPermissionAtStart");
+    this.checkPermissionAtStart = check;
+    return this;
+  }
+
+  /**
+   * Whether a background thread drives the drainer (the default). Turn it off only to drive the
+   * drainer by hand, as tests do.
+   */
+  public MeterBuilder drainerThread(boolean start) {
+    requireUnset(this.drainerThread, "drainerThread");
+    this.drainerThread = start;
+    return this;
+  }
+
+  /**
+   * Checks the options, opens the journal and ledger, and starts the drainer.
+   *
+   * @throws IllegalStateException if a required option is missing, the JVM lacks the flags the
+   *                               journal needs (the message lists them), or no storage is on the
+   *                               class path
+   * @throws HourmeterException    if the journal directory cannot be opened
+   */
+  public Meter build() {
+    requireSet(productCode, "productCode");
+    requireSet(dimensions, "dimensions");
+    requireSet(journalDirectory, "journalDirectory");
+    requireSet(submitter, "submitter");
+    Duration grace = orDefault(hourGrace, DEFAULT_HOUR_GRACE);
+    Duration margin = orDefault(deadlineMargin, DEFAULT_DEADLINE_MARGIN);
+    if (grace.plus(margin).compareTo(WINDOW.minusHours(1)) >= 0) {
+      throw new IllegalStateException("hourGrace (" + grace + ") plus deadlineMargin (" + margin
+          + ") must leave at least an hour of AWS's six-hour window to send in");
+    }
+    MeterSettings settings = new MeterSettings(
+        productCode,
+        dimensions,
+        journalDirectory,
+        submitter,
+        orDefault(mode, MeteringMode.HOURLY),
+        orDefault(clock, InstantSource.system()),
+        grace,
+        orDefault(sendJitter, DEFAULT_SEND_JITTER),
+        margin,
+        orDefault(carryPolicy, CarryPolicy.CARRY_FORWARD),
+        orDefault(shutdownPolicy, ShutdownPolicy.LEAVE_OPEN_HOUR),
+        orDefault(retention, DEFAULT_RETENTION),
+        orDefault(closeTimeout, DEFAULT_CLOSE_TIMEOUT),
+        orDefault(agentCoreCutInterval, DEFAULT_AGENTCORE_CUT_INTERVAL),
+        orDefault(agentCoreCutUnits, DEFAULT_AGENTCORE_CUT_UNITS),
+        orDefault(minFreeDiskBytes, DEFAULT_MIN_FREE_DISK_BYTES),
+        orDefault(freeSpaceProbe, FreeSpaceProbe.fileSystem()),
+        orDefault(errorHandler, ErrorHandler.logOnly()),
+        statusListener,
+        storage != null ? storage : loadStorage(),
+        orDefault(checkPermissionAtStart, Boolean.FALSE),
+        orDefault(drainerThread, Boolean.TRUE));
+    return DefaultMeter.start(settings);
+  }
+
+  static void checkDimensionName(String name) {
+    Objects.requireNonNull(name, "dimension name");
+    if (name.isEmpty() || name.length() > 255) {
+      throw new IllegalArgumentException("dimension name must be 1..255 characters but was '" + name + "'");
+    }
+    if (name.isBlank() || !name.strip().equals(name)) {
+      throw new IllegalArgumentException("dimension name must not be blank or start or end with white "
+          + "space: '" + name + "'");
+    }
+    for (int i = 0; i < name.length(); i++) {
+      if (Character.isISOControl(name.charAt(i))) {
+        throw new IllegalArgumentException("dimension name must not hold control characters: '"
+            + name.replaceAll("\\p{Cntrl}", "?") + "'");
+      }
+    }
+  }
+
+  private static StorageProvider loadStorage() {
+    return ServiceLoader.load(StorageProvider.class, MeterBuilder.class.getClassLoader())
+        .findFirst()
+        .orElseThrow(() -> new IllegalStateException("storage: no io.hourmeter.spi.StorageProvider on "
+            + "the class path; add the io.hourmeter:hourmeter-journal dependency (hourmeter-aws brings it)"));
+  }
+
+  private static Duration checkRange(String option, Duration value, Duration min, Duration max) {
+    Objects.requireNonNull(value, option);
+    if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+      throw new IllegalArgumentException(option + " must be within " + min + ".." + max + " but was " + value);
+    }
+    return value;
+  }
+
+  private static void requireUnset(Object current, String option) {
+    if (current != null) {
+      throw new IllegalStateException(option + " was already set to " + current);
+    }
+  }
+
+  private static void requireSet(Object value, String option) {
+    if (value == null) {
+      throw new IllegalStateException(option + " is required but was not set");
+    }
+  }
+
+  private static <T> T orDefault(T value, T fallback) {
+    return value != null ? value : fallback;
+  }
+}

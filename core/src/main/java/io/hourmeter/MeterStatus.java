@@ -1,0 +1,76 @@
+package io.hourmeter;
+
+import io.hourmeter.spi.CircuitState;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
+
+/**
+ * An immutable snapshot of a meter's health: what a host application needs to follow AWS's guidance
+ * not to fail closed before two hours of metering failures. Timestamps are {@code null} when the thing
+ * has not happened yet.
+ *
+ * @param at                       when the snapshot was taken, on the meter's clock
+ * @param mode                     the metering mode
+ * @param closed                   whether {@link Meter#close()} has been called
+ * @param drainer                  whether this process holds the journal directory's drainer lock
+ * @param pendingUnitsByHour       per epoch hour start, per dimension: units journaled but not yet
+ *                                 accepted, carried or dead-lettered (open and frozen hours)
+ * @param oldestUnsentHour         start of the oldest hour with unsent usage, or {@code null}
+ * @param timeLeftBeforeDeadline   time until that hour passes AWS's six-hour window, or {@code null}
+ * @param lastSuccess              when AWS last accepted a report
+ * @param lastErrorAt              when the last send or storage error happened
+ * @param lastError                that error's message
+ * @param consecutiveFailures      failed sends since the last success
+ * @param sending                  whether the drainer is sending, backing off, or suspended
+ * @param circuitState             the submitter's circuit breaker state
+ * @param acceptedReports          reports AWS accepted, since the journal directory was created
+ * @param acceptedUnits            units in those reports
+ * @param carriedUnits             units carried into a later hour, since the directory was created
+ * @param deadLetteredReports      reports dead-lettered
+ * @param deadLetteredUnits        units in them
+ * @param quarantinedDimensions    dimensions AWS rejected as unknown for the product
+ * @param refusedUnits             units {@code record()} refused (disk low, closed) in this process
+ * @param diskLow                  whether the journal is refusing appends for lack of disk space
+ * @param journalBytes             bytes the journal directory holds on disk
+ */
+public record MeterStatus(
+    Instant at,
+    MeteringMode mode,
+    boolean closed,
+    boolean drainer,
+    SortedMap<Instant, Map<String, Long>> pendingUnitsByHour,
+    Instant oldestUnsentHour,
+    Duration timeLeftBeforeDeadline,
+    Instant lastSuccess,
+    Instant lastErrorAt,
+    String lastError,
+    int consecutiveFailures,
+    Sending sending,
+    CircuitState circuitState,
+    long acceptedReports,
+    long acceptedUnits,
+    long carriedUnits,
+    long deadLetteredReports,
+    long deadLetteredUnits,
+    Set<String> quarantinedDimensions,
+    long refusedUnits,
+    boolean diskLow,
+    long journalBytes) {
+
+  /** What the drainer is doing about sending. */
+  public enum Sending {
+    /** Sending as reports become due. */
+    ACTIVE,
+    /** Waiting after retryable failures, or while the circuit breaker is open. */
+    BACKING_OFF,
+    /** Stopped for a configuration problem (product code, region, credentials); retrying slowly. */
+    SUSPENDED_CONFIGURATION,
+    /** Stopped because the buyer is not entitled; checking again slowly. */
+    SUSPENDED_NOT_ENTITLED,
+    /** Another process holds the drainer lock; this one only appends. */
+    NOT_DRAINER
+  }
+}

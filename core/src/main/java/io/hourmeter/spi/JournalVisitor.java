@@ -1,0 +1,15 @@
+package io.hourmeter.spi;
+
+/** Receives journal records from a {@link JournalReader}. */
+@FunctionalInterface
+public interface JournalVisitor {
+
+  /**
+   * @param position  the record's position
+   * @param epochHour the hour the record was appended in (epoch millis / 3,600,000, on the journal clock)
+   * @param dimensionId the dimension's stable id
+   * @param quantity  the units recorded, zero or more
+   * @param tagSetId  0 for no tags
+   */
+  void onRecord(long position, long epochHour, int dimensionId, long quantity, int tagSetId);
+}

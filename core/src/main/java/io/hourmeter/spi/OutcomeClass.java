@@ -1,0 +1,39 @@
+package io.hourmeter.spi;
+
+/**
+ * The outcome classes of METERING-API.md: every MeterUsage result maps to exactly one, and each maps to
+ * one transition of the report state machine.
+ */
+public enum OutcomeClass {
+  /** AWS recorded the report (or an identical one before) and returned its MeteringRecordId. */
+  ACCEPTED(false),
+  /** Throttling or a 5xx: AWS did not record it. Back off and keep the report. */
+  RETRYABLE(true),
+  /** A timeout or connection error: AWS may or may not have recorded it. Resend byte-identical. */
+  OUTCOME_UNKNOWN(true),
+  /** DuplicateRequest: another quantity already stands for this dimension-hour. Final; alert. */
+  DUPLICATE_REQUEST(false),
+  /** IdempotencyConflict: the ClientToken was used with other parameters. Final; a bug; alert. */
+  IDEMPOTENCY_CONFLICT(false),
+  /** TimestampOutOfBounds: too old, in the future, or before usage began. Carry or dead-letter. */
+  TIMESTAMP_OUT_OF_BOUNDS(false),
+  /** InvalidUsageDimension: quarantine this dimension only. */
+  INVALID_DIMENSION(false),
+  /** InvalidTag, InvalidUsageAllocations or a limit broken: the report can never be sent as is. */
+  INVALID_REPORT(false),
+  /** Product code, region or credentials: stop sending, keep journaling, retry slowly. */
+  CONFIGURATION(false),
+  /** CustomerNotEntitled: stop sending, keep journaling, check again slowly. */
+  NOT_ENTITLED(false);
+
+  private final boolean retryable;
+
+  OutcomeClass(boolean retryable) {
+    this.retryable = retryable;
+  }
+
+  /** Whether the same report should be sent again after a backoff (and counted by a circuit breaker). */
+  public boolean retryable() {
+    return retryable;
+  }
+}

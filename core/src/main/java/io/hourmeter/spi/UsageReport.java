@@ -1,0 +1,110 @@
+package io.hourmeter.spi;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One MeterUsage call and its state. Everything that goes on the wire (product code, dimension,
+ * timestamp, quantity, allocations, client token) is fixed when the report is frozen, so every resend
+ * is byte-identical.
+ *
+ * @param id               ledger-unique, increasing with freeze order
+ * @param productCode      the ProductCode sent
+ * @param dimension        the UsageDimension sent
+ * @param epochHour        the hour the usage belongs to (hourly), or the hour of the range's end
+ *                         (AgentCore)
+ * @param timestamp        the Timestamp sent: the hour's start (hourly), or the cut time (AgentCore)
+ * @param quantity         the UsageQuantity sent, 0 to 2,147,483,647
+ * @param allocations      the UsageAllocations sent; empty when the usage has no tags
+ * @param clientToken      the ClientToken sent (AgentCore), or {@code null} (hourly)
+ * @param rangeStart       first journal position covered (AgentCore), or -1
+ * @param rangeEnd         one past the last journal position covered (AgentCore), or -1
+ * @param state            where the report is in its life
+ * @param attempts         sends started so far
+ * @param outcomeUnknown   whether some attempt ended without knowing if AWS recorded it
+ * @param meteringRecordId AWS's record id once accepted, else {@code null}
+ * @param reason           why it was carried or dead-lettered, else {@code null}
+ * @param updatedAt        when the state last changed, on the meter's clock
+ */
+public record UsageReport(
+    long id,
+    String productCode,
+    String dimension,
+    long epochHour,
+    Instant timestamp,
+    long quantity,
+    List<UsageAllocation> allocations,
+    String clientToken,
+    long rangeStart,
+    long rangeEnd,
+    ReportState state,
+    int attempts,
+    boolean outcomeUnknown,
+    String meteringRecordId,
+    String reason,
+    Instant updatedAt) {
+
+  /** The most one MeterUsage call accepts. */
+  public static final long MAX_QUANTITY = Integer.MAX_VALUE;
+
+  public UsageReport {
+    Objects.requireNonNull(productCode, "productCode");
+    Objects.requireNonNull(dimension, "dimension");
+    Objects.requireNonNull(timestamp, "timestamp");
+    Objects.requireNonNull(state, "state");
+    Objects.requireNonNull(updatedAt, "updatedAt");
+    allocations = List.copyOf(Objects.requireNonNull(allocations, "allocations"));
+    if (quantity < 0 || quantity > MAX_QUANTITY) {
+      throw new IllegalArgumentException("quantity must be within 0.." + MAX_QUANTITY + " but was "
+          + quantity);
+    }
+    if (clientToken != null && (clientToken.isEmpty() || clientToken.length() > 64)) {
+      throw new IllegalArgumentException("clientToken must be 1..64 characters: " + clientToken);
+    }
+  }
+
+  /** This report in another state, checked against {@link ReportState#canMoveTo}. */
+  public UsageReport moveTo(ReportState next, Instant at) {
+    if (!state.canMoveTo(next)) {
+      throw new IllegalStateException("report " + id + " cannot move from " + state + " to " + next);
+    }
+    return new UsageReport(id, productCode, dimension, epochHour, timestamp, quantity, allocations,
+        clientToken, rangeStart, rangeEnd, next, attempts, outcomeUnknown, meteringRecordId, reason, at);
+  }
+
+  /** Marks a send as started: IN_FLIGHT, one more attempt. */
+  public UsageReport startAttempt(Instant at) {
+    UsageReport moved = moveTo(ReportState.IN_FLIGHT, at);
+    return new UsageReport(id, productCode, dimension, epochHour, timestamp, quantity, allocations,
+        clientToken, rangeStart, rangeEnd, moved.state, attempts + 1, outcomeUnknown, meteringRecordId,
+        reason, at);
+  }
+
+  /** ACCEPTED with AWS's record id. */
+  public UsageReport accepted(String recordId, Instant at) {
+    moveTo(ReportState.ACCEPTED, at);
+    return new UsageReport(id, productCode, dimension, epochHour, timestamp, quantity, allocations,
+        clientToken, rangeStart, rangeEnd, ReportState.ACCEPTED, attempts, outcomeUnknown,
+        Objects.requireNonNull(recordId, "recordId"), reason, at);
+  }
+
+  /** Back to FROZEN after a retryable failure; remembers whether the outcome was unknown. */
+  public UsageReport retryLater(boolean unknownOutcome, Instant at) {
+    moveTo(ReportState.FROZEN, at);
+    return new UsageReport(id, productCode, dimension, epochHour, timestamp, quantity, allocations,
+        clientToken, rangeStart, rangeEnd, ReportState.FROZEN, attempts, outcomeUnknown || unknownOutcome,
+        meteringRecordId, reason, at);
+  }
+
+  /** A final state other than ACCEPTED (CARRIED or DEAD_LETTERED), with its reason. */
+  public UsageReport finish(ReportState next, String why, Instant at) {
+    if (next != ReportState.CARRIED && next != ReportState.DEAD_LETTERED) {
+      throw new IllegalArgumentException("finish() takes CARRIED or DEAD_LETTERED, not " + next);
+    }
+    moveTo(next, at);
+    return new UsageReport(id, productCode, dimension, epochHour, timestamp, quantity, allocations,
+        clientToken, rangeStart, rangeEnd, next, attempts, outcomeUnknown, meteringRecordId,
+        Objects.requireNonNull(why, "why"), at);
+  }
+}

@@ -1,0 +1,239 @@
+package io.hourmeter.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hourmeter.spi.JournalReader;
+import io.hourmeter.spi.JournalSettings;
+import io.hourmeter.spi.StorageProvider;
+import io.hourmeter.spi.UsageJournal;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What every {@link UsageJournal} must do. An implementation's test extends this and supplies its
+ * {@link StorageProvider}.
+ */
+public abstract class UsageJournalContract {
+  protected static final long HOUR = 490_000;
+
+  @TempDir
+  protected Path directory;
+  protected final MutableClock clock = MutableClock.atHour(HOUR);
+  protected final AtomicLong usableBytes = new AtomicLong(Long.MAX_VALUE / 2);
+  private final List<UsageJournal> opened = new ArrayList<>();
+
+  /** The provider under test. */
+  protected abstract StorageProvider provider();
+
+  protected UsageJournal open() {
+    UsageJournal journal = provider().openJournal(
+        new JournalSettings(directory.resolve("journal"), clock, 1024, dir -> usableBytes.get()));
+    opened.add(journal);
+    return journal;
+  }
+
+  @AfterEach
+  void closeJournals() {
+    opened.forEach(UsageJournal::close);
+  }
+
+  protected static List<JournalRecord> readAll(UsageJournal journal, long from) {
+    List<JournalRecord> records = new ArrayList<>();
+    try (JournalReader reader = journal.reader(from)) {
+      while (reader.read((p, h, d, q, t) -> records.add(new JournalRecord(p, h, d, q, t)), 1000) > 0) {
+        // keep reading
+      }
+    }
+    return records;
+  }
+
+  @Test
+  void appendedRecordsAreReadBackInOrderWithTheirHour() {
+    UsageJournal journal = open();
+    int users = journal.dimensionId("users");
+    assertThat(journal.append(users, 3, 0)).isTrue();
+    assertThat(journal.append(users, 4, 7)).isTrue();
+
+    List<JournalRecord> records = readAll(journal, 0);
+
+    assertThat(records).extracting(JournalRecord::quantity).containsExactly(3L, 4L);
+    assertThat(records).extracting(JournalRecord::tagSetId).containsExactly(0, 7);
+    assertThat(records).extracting(JournalRecord::epochHour).containsOnly(HOUR);
+    assertThat(records).extracting(JournalRecord::dimensionId).containsOnly(users);
+    assertThat(records.get(0).position()).isLessThan(records.get(1).position());
+  }
+
+  @Test
+  void recordsRollIntoTheHourOfTheInjectedClock() {
+    UsageJournal journal = open();
+    int users = journal.dimensionId("users");
+    journal.append(users, 1, 0);
+    clock.advance(Duration.ofHours(1));
+    journal.append(users, 2, 0);
+    clock.advance(Duration.ofHours(2));
+    journal.append(users, 3, 0);
+
+    List<JournalRecord> records = readAll(journal, 0);
+
+    assertThat(records).extracting(JournalRecord::epochHour).containsExactly(HOUR, HOUR + 1, HOUR + 3);
+    assertThat(journal.hours()).contains(HOUR, HOUR + 1, HOUR + 3);
+    assertThat(records.get(1).position()).isGreaterThanOrEqualTo(journal.firstPositionOfHour(HOUR + 1));
+    assertThat(records.get(0).position()).isLessThan(journal.firstPositionOfHour(HOUR + 1));
+  }
+
+  @Test
+  void aClockThatGoesBackAppendsToTheLatestHourNotAPastOne() {
+    UsageJournal journal = open();
+    int users = journal.dimensionId("users");
+    clock.advance(Duration.ofHours(2));
+    journal.append(users, 1, 0);
+    clock.advance(Duration.ofHours(-2));
+    journal.append(users, 2, 0);
+
+    List<JournalRecord> records = readAll(journal, 0);
+
+    assertThat(records).extracting(JournalRecord::epochHour).containsExactly(HOUR + 2, HOUR + 2);
+  }
+
+  @Test
+  void aReaderResumesFromItsPosition() {
+    UsageJournal journal = open();
+    int users = journal.dimensionId("users");
+    journal.append(users, 1, 0);
+    journal.append(users, 2, 0);
+    long resumeAt;
+    try (JournalReader reader = journal.reader(0)) {
+      assertThat(reader.read((p, h, d, q, t) -> { }, 1)).isEqualTo(1);
+      resumeAt = reader.position();
+    }
+    journal.append(users, 3, 0);
+
+    assertThat(readAll(journal, resumeAt)).extracting(JournalRecord::quantity).containsExactly(2L, 3L);
+  }
+
+  @Test
+  void aReaderSeesRecordsAppendedAfterItReachedTheEnd() {
+    UsageJournal journal = open();
+    int users = journal.dimensionId("users");
+    try (JournalReader reader = journal.reader(0)) {
+      assertThat(reader.read((p, h, d, q, t) -> { }, 10)).isZero();
+      journal.append(users, 5, 0);
+      List<Long> seen = new ArrayList<>();
+      assertThat(reader.read((p, h, d, q, t) -> seen.add(q), 10)).isEqualTo(1);
+      assertThat(seen).containsExactly(5L);
+    }
+  }
+
+  @Test
+  void dimensionIdsAndJournalIdSurviveReopen() {
+    UsageJournal first = open();
+    int users = first.dimensionId("users");
+    int requests = first.dimensionId("requests");
+    String journalId = first.journalId();
+    first.append(users, 9, 0);
+    first.close();
+
+    UsageJournal second = open();
+
+    assertThat(second.dimensionId("requests")).isEqualTo(requests);
+    assertThat(second.dimensionId("users")).isEqualTo(users);
+    assertThat(users).isNotEqualTo(requests).isPositive();
+    assertThat(second.journalId()).isEqualTo(journalId).isNotBlank();
+    assertThat(second.dimensions()).containsEntry(users, "users").containsEntry(requests, "requests");
+    assertThat(readAll(second, 0)).extracting(JournalRecord::quantity).containsExactly(9L);
+  }
+
+  @Test
+  void concurrentAppendsAreEachReadExactlyOnce() throws Exception {
+    UsageJournal journal = open();
+    int users = journal.dimensionId("users");
+    int threads = 4;
+    int perThread = 5_000;
+    CountDownLatch start = new CountDownLatch(1);
+    List<Thread> workers = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      int tag = t + 1;
+      Thread worker = new Thread(() -> {
+        try {
+          start.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        for (int i = 0; i < perThread; i++) {
+          journal.append(users, i, tag);
+        }
+      });
+      worker.start();
+      workers.add(worker);
+    }
+    start.countDown();
+    for (Thread worker : workers) {
+      worker.join();
+    }
+
+    List<JournalRecord> records = readAll(journal, 0);
+
+    assertThat(records).hasSize(threads * perThread);
+    for (int tag = 1; tag <= threads; tag++) {
+      int t = tag;
+      assertThat(records.stream().filter(r -> r.tagSetId() == t).mapToLong(JournalRecord::quantity))
+          .containsExactlyElementsOf(java.util.stream.LongStream.range(0, perThread).boxed().toList());
+    }
+  }
+
+  @Test
+  void theFreeSpaceGuardRefusesAppendsAndResumesWhenSpaceReturns() throws Exception {
+    UsageJournal journal = open();
+    int users = journal.dimensionId("users");
+    journal.append(users, 1, 0);
+    usableBytes.set(10);
+    awaitDiskLow(journal, true);
+
+    assertThat(journal.append(users, 2, 0)).isFalse();
+
+    usableBytes.set(Long.MAX_VALUE / 2);
+    awaitDiskLow(journal, false);
+    assertThat(journal.append(users, 3, 0)).isTrue();
+    assertThat(readAll(journal, 0)).extracting(JournalRecord::quantity).containsExactly(1L, 3L);
+  }
+
+  /** The guard may sample free space in the background; give it a bounded moment. */
+  private static void awaitDiskLow(UsageJournal journal, boolean low) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (journal.diskLow() != low && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    assertThat(journal.diskLow()).isEqualTo(low);
+  }
+
+  @Test
+  void appendAfterCloseIsRefusedWithoutThrowing() {
+    UsageJournal journal = open();
+    int users = journal.dimensionId("users");
+    journal.close();
+
+    assertThat(journal.append(users, 1, 0)).isFalse();
+  }
+
+  @Test
+  void retentionDeletesAPastHourButNeverTheCurrentOne() {
+    UsageJournal journal = open();
+    int users = journal.dimensionId("users");
+    journal.append(users, 1, 0);
+    clock.advance(Duration.ofHours(1));
+    journal.append(users, 2, 0);
+
+    assertThat(journal.deleteHour(HOUR + 1)).isFalse();
+    assertThat(journal.deleteHour(HOUR)).isTrue();
+
+    assertThat(journal.hours()).doesNotContain(HOUR).contains(HOUR + 1);
+    assertThat(readAll(journal, 0)).extracting(JournalRecord::quantity).containsExactly(2L);
+  }
+}
