@@ -97,7 +97,10 @@ class DiskPressureTest {
   private void fillAndFree(Path mount) throws Exception {
     SharedClock time = SharedClock.startingNow(Duration.ofSeconds(4));
     InstantSource clock = time.clock();
-    long threshold = 4L * 1024 * 1024;
+    // The journal refuses below minFree plus its own reserve for Chronicle's next mapped block (4 MiB),
+    // so with 2 MiB here it refuses below about 6 MiB; the filler leaves 3 MiB.
+    long minFree = 2L * 1024 * 1024;
+    long leave = 3L * 1024 * 1024;
     Path journal = mount.resolve("journal");
     Path logs = tmp.resolve("logs");
     Path stop = tmp.resolve("stop");
@@ -114,11 +117,11 @@ class DiskPressureTest {
       args.put("recordUntil", Long.toString(Long.MAX_VALUE));
       args.put("stopFile", stop.toString());
       args.put("drain", "true");
-      args.put("minFree", Long.toString(threshold));
+      args.put("minFree", Long.toString(minFree));
       try (Child child = Child.start(args, logs, 0)) {
         assertThat(child.awaitReady(Duration.ofSeconds(60))).as("ready; output:\n" + child.output()).isTrue();
         Thread.sleep(1_000);
-        long leftFree = fill(filler, mount, threshold / 2);
+        long leftFree = fill(filler, mount, leave);
         assertThat(awaitStatus(child, s -> "true".equals(s.get("diskLow")) && Long.parseLong(s.get("refusedUnits")) > 0,
             Duration.ofSeconds(20))).as("the child reported diskLow and refused units; output:\n" + child.output()).isTrue();
         Thread.sleep(time.real(Duration.ofMinutes(30)).toMillis());

@@ -46,7 +46,7 @@ class ExternalDuplicateTest {
          Meter meter = ScaledMeter.build(tmp, MeteringMode.HOURLY, clock, ScaledMeter.submitter(endpoint.uri()),
              0, null, alerts::add, null, DIMENSIONS)) {
       for (int h = 0; h < hours; h++) {
-        waitUntil(clock, time.hour(h).plusMinutes(5).toEpochMilli());
+        waitUntil(clock, time.hour(h).plus(Duration.ofMinutes(5)).toEpochMilli());
         String taken = DIMENSIONS[h % DIMENSIONS.length];
         for (String d : DIMENSIONS) {
           Dimension dimension = meter.dimension(d);
@@ -57,9 +57,9 @@ class ExternalDuplicateTest {
             duplicatedUnits += journaled && d.equals(taken) ? quantity : 0;
           }
         }
-        endpoint.preRecord(taken, time.hour(h).plusMinutes(17), 1_000 + h);
+        endpoint.preRecord(taken, time.hour(h).plus(Duration.ofMinutes(17)), 1_000 + h);
       }
-      MeterStatus status = awaitDrained(meter, clock, time.hour(hours + 1).plusMinutes(10).toEpochMilli());
+      MeterStatus status = awaitDrained(meter, clock, time.hour(hours + 1).plus(Duration.ofMinutes(10)).toEpochMilli());
 
       Reconciliation reconciliation = Reconciliation.builder("duplicates from outside, " + hours + " hours",
           MeteringMode.HOURLY)

@@ -49,7 +49,7 @@ class HourBoundaryStressTest {
     InstantSource clock = time.clock();
     List<HourmeterException> alerts = new CopyOnWriteArrayList<>();
     Tally tally = new Tally();
-    long recordUntil = time.hour(rolls).plusMinutes(30).toEpochMilli();
+    long recordUntil = time.hour(rolls).plus(Duration.ofMinutes(30)).toEpochMilli();
     try (EndpointFixture endpoint = new EndpointFixture(clock, DIMENSIONS);
          Meter meter = ScaledMeter.build(tmp, MeteringMode.HOURLY, clock, ScaledMeter.submitter(endpoint.uri()),
              0, null, alerts::add, null, DIMENSIONS)) {
