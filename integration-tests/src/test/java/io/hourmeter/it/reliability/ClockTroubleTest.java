@@ -29,6 +29,7 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
  * unit reconciles.
  */
 @Execution(ExecutionMode.CONCURRENT)
+@org.junit.jupiter.api.Disabled("needs meter.status() and the inspection API, which land with the drainer (issue 3)")
 class ClockTroubleTest {
   static final String[] DIMENSIONS = {"users", "requests"};
 

@@ -35,6 +35,7 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
  * ledger commit; neither tool is pinned in the build either.
  */
 @Execution(ExecutionMode.CONCURRENT)
+@org.junit.jupiter.api.Disabled("needs meter.status() and the inspection API, which land with the drainer (issue 3)")
 class HourBoundaryStressTest {
   static final String[] DIMENSIONS = {"users", "requests", "gigabytes"};
 
