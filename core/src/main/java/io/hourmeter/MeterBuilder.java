@@ -38,7 +38,6 @@ public final class MeterBuilder {
   static final Duration DEFAULT_AGENTCORE_CUT_INTERVAL = Duration.ofSeconds(5);
   static final long DEFAULT_AGENTCORE_CUT_UNITS = 10_000;
   static final long DEFAULT_MIN_FREE_DISK_BYTES = 64L * 1024 * 1024;
-  static final Duration WINDOW = Duration.ofHours(6);
 
   private String productCode;
   private List<String> dimensions;
@@ -142,7 +141,8 @@ public final class MeterBuilder {
 
   /**
    * How long before an hour leaves AWS's six-hour window its unsent usage is carried (or dead-lettered)
-   * instead of retried. Default 30 minutes.
+   * instead of retried. Default 30 minutes; 1 minute to 4 hours, so that with the longest hourGrace at
+   * least 1.5 hours of the window are left to send in.
    */
   public MeterBuilder deadlineMargin(Duration margin) {
     requireUnset(this.deadlineMargin, "deadlineMargin");
@@ -267,10 +267,6 @@ public final class MeterBuilder {
     requireSet(submitter, "submitter");
     Duration grace = orDefault(hourGrace, DEFAULT_HOUR_GRACE);
     Duration margin = orDefault(deadlineMargin, DEFAULT_DEADLINE_MARGIN);
-    if (grace.plus(margin).compareTo(WINDOW.minusHours(1)) >= 0) {
-      throw new IllegalStateException("hourGrace (" + grace + ") plus deadlineMargin (" + margin
-          + ") must leave at least an hour of AWS's six-hour window to send in");
-    }
     MeterSettings settings = new MeterSettings(
         productCode,
         dimensions,
