@@ -127,6 +127,9 @@ def main(directory):
             r = ratio(handle, base)
             lines.append(f"  handle / raw Chronicle append        {r.fmt(2)} x")
             target("handle, 1 thread <= 1.25x raw Chronicle append", r.value <= 1.25, f"{r.fmt(2)} x")
+        if "RecordBenchmark.handleDrainerOff" in thr and base:
+            r = ratio(thr["RecordBenchmark.handleDrainerOff"], base)
+            lines.append(f"  handle, drainer off / raw Chronicle  {r.fmt(2)} x")
         for other, label in [("BaselineBenchmark.longAdder", "LongAdder.add"),
                              ("BaselineBenchmark.mappedPutLong", "mapped putLong")]:
             if handle and other in thr:
