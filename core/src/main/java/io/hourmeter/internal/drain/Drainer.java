@@ -150,6 +150,9 @@ public final class Drainer {
   /** Rebuilds everything from the ledger and the journal. */
   private void recover(Instant now) {
     closeCursor();
+    if (ledger == null) {
+      ledger = settings.storage().openLedger(settings.journalDirectory());
+    }
     LedgerState loaded = LedgerState.load(ledger);
     LedgerTransaction tx = loaded.begin();
     if (loaded.mode() == null) {
@@ -190,7 +193,19 @@ public final class Drainer {
     board.error(Kind.DRAINER, "drainer step failed; rebuilding from the ledger and journal: " + e, e, now);
     state = null;
     closeCursor();
+    closeLedger();
     nextRecovery = now.plus(RECOVERY_RETRY);
+  }
+
+  private void closeLedger() {
+    if (ledger != null) {
+      try {
+        ledger.close();
+      } catch (RuntimeException e) {
+        LOG.warn("closing the ledger failed", e);
+      }
+      ledger = null;
+    }
   }
 
   /** Reports refused units (disk guard) and runs the start-up permission check, off the hot path. */
@@ -254,14 +269,7 @@ public final class Drainer {
       failed(e, now);
     } finally {
       closeCursor();
-      if (ledger != null) {
-        try {
-          ledger.close();
-        } catch (RuntimeException e) {
-          LOG.warn("closing the ledger failed", e);
-        }
-        ledger = null;
-      }
+      closeLedger();
       state = null;
       lock.close();
       publish(clock.instant(), true);
