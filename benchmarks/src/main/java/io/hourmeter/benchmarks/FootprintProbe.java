@@ -1,0 +1,110 @@
+package io.hourmeter.benchmarks;
+
+import io.hourmeter.Meter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.InstantSource;
+import java.util.Locale;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Disk bytes per record and the meter's retained heap after {@code records} records, measured in a JVM
+ * of its own (run.sh starts one per record count, with the Chronicle flags and a fixed heap). Not a JMH
+ * benchmark: these are sizes, not times.
+ *
+ * <p>Per repeat: a fresh directory; a meter with its drainer thread running records {@code records}
+ * 1-unit records; once {@code status()} shows all of them pending (the drainer has summed them), the
+ * heap is measured after full GCs and compared with the heap measured the same way before the meter was
+ * built. Then the meter is closed and the directory's allocated blocks ({@code du}) are divided by the
+ * record count. One JSON object per repeat is appended to the output file.
+ *
+ * <p>Usage: {@code FootprintProbe <records> <repeats> <output.jsonl>}
+ */
+public final class FootprintProbe {
+
+  private FootprintProbe() { }
+
+  public static void main(String[] args) {
+    if (args.length != 3) {
+      System.err.println("usage: FootprintProbe <records> <repeats> <output.jsonl>");
+      System.exit(2);
+    }
+    long records = Long.parseLong(args[0]);
+    int repeats = Integer.parseInt(args[1]);
+    Path output = Path.of(args[2]);
+    InstantSource clock = BenchClock.stoppedInOpenHour();
+    measure(clock, 10_000);
+    for (int repeat = 1; repeat <= repeats; repeat++) {
+      String line = measure(clock, records).toJson(repeat);
+      System.out.println(line);
+      append(output, line);
+    }
+  }
+
+  record Footprint(long records, long retainedHeapBytes, long allocatedDiskBytes, long apparentDiskBytes,
+      double fillSeconds, double drainSeconds) {
+
+    String toJson(int repeat) {
+      return String.format(Locale.ROOT, "{\"records\":%d,\"repeat\":%d,\"retainedHeapBytes\":%d,"
+              + "\"allocatedDiskBytes\":%d,\"apparentDiskBytes\":%d,\"diskBytesPerRecord\":%.3f,"
+              + "\"fillSeconds\":%.3f,\"drainSeconds\":%.3f}",
+          records, repeat, retainedHeapBytes, allocatedDiskBytes, apparentDiskBytes,
+          (double) allocatedDiskBytes / records, fillSeconds, drainSeconds);
+    }
+  }
+
+  static Footprint measure(InstantSource clock, long records) {
+    Path directory = BenchDirectories.create("footprint");
+    try {
+      long heapBefore = usedHeapAfterGc();
+      long start = System.nanoTime();
+      long heapAfter;
+      double fillSeconds;
+      double drainSeconds;
+      try (Meter meter = MeterFixture.builder(directory, clock, MeterFixture.acceptingSubmitter()).build()) {
+        JournalFill.record(meter, records);
+        long filled = System.nanoTime();
+        while (MeterFixture.pendingUnits(meter.status()) < records) {
+          LockSupport.parkNanos(1_000_000);
+        }
+        long drained = System.nanoTime();
+        fillSeconds = (filled - start) / 1e9;
+        drainSeconds = (drained - filled) / 1e9;
+        heapAfter = usedHeapAfterGc();
+      }
+      return new Footprint(records, heapAfter - heapBefore, BenchDirectories.allocatedBytes(directory),
+          BenchDirectories.apparentBytes(directory), fillSeconds, drainSeconds);
+    } finally {
+      BenchDirectories.delete(directory);
+    }
+  }
+
+  /** Heap in use after full collections, once two readings in a row agree within 64 KiB. */
+  static long usedHeapAfterGc() {
+    long previous = Long.MAX_VALUE;
+    for (int i = 0; i < 10; i++) {
+      System.gc();
+      LockSupport.parkNanos(50_000_000);
+      long used = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+      if (Math.abs(previous - used) < 64 * 1024) {
+        return used;
+      }
+      previous = used;
+    }
+    return previous;
+  }
+
+  private static void append(Path output, String line) {
+    try {
+      Files.writeString(output, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+          StandardOpenOption.APPEND);
+    } catch (IOException e) {
+      throw new UncheckedIOException("writing " + output, e);
+    }
+  }
+}

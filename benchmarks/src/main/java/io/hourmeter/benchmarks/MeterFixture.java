@@ -1,0 +1,69 @@
+package io.hourmeter.benchmarks;
+
+import io.hourmeter.Meter;
+import io.hourmeter.MeterBuilder;
+import io.hourmeter.MeterStatus;
+import io.hourmeter.spi.SendPermission;
+import io.hourmeter.spi.SubmitOutcome;
+import io.hourmeter.spi.UsageReport;
+import io.hourmeter.spi.UsageSubmitter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** How the benchmarks configure a meter: one product, two dimensions, the Chronicle journal. */
+final class MeterFixture {
+  static final String PRODUCT_CODE = "prod-hourmeterbench";
+  static final String USERS = "users";
+  static final String REQUESTS = "requests";
+
+  private MeterFixture() { }
+
+  /** A builder for a meter on {@code directory} with the journal found by ServiceLoader. */
+  static MeterBuilder builder(Path directory, InstantSource clock, UsageSubmitter submitter) {
+    return Meter.builder()
+        .productCode(PRODUCT_CODE)
+        .dimensions(USERS, REQUESTS)
+        .journalDirectory(directory)
+        .clock(clock)
+        .submitter(submitter)
+        .minFreeDiskBytes(0);
+  }
+
+  /** Units journaled and not yet reported, over every hour and dimension, as status shows them. */
+  static long pendingUnits(MeterStatus status) {
+    long total = 0;
+    for (Map<String, Long> byDimension : status.pendingUnitsByHour().values()) {
+      for (long units : byDimension.values()) {
+        total += units;
+      }
+    }
+    return total;
+  }
+
+  /**
+   * A submitter that accepts every report at once without a network: for benchmarks whose clock never
+   * closes an hour, where nothing is sent, so the submitter only has to exist.
+   */
+  static UsageSubmitter acceptingSubmitter() {
+    AtomicLong ids = new AtomicLong();
+    return new UsageSubmitter() {
+      @Override
+      public SendPermission tryAcquirePermission() {
+        return SendPermission.allow();
+      }
+
+      @Override
+      public SubmitOutcome submit(UsageReport report) {
+        return SubmitOutcome.accepted("bench-" + ids.incrementAndGet());
+      }
+
+      @Override
+      public Duration backoff(int consecutiveFailures) {
+        return Duration.ofMillis(100);
+      }
+    };
+  }
+}

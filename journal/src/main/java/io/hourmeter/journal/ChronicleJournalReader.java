@@ -1,0 +1,146 @@
+package io.hourmeter.journal;
+
+import io.hourmeter.journal.internal.RecordCodec;
+import io.hourmeter.spi.JournalReader;
+import io.hourmeter.spi.JournalVisitor;
+import java.util.Objects;
+import java.util.function.Consumer;
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.RollCycle;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.wire.DocumentContext;
+
+/**
+ * Reads a journal with a Chronicle tailer, from the first record whose index is at or after the position
+ * it was opened at. Positions are Chronicle indices (cycle in the high bits, sequence in the low bits),
+ * so they order by hour, then by append. Chronicle only hands out complete documents, so a record torn
+ * by a crash is never read.
+ *
+ * <p>Thread-safety: single-threaded, as Chronicle tailers are: one thread opens, reads and closes it.
+ * The journal's {@code close()} may close it from another thread, through the close gate.
+ */
+final class ChronicleJournalReader extends CloseGate.User implements JournalReader {
+  private final SingleChronicleQueue queue;
+  private final RollCycle rollCycle;
+  private final CloseGate gate;
+  private final Consumer<ChronicleJournalReader> onClose;
+  private final ExcerptTailer tailer;
+  private final long from;
+  private long position;
+  private boolean closed;
+
+  ChronicleJournalReader(SingleChronicleQueue queue, CloseGate gate, long fromPosition,
+      Consumer<ChronicleJournalReader> onClose) {
+    this.queue = queue;
+    this.rollCycle = queue.rollCycle();
+    this.gate = gate;
+    this.onClose = onClose;
+    this.from = Math.max(0, fromPosition);
+    this.position = from;
+    this.tailer = queue.createTailer();
+    moveToFirstAtOrAfter(from);
+  }
+
+  /**
+   * Puts the tailer at or before the first record with an index of {@code from} or more; {@link #read}
+   * skips any record below {@code from}, so being early is safe and being late is impossible.
+   */
+  private void moveToFirstAtOrAfter(long index) {
+    int firstCycle = queue.firstCycle();
+    int lastCycle = queue.lastCycle();
+    if (lastCycle < 0 || firstCycle == Integer.MAX_VALUE) {
+      tailer.toStart();
+      return;
+    }
+    int cycle = rollCycle.toCycle(index);
+    if (cycle < firstCycle || index <= rollCycle.toIndex(firstCycle, 0)) {
+      tailer.toStart();
+      return;
+    }
+    if (tailer.moveToIndex(index)) {
+      return;
+    }
+    // Not in its own cycle (past the end of it, or the cycle is gone): the next cycle that has a record.
+    if (cycle < lastCycle) {
+      for (Long next : queue.listCyclesBetween(cycle + 1, lastCycle)) {
+        if (tailer.moveToIndex(rollCycle.toIndex(next.intValue(), 0))) {
+          return;
+        }
+      }
+    }
+    tailer.toEnd();
+  }
+
+  @Override
+  public int read(JournalVisitor visitor, int maxRecords) {
+    Objects.requireNonNull(visitor, "visitor");
+    if (maxRecords < 0) {
+      throw new IllegalArgumentException("maxRecords must be >= 0 but was " + maxRecords);
+    }
+    busy = true;
+    try {
+      if (closed || gate.closed) {
+        return 0;
+      }
+      int read = 0;
+      while (read < maxRecords) {
+        try (DocumentContext dc = tailer.readingDocument()) {
+          if (!dc.isPresent()) {
+            break;
+          }
+          long index = dc.index();
+          Bytes<?> bytes = dc.wire().bytes();
+          if (index < from || !RecordCodec.isRecord(bytes)) {
+            continue;
+          }
+          int dimensionId = bytes.readInt();
+          long quantity = bytes.readLong();
+          int tagSetId = bytes.readInt();
+          try {
+            visitor.onRecord(index, rollCycle.toCycle(index), dimensionId, quantity, tagSetId);
+          } catch (RuntimeException | Error e) {
+            // The visitor did not take the record: leave the tailer on it.
+            dc.rollbackOnClose();
+            throw e;
+          }
+          position = index + 1;
+          read++;
+        }
+      }
+      return read;
+    } finally {
+      busy = false;
+    }
+  }
+
+  @Override
+  public long position() {
+    return position;
+  }
+
+  @Override
+  public void close() {
+    busy = true;
+    try {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      if (!gate.closed) {
+        tailer.close();
+      }
+    } finally {
+      busy = false;
+    }
+    onClose.accept(this);
+  }
+
+  /** Called by the journal's close, once the gate is closed and this reader is idle. */
+  void closeFromJournal() {
+    if (!closed) {
+      closed = true;
+      tailer.close();
+    }
+  }
+}

@@ -1,0 +1,302 @@
+package io.hourmeter.journal;
+
+import io.hourmeter.spi.JournalReader;
+import io.hourmeter.spi.JournalSettings;
+import io.hourmeter.spi.UsageJournal;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.NavigableSet;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The usage journal on Chronicle Queue: one cycle file per hour ({@code FAST_HOURLY}) on the injected
+ * clock, each record a fixed 16-byte payload behind Chronicle's 4-byte header (20 bytes a record).
+ *
+ * <p>Positions are Chronicle indices: the cycle (the epoch hour) in the high 32 bits and the sequence
+ * within the hour in the low 32, so they order by hour and then by append, and
+ * {@link #firstPositionOfHour} is the index of an hour's sequence 0.
+ *
+ * <p>Hours never go back: if the clock does, appends go to the newest cycle in the directory, whichever
+ * process created it (see {@link MonotonicHourClock}).
+ *
+ * <p>Thread-safety: every method may be called from any thread; {@link #append} from any number at
+ * once, each with its own Chronicle appender, and from several processes sharing the directory.
+ * {@link #close()} waits for in-flight appends and reads, and appends after it return {@code false}.
+ * The hot path takes no lock of its own beyond Chronicle's, allocates nothing in steady state and reads
+ * the clock once (inside Chronicle).
+ */
+public final class ChronicleUsageJournal implements UsageJournal {
+  private static final Logger LOG = LoggerFactory.getLogger(ChronicleUsageJournal.class);
+  /** Size of Chronicle's mapped blocks, and of the free-space reserve that covers the next one. */
+  static final long DEFAULT_BLOCK_SIZE = 4L << 20;
+  /** Chronicle's lock and header timeout in normal operation (its default). */
+  private static final long TIMEOUT_MILLIS = 10_000;
+  private static final String CYCLE_SUFFIX = ".cq4";
+  private static final DateTimeFormatter CYCLE_NAME =
+      DateTimeFormatter.ofPattern(ChronicleQueues.ROLL_CYCLE.format()).withZone(ZoneOffset.UTC);
+
+  private final Path directory;
+  private final String journalId;
+  private final DimensionRegistry dimensions;
+  private final MonotonicHourClock clock;
+  private final SingleChronicleQueue queue;
+  private final FreeSpaceGuard guard;
+  private final CloseGate gate = new CloseGate();
+  private final ReentrantLock admin = new ReentrantLock();
+  private final AtomicLong appendFailures = new AtomicLong();
+  private final CopyOnWriteArrayList<AppenderSlot> slots = new CopyOnWriteArrayList<>();
+  private final Set<ChronicleJournalReader> readers = ConcurrentHashMap.newKeySet();
+  private final ThreadLocal<AppenderSlot> slotOfThread;
+
+  private ChronicleUsageJournal(Path directory, String journalId, DimensionRegistry dimensions,
+      MonotonicHourClock clock, SingleChronicleQueue queue, JournalSettings settings, long blockSize) {
+    this.directory = directory;
+    this.journalId = journalId;
+    this.dimensions = dimensions;
+    this.clock = clock;
+    this.queue = queue;
+    this.guard = new FreeSpaceGuard(directory, settings.freeSpaceProbe(), settings.minFreeDiskBytes(),
+        blockSize, this::closeSlotsOfDeadThreads);
+    // The slot references what it needs, never this journal, so a thread-local left in a living thread
+    // after close does not keep the journal reachable.
+    SingleChronicleQueue q = queue;
+    CloseGate g = gate;
+    FreeSpaceGuard fg = guard;
+    AtomicLong failures = appendFailures;
+    CopyOnWriteArrayList<AppenderSlot> registry = slots;
+    this.slotOfThread = ThreadLocal.withInitial(() -> {
+      AppenderSlot slot = new AppenderSlot(Thread.currentThread(), q, g, fg, failures);
+      registry.add(slot);
+      return slot;
+    });
+  }
+
+  /**
+   * Opens (creating if absent) the journal in {@code settings.directory()}.
+   *
+   * @throws IllegalStateException if the JVM lacks flags Chronicle needs (the message lists them)
+   * @throws UncheckedIOException  if the directory cannot be created or read
+   */
+  public static ChronicleUsageJournal open(JournalSettings settings) {
+    return open(settings, DEFAULT_BLOCK_SIZE);
+  }
+
+  static ChronicleUsageJournal open(JournalSettings settings, long blockSize) {
+    JvmFlags.check();
+    Path directory = settings.directory().toAbsolutePath().normalize();
+    try {
+      OwnerOnly.directory(directory);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the journal directory " + directory, e);
+    }
+    DirectoryLock lock = new DirectoryLock(directory.resolve("journal.lock"));
+    String journalId = JournalIdentity.readOrCreate(directory, lock);
+    DimensionRegistry dimensions = new DimensionRegistry(directory, lock);
+    long usable = settings.freeSpaceProbe().usableBytes(directory);
+    if (usable >= settings.minFreeDiskBytes() + blockSize) {
+      lock.run(() -> {
+        ChronicleQueues.recover(directory, settings.clock(), blockSize);
+        return null;
+      });
+    } else {
+      LOG.warn("Journal disk low at open ({} usable bytes in {}); skipping crash recovery", usable, directory);
+    }
+    MonotonicHourClock clock = new MonotonicHourClock(settings.clock());
+    SingleChronicleQueue queue = ChronicleQueues.open(directory, clock, blockSize, TIMEOUT_MILLIS);
+    try {
+      return new ChronicleUsageJournal(directory, journalId, dimensions, clock, queue, settings, blockSize);
+    } catch (RuntimeException | Error e) {
+      clock.detach();
+      queue.close();
+      throw e;
+    }
+  }
+
+  @Override
+  public Path directory() {
+    return directory;
+  }
+
+  @Override
+  public String journalId() {
+    return journalId;
+  }
+
+  @Override
+  public int dimensionId(String dimension) {
+    return dimensions.idOf(dimension);
+  }
+
+  @Override
+  public Map<Integer, String> dimensions() {
+    return dimensions.all();
+  }
+
+  @Override
+  public boolean append(int dimensionId, long quantity, int tagSetId) {
+    if (guard.low()) {
+      return false;
+    }
+    return slotOfThread.get().append(dimensionId, quantity, tagSetId);
+  }
+
+  @Override
+  public JournalReader reader(long fromPosition) {
+    admin.lock();
+    try {
+      if (gate.closed) {
+        throw new IllegalStateException("journal " + directory + " is closed");
+      }
+      ChronicleJournalReader reader = new ChronicleJournalReader(queue, gate, fromPosition, readers::remove);
+      readers.add(reader);
+      return reader;
+    } finally {
+      admin.unlock();
+    }
+  }
+
+  @Override
+  public long firstPositionOfHour(long epochHour) {
+    long cycle = Math.max(0, Math.min(epochHour, Integer.MAX_VALUE));
+    return ChronicleQueues.ROLL_CYCLE.toIndex((int) cycle, 0);
+  }
+
+  @Override
+  public NavigableSet<Long> hours() {
+    NavigableSet<Long> hours = new TreeSet<>();
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "*" + CYCLE_SUFFIX)) {
+      for (Path file : files) {
+        Long hour = hourOf(file.getFileName().toString());
+        if (hour != null) {
+          hours.add(hour);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list the journal directory " + directory, e);
+    }
+    return hours;
+  }
+
+  @Override
+  public boolean deleteHour(long epochHour) {
+    admin.lock();
+    try {
+      if (gate.closed || epochHour >= clock.currentHour() || epochHour >= clock.highestCycle()) {
+        return false;
+      }
+      boolean deleted = Files.deleteIfExists(directory.resolve(cycleFileName(epochHour)));
+      if (deleted) {
+        queue.refreshDirectoryListing();
+      }
+      return deleted;
+    } catch (IOException e) {
+      LOG.warn("Could not delete hour {} of the journal in {}", epochHour, directory, e);
+      return false;
+    } finally {
+      admin.unlock();
+    }
+  }
+
+  @Override
+  public long diskBytes() {
+    long total = 0;
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(directory)) {
+      for (Path file : files) {
+        try {
+          total += Files.size(file);
+        } catch (NoSuchFileException raced) {
+          // deleted by retention while we listed
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list the journal directory " + directory, e);
+    }
+    return total;
+  }
+
+  @Override
+  public boolean diskLow() {
+    return guard.low();
+  }
+
+  /** Appends that Chronicle failed (not refusals for low disk or a closed journal). */
+  long appendFailures() {
+    return appendFailures.get();
+  }
+
+  /** The free-space threshold in force: the configured minimum plus Chronicle's growth reserve. */
+  long freeSpaceThresholdBytes() {
+    return guard.thresholdBytes();
+  }
+
+  @Override
+  public void close() {
+    admin.lock();
+    try {
+      if (gate.closed) {
+        return;
+      }
+      gate.closed = true;
+    } finally {
+      admin.unlock();
+    }
+    guard.close();
+    for (AppenderSlot slot : slots) {
+      slot.awaitIdle();
+      slot.close();
+    }
+    slots.clear();
+    for (ChronicleJournalReader reader : readers) {
+      reader.awaitIdle();
+      reader.closeFromJournal();
+    }
+    readers.clear();
+    clock.detach();
+    queue.close();
+  }
+
+  /** Runs on the free-space sampler: a dead thread's appender would otherwise stay mapped until close. */
+  private void closeSlotsOfDeadThreads() {
+    for (AppenderSlot slot : slots) {
+      if (!slot.owner.isAlive() && slots.remove(slot)) {
+        slot.close();
+      }
+    }
+  }
+
+  static String cycleFileName(long epochHour) {
+    return CYCLE_NAME.format(Instant.EPOCH.plus(epochHour, ChronoUnit.HOURS)) + CYCLE_SUFFIX;
+  }
+
+  private static Long hourOf(String fileName) {
+    String stem = fileName.substring(0, fileName.length() - CYCLE_SUFFIX.length());
+    try {
+      return Math.floorDiv(Instant.from(CYCLE_NAME.parse(stem)).toEpochMilli(), MonotonicHourClock.HOUR_MILLIS);
+    } catch (DateTimeParseException e) {
+      return null;
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "ChronicleUsageJournal[" + directory + "]";
+  }
+}
