@@ -105,6 +105,8 @@ public final class TenantService implements Callable<Integer> {
       if (endpoint != null) {
         endpoint.close();
       }
+      System.out.println("tenant-service stopped; meter closed");
+      System.out.flush();
       stopped.countDown();
     }, "tenant-service-shutdown"));
     System.out.println("tenant-service listening on http://127.0.0.1:" + server.getAddress().getPort()
@@ -119,7 +121,7 @@ public final class TenantService implements Callable<Integer> {
       return AwsUsageSubmitter.builder()
           .endpointOverride(endpoint.uri())
           .region(Region.US_EAST_1)
-          .credentials(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+          .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
           .build();
     }
     // Production: the default credential chain (instance role, ECS task role, IRSA, AgentCore

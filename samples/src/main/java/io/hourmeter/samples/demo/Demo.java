@@ -91,6 +91,8 @@ public final class Demo implements Callable<Integer> {
   Duration duration;
 
   private final PrintStream out;
+  private volatile Reconciliation lastReconciliation;
+  private volatile int restarts;
 
   public Demo() {
     this(System.out);
@@ -155,7 +157,7 @@ public final class Demo implements Callable<Integer> {
           clock.simulatedStart(), clock.baseStart(), clock.speedUp(), recordUntil,
           clock.realTimeFor(Duration.ofHours(2)).plusSeconds(60));
       ProgressDisplay display = new ProgressDisplay(out, !plain && System.console() != null, origin, recordUntil);
-      boolean finished = runWorker(args, clock, origin, recordUntil, display, dir);
+      boolean finished = runWorker(args, clock, clock.realTimeFor(Duration.between(origin, recordUntil)), display, dir);
       DemoLedger.Snapshot books = DemoLedger.read(args.journal(), dims);
       Reconciliation account = new Reconciliation(books.recorded(), books.reports(),
           AcceptedByEndpoint.of(endpoint), appCounts(args));
@@ -173,16 +175,17 @@ public final class Demo implements Callable<Integer> {
     WorkerArgs args = new WorkerArgs(dir.resolve("journal"), dir.resolve("app-counters.bin"), productCode,
         dimensions, threads, true, null, region, start, start, 1, recordUntil, Duration.ofMinutes(5));
     ProgressDisplay display = new ProgressDisplay(out, !plain && System.console() != null, start, recordUntil);
-    boolean finished = runWorker(args, clock, start, recordUntil, display, dir);
+    boolean finished = runWorker(args, clock, duration, display, dir);
     DemoLedger.Snapshot books = DemoLedger.read(args.journal(), dimensions);
     Reconciliation account = new Reconciliation(books.recorded(), books.reports(), null, appCounts(args));
     return report(account, finished);
   }
 
   /** Runs the metering process to its end, killing and restarting it on the way if asked. */
-  private boolean runWorker(WorkerArgs args, InstantSource clock, Instant start, Instant end,
-      ProgressDisplay display, Path dir) throws Exception {
-    List<Instant> killAt = crashRestart ? killTimes(start, end) : List.of();
+  private boolean runWorker(WorkerArgs args, InstantSource clock, Duration realRecording, ProgressDisplay display,
+      Path dir) throws Exception {
+    long deadline = System.nanoTime() + realRecording.plus(args.drainTimeout()).plusSeconds(60).toNanos();
+    List<Instant> killAt = crashRestart ? killTimes(clock.instant(), args.recordUntil()) : List.of();
     Path log = dir.resolve("metering-process.log");
     Process process = startWorker(args, display, log);
     for (Instant at : killAt) {
@@ -198,9 +201,8 @@ public final class Demo implements Callable<Integer> {
       display.event("*** killed the metering process (pid " + process.pid() + ") with SIGKILL at simulated "
           + clock.instant().truncatedTo(ChronoUnit.SECONDS) + "; restarting it on the same journal");
       process = startWorker(args, display, log);
+      restarts++;
     }
-    long deadline = System.nanoTime() + Duration.between(clock.instant(), end).abs().toNanos()
-        + args.drainTimeout().plusSeconds(30).toNanos();
     while (process.isAlive() && System.nanoTime() < deadline) {
       display.render();
       Thread.sleep(100);
@@ -272,7 +274,18 @@ public final class Demo implements Callable<Integer> {
     return counts;
   }
 
+  /** The account of the last run, for tests; {@code null} before one finished. */
+  Reconciliation lastReconciliation() {
+    return lastReconciliation;
+  }
+
+  /** How many times the last run killed and restarted its metering process. */
+  int restarts() {
+    return restarts;
+  }
+
   private int report(Reconciliation account, boolean finished) {
+    lastReconciliation = account;
     out.println();
     out.println("Reconciliation per dimension and hour (carried: units this hour's report took from "
         + "earlier hours, or gave to later ones):");

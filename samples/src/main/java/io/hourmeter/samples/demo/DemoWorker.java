@@ -82,15 +82,22 @@ public final class DemoWorker {
           .build();
     }
     // An hour lasts seconds here, so the grace and the jitter shrink with it (in simulated time).
-    return builder
-        .hourGrace(clamp(simulated(Duration.ofMillis(600)), Duration.ofMinutes(1), Duration.ofMinutes(30)))
-        .sendJitter(clamp(simulated(Duration.ofMillis(100)), Duration.ZERO, Duration.ofMinutes(10)))
-        .build();
+    return builder.hourGrace(hourGrace()).sendJitter(sendJitter()).build();
+  }
+
+  /** Local mode: 0.6 s of real time, within the builder's range, so that boundary appends land. */
+  private Duration hourGrace() {
+    return clamp(simulated(Duration.ofMillis(600)), Duration.ofMinutes(1), Duration.ofMinutes(30));
+  }
+
+  /** Local mode: 0.1 s of real time; one process needs no spreading over the quota. */
+  private Duration sendJitter() {
+    return clamp(simulated(Duration.ofMillis(100)), Duration.ZERO, Duration.ofMinutes(10));
   }
 
   private UsageSubmitter submitter() {
     if (args.aws()) {
-      AwsUsageSubmitter.Builder builder = AwsUsageSubmitter.builder();
+      var builder = AwsUsageSubmitter.builder();
       if (args.region() != null) {
         builder.region(Region.of(args.region()));
       }
@@ -99,7 +106,7 @@ public final class DemoWorker {
     return AwsUsageSubmitter.builder()
         .endpointOverride(args.endpoint())
         .region(Region.US_EAST_1)
-        .credentials(StaticCredentialsProvider.create(AwsBasicCredentials.create("demo", "demo")))
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("demo", "demo")))
         .build();
   }
 
@@ -146,12 +153,17 @@ public final class DemoWorker {
     }
   }
 
+  /**
+   * Waits until the last hour has closed (its end, the grace and the jitter have passed) and nothing is
+   * pending: every hour accepted, carried or dead-lettered.
+   */
   private boolean waitUntilDrained(Meter meter) throws InterruptedException {
     long deadline = System.nanoTime() + args.drainTimeout().toNanos();
+    Instant lastHourDue = args.recordUntil().plus(hourGrace()).plus(sendJitter());
     while (System.nanoTime() < deadline) {
       MeterStatus status = meter.status();
       printProgress(status);
-      if (status.oldestUnsentHour() == null && pendingUnits(status) == 0) {
+      if (clock.instant().isAfter(lastHourDue) && status.oldestUnsentHour() == null && pendingUnits(status) == 0) {
         return true;
       }
       Thread.sleep(PROGRESS_EVERY.toMillis());

@@ -110,7 +110,7 @@ final class ProgressDisplay {
     int filled = (int) Math.round(done * BAR);
     long hours = Duration.between(start, end).toHours();
     long hour = Math.min(hours, 1 + (sim - start.toEpochMilli()) / 3_600_000L);
-    String phase = done < 1 ? "hour " + hour + "/" + hours : "reporting";
+    String phase = done >= 1 ? "reporting" : hours == 0 ? "recording" : "hour " + hour + "/" + hours;
     return String.format("[%s%s] %-11s sim %s | %,7.0f rec/s | %,d records | pending %,d units | accepted %s reports",
         "#".repeat(filled), ".".repeat(BAR - filled), phase,
         Instant.ofEpochMilli(sim).toString().substring(11, 16),
