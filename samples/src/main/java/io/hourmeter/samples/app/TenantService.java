@@ -94,8 +94,8 @@ public final class TenantService implements Callable<Integer> {
 
     HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
     server.setExecutor(Executors.newFixedThreadPool(8));
-    server.createContext("/work", exchange -> work(exchange, planHandles));
-    server.createContext("/health/metering", exchange -> health(exchange, meter));
+    server.createContext("/work", exchange -> guarded(exchange, () -> work(exchange, planHandles)));
+    server.createContext("/health/metering", exchange -> guarded(exchange, () -> health(exchange, meter)));
     server.start();
 
     CountDownLatch stopped = new CountDownLatch(1);
@@ -146,6 +146,20 @@ public final class TenantService implements Callable<Integer> {
     MeterStatus status = meter.status();
     MeteringHealth health = MeteringHealth.of(status, status.at());
     respond(exchange, health.httpStatus(), health.toMap(status));
+  }
+
+  /** A handler body that may fail; the failure becomes a 500 answer instead of a dropped connection. */
+  @FunctionalInterface
+  private interface Handler {
+    void handle() throws IOException;
+  }
+
+  private static void guarded(HttpExchange exchange, Handler handler) throws IOException {
+    try {
+      handler.handle();
+    } catch (RuntimeException e) {
+      respond(exchange, 500, Map.of("error", String.valueOf(e)));
+    }
   }
 
   private static String query(URI uri, String name) {
