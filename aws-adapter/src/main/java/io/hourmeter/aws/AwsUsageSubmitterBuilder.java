@@ -1,0 +1,291 @@
+package io.hourmeter.aws;
+
+import io.github.resilience4j.core.IntervalFunction;
+import java.net.URI;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.HashSet;
+import java.util.Objects;
+import java.util.Set;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.marketplacemetering.MarketplaceMeteringClient;
+import software.amazon.awssdk.services.marketplacemetering.MarketplaceMeteringClientBuilder;
+
+/**
+ * Configures an {@link AwsUsageSubmitter}. Every option has a safe default; setting an option twice, or
+ * combining {@link #client} with options that only apply to a client built here, fails naming the
+ * option.
+ *
+ * <h2>Credentials and region</h2>
+ * Without {@link #credentialsProvider}, the SDK's {@link DefaultCredentialsProvider} chain is used. It
+ * covers every deployment MeterUsage accepts:
+ * <ul>
+ *   <li>EC2 / AMI products, the <b>instance role</b>: {@code InstanceProfileCredentialsProvider} (IMDS);</li>
+ *   <li>ECS, the <b>task role</b>: {@code ContainerCredentialsProvider}
+ *       ({@code AWS_CONTAINER_CREDENTIALS_RELATIVE_URI});</li>
+ *   <li>EKS, <b>IRSA</b>: {@code WebIdentityTokenFileCredentialsProvider} ({@code AWS_ROLE_ARN},
+ *       {@code AWS_WEB_IDENTITY_TOKEN_FILE}; needs the {@code sts} module, which this artifact brings);</li>
+ *   <li>Bedrock AgentCore Runtime, the <b>execution role</b>: served by the runtime's microVM metadata
+ *       service like IMDS, so again {@code InstanceProfileCredentialsProvider}.</li>
+ * </ul>
+ * Without {@link #region}, the SDK's default region chain is used ({@code aws.region},
+ * {@code AWS_REGION}, the profile, then instance metadata), so the endpoint is the instance's own region,
+ * as MeterUsage requires.
+ *
+ * <h2>Defaults</h2>
+ * Connect timeout 2 s, read timeout 10 s, API call timeout 15 s; SDK retries off; circuit breaker:
+ * count-based window of 20 calls, at least 10 calls, opens at 50 % retryable failures, stays open 30 s,
+ * 2 trial calls when half open; rate limit 5 sends per second; backoff from 1 s, doubling, jitter
+ * &plusmn;50 %, capped at 5 minutes.
+ *
+ * <p>Not thread-safe; build once.
+ */
+public final class AwsUsageSubmitterBuilder {
+
+  private final Set<String> set = new HashSet<>();
+  private MarketplaceMeteringClient client;
+  private Region region;
+  private AwsCredentialsProvider credentials;
+  private URI endpoint;
+  private Duration connectTimeout = Duration.ofSeconds(2);
+  private Duration readTimeout = Duration.ofSeconds(10);
+  private Duration apiCallTimeout = Duration.ofSeconds(15);
+  private InstantSource clock = InstantSource.system();
+  private String name = "hourmeter-meter-usage";
+  private float failureRateThreshold = 50;
+  private int slidingWindowSize = 20;
+  private int minimumNumberOfCalls = 10;
+  private Duration waitInOpenState = Duration.ofSeconds(30);
+  private int permittedCallsInHalfOpenState = 2;
+  private int permitsPerPeriod = 5;
+  private Duration ratePeriod = Duration.ofSeconds(1);
+  private Duration initialBackoff = Duration.ofSeconds(1);
+  private double backoffMultiplier = 2.0;
+  private double backoffJitter = 0.5;
+  private Duration maxBackoff = Duration.ofMinutes(5);
+
+  AwsUsageSubmitterBuilder() { }
+
+  /**
+   * Uses this client instead of building one. It should have SDK retries off and Hourmeter's ClientToken
+   * guard: build it with {@link AwsUsageSubmitter#clientOverrides()}. The submitter does not close it.
+   */
+  public AwsUsageSubmitterBuilder client(MarketplaceMeteringClient meteringClient) {
+    once("client");
+    client = Objects.requireNonNull(meteringClient, "client");
+    return this;
+  }
+
+  /** The region whose endpoint is called; default: the SDK's default region chain. */
+  public AwsUsageSubmitterBuilder region(Region awsRegion) {
+    once("region");
+    region = Objects.requireNonNull(awsRegion, "region");
+    return this;
+  }
+
+  /** Where credentials come from; default: the SDK's default credentials chain. */
+  public AwsUsageSubmitterBuilder credentialsProvider(AwsCredentialsProvider provider) {
+    once("credentialsProvider");
+    credentials = Objects.requireNonNull(provider, "credentialsProvider");
+    return this;
+  }
+
+  /** Another endpoint: a VPC interface endpoint, FIPS, or a local endpoint in tests. */
+  public AwsUsageSubmitterBuilder endpointOverride(URI uri) {
+    once("endpointOverride");
+    endpoint = Objects.requireNonNull(uri, "endpointOverride");
+    if (uri.getScheme() == null || uri.getHost() == null) {
+      throw new IllegalArgumentException("endpointOverride must be an absolute http(s) URI but was " + uri);
+    }
+    return this;
+  }
+
+  /** How long to wait for a TCP connection. */
+  public AwsUsageSubmitterBuilder connectTimeout(Duration timeout) {
+    once("connectTimeout");
+    connectTimeout = positive(timeout, "connectTimeout");
+    return this;
+  }
+
+  /** How long a read on the socket may wait for data (the answer). */
+  public AwsUsageSubmitterBuilder readTimeout(Duration timeout) {
+    once("readTimeout");
+    readTimeout = positive(timeout, "readTimeout");
+    return this;
+  }
+
+  /** How long one MeterUsage call may take in all, signing and credentials included. */
+  public AwsUsageSubmitterBuilder apiCallTimeout(Duration timeout) {
+    once("apiCallTimeout");
+    apiCallTimeout = positive(timeout, "apiCallTimeout");
+    return this;
+  }
+
+  /** The clock of the circuit breaker's open wait and of DryRun timestamps; default the system clock. */
+  public AwsUsageSubmitterBuilder clock(InstantSource source) {
+    once("clock");
+    clock = Objects.requireNonNull(source, "clock");
+    return this;
+  }
+
+  /** The name of the circuit breaker and rate limiter, for logs and metrics. */
+  public AwsUsageSubmitterBuilder name(String componentName) {
+    once("name");
+    if (componentName == null || componentName.isBlank()) {
+      throw new IllegalArgumentException("name must not be blank");
+    }
+    name = componentName;
+    return this;
+  }
+
+  /** The share of retryable failures, in percent (1..100), at which the circuit opens. */
+  public AwsUsageSubmitterBuilder failureRateThreshold(float percent) {
+    once("failureRateThreshold");
+    if (!(percent > 0 && percent <= 100)) {
+      throw new IllegalArgumentException("failureRateThreshold must be within (0, 100] but was " + percent);
+    }
+    failureRateThreshold = percent;
+    return this;
+  }
+
+  /** How many of the latest calls the circuit breaker weighs. */
+  public AwsUsageSubmitterBuilder slidingWindowSize(int calls) {
+    once("slidingWindowSize");
+    slidingWindowSize = atLeastOne(calls, "slidingWindowSize");
+    return this;
+  }
+
+  /** How many calls the window needs before the failure rate counts. */
+  public AwsUsageSubmitterBuilder minimumNumberOfCalls(int calls) {
+    once("minimumNumberOfCalls");
+    minimumNumberOfCalls = atLeastOne(calls, "minimumNumberOfCalls");
+    return this;
+  }
+
+  /** How long the circuit stays open before trial calls are let through. */
+  public AwsUsageSubmitterBuilder waitDurationInOpenState(Duration wait) {
+    once("waitDurationInOpenState");
+    waitInOpenState = positive(wait, "waitDurationInOpenState");
+    return this;
+  }
+
+  /** How many trial calls a half-open circuit lets through. */
+  public AwsUsageSubmitterBuilder permittedCallsInHalfOpenState(int calls) {
+    once("permittedCallsInHalfOpenState");
+    permittedCallsInHalfOpenState = atLeastOne(calls, "permittedCallsInHalfOpenState");
+    return this;
+  }
+
+  /**
+   * At most {@code permits} sends per {@code period}. AWS allows 10 per second per buyer account and
+   * region, shared by all of the buyer's instances; keep well under it.
+   */
+  public AwsUsageSubmitterBuilder rateLimit(int permits, Duration period) {
+    once("rateLimit");
+    permitsPerPeriod = atLeastOne(permits, "rateLimit permits");
+    ratePeriod = positive(period, "rateLimit period");
+    return this;
+  }
+
+  /**
+   * Backoff after retryable failures: {@code initial * multiplier^(n-1)}, randomized by
+   * &plusmn;{@code jitter} (0..1), capped at {@code max}.
+   */
+  public AwsUsageSubmitterBuilder backoff(Duration initial, double multiplier, double jitter, Duration max) {
+    once("backoff");
+    initialBackoff = positive(initial, "backoff initial");
+    if (!(multiplier >= 1.0)) {
+      throw new IllegalArgumentException("backoff multiplier must be >= 1 but was " + multiplier);
+    }
+    if (!(jitter >= 0 && jitter < 1)) {
+      throw new IllegalArgumentException("backoff jitter must be within [0, 1) but was " + jitter);
+    }
+    maxBackoff = positive(max, "backoff max");
+    if (maxBackoff.compareTo(initialBackoff) < 0) {
+      throw new IllegalArgumentException("backoff max " + max + " is below backoff initial " + initial);
+    }
+    backoffMultiplier = multiplier;
+    backoffJitter = jitter;
+    return this;
+  }
+
+  /**
+   * Builds the submitter, and the SDK client unless one was given.
+   *
+   * @throws IllegalStateException naming the option when options conflict or no region can be resolved
+   */
+  public AwsUsageSubmitter build() {
+    if (client != null) {
+      for (String option : new String[] {"region", "credentialsProvider", "endpointOverride",
+          "connectTimeout", "readTimeout", "apiCallTimeout"}) {
+        if (set.contains(option)) {
+          throw new IllegalStateException(option + " applies only to a client built by Hourmeter, but client "
+              + "was given: configure it on that client instead");
+        }
+      }
+    }
+    if (minimumNumberOfCalls > slidingWindowSize) {
+      throw new IllegalStateException("minimumNumberOfCalls (" + minimumNumberOfCalls
+          + ") must not exceed slidingWindowSize (" + slidingWindowSize + ")");
+    }
+    SendGate gate = new SendGate(name,
+        new SendGate.CircuitSettings(failureRateThreshold, slidingWindowSize, minimumNumberOfCalls,
+            waitInOpenState, permittedCallsInHalfOpenState),
+        new SendGate.RateSettings(permitsPerPeriod, ratePeriod), clock);
+    IntervalFunction intervals = IntervalFunction.ofExponentialRandomBackoff(initialBackoff,
+        backoffMultiplier, backoffJitter, maxBackoff);
+    boolean owns = client == null;
+    return new AwsUsageSubmitter(owns ? buildClient() : client, owns, gate, intervals, clock);
+  }
+
+  private MarketplaceMeteringClient buildClient() {
+    MarketplaceMeteringClientBuilder sdk = MarketplaceMeteringClient.builder()
+        .httpClient(UrlConnectionHttpClient.builder()
+            .connectionTimeout(connectTimeout)
+            .socketTimeout(readTimeout)
+            .build())
+        .overrideConfiguration(AwsUsageSubmitter.clientOverrides()
+            .apiCallTimeout(apiCallTimeout)
+            .apiCallAttemptTimeout(apiCallTimeout)
+            .build())
+        .credentialsProvider(new ClassifiedCredentialsProvider(
+            credentials != null ? credentials : DefaultCredentialsProvider.builder().build()));
+    if (region != null) {
+      sdk.region(region);
+    }
+    if (endpoint != null) {
+      sdk.endpointOverride(endpoint);
+    }
+    try {
+      return sdk.build();
+    } catch (SdkClientException e) {
+      throw new IllegalStateException("region: none was set and the default region chain found none "
+          + "(aws.region, AWS_REGION, profile, instance metadata): " + e.getMessage(), e);
+    }
+  }
+
+  private void once(String option) {
+    if (!set.add(option)) {
+      throw new IllegalStateException(option + " was already set");
+    }
+  }
+
+  private static Duration positive(Duration value, String option) {
+    Objects.requireNonNull(value, option);
+    if (value.isNegative() || value.isZero()) {
+      throw new IllegalArgumentException(option + " must be positive but was " + value);
+    }
+    return value;
+  }
+
+  private static int atLeastOne(int value, String option) {
+    if (value < 1) {
+      throw new IllegalArgumentException(option + " must be >= 1 but was " + value);
+    }
+    return value;
+  }
+}

@@ -1,0 +1,73 @@
+package io.hourmeter.local;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+
+/** Turns {@link LocalMeteringEndpoint#main} arguments into a builder and faults. Stateless. */
+final class CommandLine {
+
+  private CommandLine() { }
+
+  static LocalMeteringEndpoint.Builder parse(String[] args) {
+    LocalMeteringEndpoint.Builder builder = LocalMeteringEndpoint.builder();
+    boolean product = false;
+    for (int i = 0; i < args.length; i++) {
+      String option = args[i];
+      String value = value(args, i++);
+      switch (option) {
+        case "--port" -> builder.port(Integer.parseInt(value));
+        case "--product" -> {
+          int colon = value.indexOf(':');
+          if (colon <= 0) {
+            throw new IllegalArgumentException("--product takes CODE:dim1,dim2 but was " + value);
+          }
+          builder.product(value.substring(0, colon), value.substring(colon + 1).split(","));
+          product = true;
+        }
+        case "--region" -> builder.region(value);
+        case "--not-entitled" -> builder.notEntitled(value);
+        case "--rejected-key" -> builder.rejectedAccessKey(value);
+        case "--denied-key" -> builder.deniedAccessKey(value);
+        case "--speed" -> builder.clock(accelerated(Double.parseDouble(value)));
+        case "--throttle-rate", "--error-rate", "--drop-rate", "--latency-ms" -> { }
+        default -> throw new IllegalArgumentException("unknown option " + option);
+      }
+    }
+    if (!product) {
+      builder.product("prod-demo", "users", "requests");
+    }
+    return builder;
+  }
+
+  static void applyFaults(String[] args, Faults faults) {
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      String value = args[i + 1];
+      switch (args[i]) {
+        case "--throttle-rate" -> faults.throttleRate(Double.parseDouble(value));
+        case "--error-rate" -> faults.serverErrorRate(Double.parseDouble(value));
+        case "--drop-rate" -> faults.dropAfterRecordRate(Double.parseDouble(value));
+        case "--latency-ms" -> faults.latency(Duration.ofMillis(Long.parseLong(value)));
+        default -> { }
+      }
+    }
+  }
+
+  /** A clock that starts at the real time and runs {@code speed} times as fast. */
+  static InstantSource accelerated(double speed) {
+    if (!(speed > 0)) {
+      throw new IllegalArgumentException("--speed must be positive but was " + speed);
+    }
+    InstantSource system = InstantSource.system();
+    Instant start = system.instant();
+    long startNanos = System.nanoTime();
+    return () -> start.plusNanos((long) ((System.nanoTime() - startNanos) * speed));
+  }
+
+  private static String value(String[] args, int i) {
+    if (i + 1 >= args.length) {
+      throw new IllegalArgumentException(args[i] + " needs a value");
+    }
+    return args[i + 1];
+  }
+}

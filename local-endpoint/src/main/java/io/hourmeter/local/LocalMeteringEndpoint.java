@@ -1,0 +1,438 @@
+package io.hourmeter.local;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A local AWS Marketplace Metering endpoint for tests and demos: an HTTP server on 127.0.0.1 that
+ * speaks AWS JSON 1.1 ({@code POST /}, {@code X-Amz-Target: AWSMPMeteringService.MeterUsage},
+ * {@code application/x-amz-json-1.1}) and answers MeterUsage as the service model and AWS's documented
+ * semantics say:
+ * <ul>
+ *   <li>without a ClientToken (EC2/ECS/EKS, "hourly"): the Timestamp is rounded down to the hour; one
+ *       record per product, dimension and hour; an identical request returns the same record id, another
+ *       quantity is {@code DuplicateRequestException};</li>
+ *   <li>with a ClientToken (AgentCore): the token is the idempotency key; the same request returns the
+ *       same record id, another request is {@code IdempotencyConflictException} (HTTP 409);</li>
+ *   <li>a Timestamp over six hours old, in the future, or before the software started is
+ *       {@code TimestampOutOfBoundsException}; unknown product {@code InvalidProductCodeException}; a
+ *       product marked not entitled {@code CustomerNotEntitledException}; unknown dimension
+ *       {@code InvalidUsageDimensionException}; model limits {@code ValidationException},
+ *       {@code InvalidTagException} or {@code InvalidUsageAllocationsException};</li>
+ *   <li>{@code DryRun=true} answers {@code DryRunOperation}, or {@code UnauthorizedException} for the
+ *       denied access key;</li>
+ *   <li>credentials come from the SigV4 {@code Authorization} header (the signature is not checked): a
+ *       rejected access key is {@code UnrecognizedClientException}, a denied one
+ *       {@code AccessDeniedException}, an expired session token {@code ExpiredTokenException}, and a
+ *       signing region other than the endpoint's {@code InvalidEndpointRegionException}.</li>
+ * </ul>
+ * Errors are {@code {"__type": ..., "message": ...}} with the {@code x-amzn-ErrorType} header. Faults
+ * (throttling, 500s, dropped connections before or after recording, latency) are switched at run time
+ * through {@link #faults()}.
+ *
+ * <pre>{@code
+ * try (LocalMeteringEndpoint endpoint = LocalMeteringEndpoint.builder()
+ *     .product("prod-abc123", "users", "requests").clock(clock).build().start()) {
+ *   client = MarketplaceMeteringClient.builder().endpointOverride(endpoint.uri())...;
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe: requests are handled concurrently, and every accessor may be called from any thread.
+ */
+public final class LocalMeteringEndpoint implements AutoCloseable {
+
+  /** The X-Amz-Target of the one operation served. */
+  static final String METER_USAGE_TARGET = "AWSMPMeteringService.MeterUsage";
+  private static final String CONTENT_TYPE = "application/x-amz-json-1.1";
+  private static final int MAX_KEPT_BODIES = 10_000;
+  private static final Logger LOG = LoggerFactory.getLogger(LocalMeteringEndpoint.class);
+
+  private final MeteringRecords records;
+  private final Faults faults = new Faults();
+  private final String region;
+  private final Set<String> rejectedAccessKeys;
+  private final Set<String> deniedAccessKeys;
+  private final Set<String> expiredSessionTokens;
+  private final int port;
+  private final AtomicLong requests = new AtomicLong();
+  private final AtomicLong accepted = new AtomicLong();
+  private final AtomicLong throttled = new AtomicLong();
+  private final AtomicLong failed = new AtomicLong();
+  private final AtomicLong dropped = new AtomicLong();
+  private final AtomicLong rejected = new AtomicLong();
+  private final Deque<String> bodies = new ArrayDeque<>();
+  private HttpServer server;
+  private ExecutorService executor;
+
+  private LocalMeteringEndpoint(Builder builder) {
+    this.records = new MeteringRecords(builder.products, builder.notEntitled, builder.clock, builder.window,
+        builder.softwareStartedAt);
+    this.region = builder.region;
+    this.rejectedAccessKeys = Set.copyOf(builder.rejectedAccessKeys);
+    this.deniedAccessKeys = Set.copyOf(builder.deniedAccessKeys);
+    this.expiredSessionTokens = Set.copyOf(builder.expiredSessionTokens);
+    this.port = builder.port;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Binds 127.0.0.1 (port 0 picks a free one) and starts serving. Returns this. */
+  public synchronized LocalMeteringEndpoint start() {
+    if (server != null) {
+      throw new IllegalStateException("already started on " + uri());
+    }
+    try {
+      server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot bind 127.0.0.1:" + port, e);
+    }
+    AtomicInteger threads = new AtomicInteger();
+    executor = Executors.newCachedThreadPool(task -> {
+      Thread thread = new Thread(task, "local-metering-" + threads.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    });
+    server.setExecutor(executor);
+    server.createContext("/", this::handle);
+    server.start();
+    LOG.info("Local Metering endpoint listening on {}", uri());
+    return this;
+  }
+
+  /** Where the endpoint listens, {@code http://127.0.0.1:<port>}; for the SDK's endpointOverride. */
+  public synchronized URI uri() {
+    if (server == null) {
+      throw new IllegalStateException("not started");
+    }
+    return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+  }
+
+  /** Every record accepted so far, in order (idempotent replays are not repeated). */
+  public List<AcceptedRecord> accepted() {
+    return records.accepted();
+  }
+
+  /** The faults to inject, changeable while serving. */
+  public Faults faults() {
+    return faults;
+  }
+
+  /** Request counts so far. */
+  public Counters counters() {
+    return new Counters(requests.get(), accepted.get(), throttled.get(), failed.get(), dropped.get(),
+        rejected.get());
+  }
+
+  /**
+   * The bodies of the last MeterUsage requests received (at most 10,000), oldest first, exactly as sent:
+   * for checking that resends are byte-identical.
+   */
+  public List<String> requestBodies() {
+    synchronized (bodies) {
+      return List.copyOf(bodies);
+    }
+  }
+
+  /**
+   * Records usage as if another process (on the same instance) had already metered it, without a
+   * ClientToken: a later request for the same product, dimension and hour is then idempotent or a
+   * DuplicateRequest. Returns the record.
+   */
+  public AcceptedRecord preRecord(String productCode, String dimension, Instant timestamp, long quantity) {
+    return records.preRecord(productCode, dimension, timestamp, quantity, null);
+  }
+
+  /** As {@link #preRecord(String, String, Instant, long)}, with a ClientToken (AgentCore). */
+  public AcceptedRecord preRecord(String productCode, String dimension, Instant timestamp, long quantity,
+      String clientToken) {
+    return records.preRecord(productCode, dimension, timestamp, quantity,
+        Objects.requireNonNull(clientToken, "clientToken"));
+  }
+
+  /** Stops serving at once; idempotent. */
+  @Override
+  public synchronized void close() {
+    if (server != null) {
+      server.stop(0);
+      executor.shutdownNow();
+      LOG.info("Local Metering endpoint stopped");
+    }
+  }
+
+  private void handle(HttpExchange exchange) {
+    requests.incrementAndGet();
+    try (exchange) {
+      String body = readBody(exchange.getRequestBody());
+      Duration latency = faults.latency();
+      if (!latency.isZero()) {
+        Thread.sleep(latency.toMillis());
+      }
+      if (faults.take(Faults.Kind.DROP_BEFORE)) {
+        dropped.incrementAndGet();
+        return;
+      }
+      if (faults.take(Faults.Kind.THROTTLE)) {
+        throttled.incrementAndGet();
+        respondError(exchange, MeteringError.badRequest("ThrottlingException", "Rate exceeded"));
+        return;
+      }
+      if (faults.take(Faults.Kind.SERVER_ERROR)) {
+        failed.incrementAndGet();
+        respondError(exchange, new MeteringError("InternalServiceErrorException", 500,
+            "An internal error has occurred."));
+        return;
+      }
+      String answer;
+      MeteringError error = null;
+      try {
+        answer = answer(exchange, body);
+      } catch (MeteringError e) {
+        answer = null;
+        error = e;
+      }
+      if (faults.take(Faults.Kind.DROP_AFTER)) {
+        dropped.incrementAndGet();
+        return;
+      }
+      if (error != null) {
+        rejected.incrementAndGet();
+        respondError(exchange, error);
+      } else {
+        accepted.incrementAndGet();
+        respond(exchange, 200, answer, Map.of());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("Local Metering endpoint failed to handle a request", e);
+    }
+  }
+
+  /** Checks caller and request, and returns the success body; throws the AWS error otherwise. */
+  private String answer(HttpExchange exchange, String body) throws MeteringError {
+    if (!"POST".equals(exchange.getRequestMethod()) || !"/".equals(exchange.getRequestURI().getPath())) {
+      throw new MeteringError("UnknownOperationException", 404, "Only POST / is served.");
+    }
+    String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
+    if (!METER_USAGE_TARGET.equals(target)) {
+      throw MeteringError.badRequest("UnknownOperationException", "Operation " + target + " is not served.");
+    }
+    keep(body);
+    SigningIdentity caller = SigningIdentity.of(exchange.getRequestHeaders().getFirst("Authorization"),
+        exchange.getRequestHeaders().getFirst("X-Amz-Security-Token"));
+    checkCaller(caller);
+    MeterUsageCall call = MeterUsageCall.parse(body);
+    boolean denied = deniedAccessKeys.contains(caller.accessKeyId());
+    if (call.dryRun()) {
+      if (denied) {
+        throw new MeteringError("UnauthorizedException", 403, "User: " + caller.accessKeyId()
+            + " is not authorized to perform: aws-marketplace:MeterUsage");
+      }
+      throw MeteringError.badRequest("DryRunOperation",
+          "Request would have succeeded, but the DryRun flag is set.");
+    }
+    if (denied) {
+      throw MeteringError.badRequest("AccessDeniedException", "User: " + caller.accessKeyId()
+          + " is not authorized to perform: aws-marketplace:MeterUsage");
+    }
+    return "{\"MeteringRecordId\":" + Json.quote(records.meter(call)) + "}";
+  }
+
+  private void checkCaller(SigningIdentity caller) throws MeteringError {
+    if (caller == null) {
+      throw new MeteringError("MissingAuthenticationTokenException", 403, "Missing Authentication Token");
+    }
+    if (rejectedAccessKeys.contains(caller.accessKeyId())) {
+      throw MeteringError.badRequest("UnrecognizedClientException",
+          "The security token included in the request is invalid.");
+    }
+    if (caller.sessionToken() != null && expiredSessionTokens.contains(caller.sessionToken())) {
+      throw MeteringError.badRequest("ExpiredTokenException",
+          "The security token included in the request is expired");
+    }
+    if (!region.equals(caller.region())) {
+      throw MeteringError.badRequest("InvalidEndpointRegionException", "The request was signed for region "
+          + caller.region() + " but this endpoint serves " + region + ".");
+    }
+  }
+
+  private void keep(String body) {
+    synchronized (bodies) {
+      if (bodies.size() == MAX_KEPT_BODIES) {
+        bodies.removeFirst();
+      }
+      bodies.addLast(body);
+    }
+  }
+
+  private void respondError(HttpExchange exchange, MeteringError error) throws IOException {
+    LOG.debug("MeterUsage answered {}: {}", error.type(), error.getMessage());
+    respond(exchange, error.status(),
+        "{\"__type\":" + Json.quote(error.type()) + ",\"message\":" + Json.quote(error.getMessage()) + "}",
+        Map.of("x-amzn-ErrorType", error.type()));
+  }
+
+  private static void respond(HttpExchange exchange, int status, String json, Map<String, String> headers)
+      throws IOException {
+    byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().set("Content-Type", CONTENT_TYPE);
+    exchange.getResponseHeaders().set("x-amzn-RequestId", UUID.randomUUID().toString());
+    headers.forEach(exchange.getResponseHeaders()::set);
+    exchange.sendResponseHeaders(status, bytes.length);
+    exchange.getResponseBody().write(bytes);
+  }
+
+  private static String readBody(InputStream in) throws IOException {
+    return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Runs an endpoint until the process is stopped. Options: {@code --port N} (default 0: any free
+   * port), {@code --product CODE:dim1,dim2} (repeatable; default {@code prod-demo:users,requests}),
+   * {@code --region R}, {@code --not-entitled CODE}, {@code --rejected-key AKID},
+   * {@code --denied-key AKID}, {@code --speed X} (clock runs X times real time),
+   * {@code --throttle-rate R}, {@code --error-rate R}, {@code --drop-rate R}, {@code --latency-ms N}.
+   * Prints the URI on standard output.
+   */
+  public static void main(String[] args) throws InterruptedException {
+    LocalMeteringEndpoint endpoint = CommandLine.parse(args).build().start();
+    CommandLine.applyFaults(args, endpoint.faults());
+    Runtime.getRuntime().addShutdownHook(new Thread(endpoint::close, "local-metering-shutdown"));
+    System.out.println(endpoint.uri());
+    System.out.flush();
+    Thread.currentThread().join();
+  }
+
+  /**
+   * Configures a {@link LocalMeteringEndpoint}. Not thread-safe; build once.
+   */
+  public static final class Builder {
+    private final Map<String, Set<String>> products = new LinkedHashMap<>();
+    private final Set<String> notEntitled = new HashSet<>();
+    private final Set<String> rejectedAccessKeys = new HashSet<>();
+    private final Set<String> deniedAccessKeys = new HashSet<>();
+    private final Set<String> expiredSessionTokens = new HashSet<>();
+    private InstantSource clock = InstantSource.system();
+    private String region = "us-east-1";
+    private Duration window = Duration.ofHours(6);
+    private Instant softwareStartedAt;
+    private int port;
+
+    private Builder() { }
+
+    /** A product the endpoint knows, with its dimensions (at most 24, as AWS allows). */
+    public Builder product(String code, String... dimensions) {
+      Objects.requireNonNull(code, "product code");
+      if (dimensions.length == 0 || dimensions.length > 24) {
+        throw new IllegalArgumentException("product " + code + " needs 1 to 24 dimensions but has "
+            + dimensions.length);
+      }
+      if (products.putIfAbsent(code, Set.of(dimensions)) != null) {
+        throw new IllegalArgumentException("product " + code + " is set twice");
+      }
+      return this;
+    }
+
+    /** A known product whose buyer is not entitled: MeterUsage answers CustomerNotEntitledException. */
+    public Builder notEntitled(String productCode) {
+      notEntitled.add(Objects.requireNonNull(productCode, "notEntitled"));
+      return this;
+    }
+
+    /** The clock for the time window and received-at times; default the system clock. */
+    public Builder clock(InstantSource source) {
+      clock = Objects.requireNonNull(source, "clock");
+      return this;
+    }
+
+    /** The endpoint's region; requests signed for another are InvalidEndpointRegionException. */
+    public Builder region(String name) {
+      region = Objects.requireNonNull(name, "region");
+      return this;
+    }
+
+    /** Requests signed with this access key id get UnrecognizedClientException. */
+    public Builder rejectedAccessKey(String accessKeyId) {
+      rejectedAccessKeys.add(Objects.requireNonNull(accessKeyId, "rejectedAccessKey"));
+      return this;
+    }
+
+    /**
+     * This access key id lacks {@code aws-marketplace:MeterUsage}: AccessDeniedException, and
+     * UnauthorizedException for DryRun.
+     */
+    public Builder deniedAccessKey(String accessKeyId) {
+      deniedAccessKeys.add(Objects.requireNonNull(accessKeyId, "deniedAccessKey"));
+      return this;
+    }
+
+    /** Requests carrying this session token get ExpiredTokenException. */
+    public Builder expiredSessionToken(String sessionToken) {
+      expiredSessionTokens.add(Objects.requireNonNull(sessionToken, "expiredSessionToken"));
+      return this;
+    }
+
+    /** Timestamps before this instant are TimestampOutOfBoundsException; default: no such limit. */
+    public Builder softwareStartedAt(Instant startedAt) {
+      softwareStartedAt = Objects.requireNonNull(startedAt, "softwareStartedAt");
+      return this;
+    }
+
+    /** How far in the past a Timestamp may be; default six hours, as AWS. */
+    public Builder window(Duration past) {
+      if (past.isNegative() || past.isZero()) {
+        throw new IllegalArgumentException("window must be positive but was " + past);
+      }
+      window = past;
+      return this;
+    }
+
+    /** The port on 127.0.0.1; default 0, a free one. */
+    public Builder port(int number) {
+      if (number < 0 || number > 65_535) {
+        throw new IllegalArgumentException("port must be within 0..65535 but was " + number);
+      }
+      port = number;
+      return this;
+    }
+
+    public LocalMeteringEndpoint build() {
+      if (products.isEmpty()) {
+        throw new IllegalStateException("product: at least one product is required");
+      }
+      for (String code : notEntitled) {
+        if (!products.containsKey(code)) {
+          throw new IllegalStateException("notEntitled: " + code + " is not a product of this endpoint");
+        }
+      }
+      return new LocalMeteringEndpoint(this);
+    }
+  }
+}
