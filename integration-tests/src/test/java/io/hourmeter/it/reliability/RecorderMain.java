@@ -1,0 +1,147 @@
+package io.hourmeter.it.reliability;
+
+import io.hourmeter.Dimension;
+import io.hourmeter.Meter;
+import io.hourmeter.MeterStatus;
+import io.hourmeter.MeteringMode;
+import io.hourmeter.spi.FreeSpaceProbe;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The child JVM of the end-to-end scenarios: it builds a meter on a journal directory with the real
+ * Chronicle storage and the real AWS submitter pointed at the test's local endpoint, records from
+ * several threads on the shared accelerated clock, and logs every call (see {@link RecordLog}). The test
+ * may SIGKILL it at any moment and start it again on the same directory.
+ *
+ * <p>Arguments ({@code key=value}): {@code dir}, {@code logs}, {@code run} (incarnation number),
+ * {@code mode}, {@code dims} (comma-separated), {@code endpoint}, the {@link SharedClock} arguments,
+ * {@code threads}, {@code pauseMicros} (between calls of a thread), {@code recordUntil} (simulated epoch
+ * millis), {@code stopFile} (recording stops once it exists), {@code drain} (after recording, wait until
+ * nothing is pending, close and exit 0), {@code minFree} (bytes), {@code maxQuantity}.
+ *
+ * <p>Files in {@code logs}: {@code rec-<run>-<thread>.log}, {@code status-<run>.log} (a
+ * {@link StatusLine} every 100 ms, then a last one after close), {@code errors-<run>.log} (one line per
+ * ErrorHandler call: kind, message). Standard output: {@code READY run=<run>}, then {@code DRAINED}.
+ */
+public final class RecorderMain {
+  private static final Duration STATUS_EVERY = Duration.ofMillis(100);
+
+  private RecorderMain() { }
+
+  public static void main(String[] argv) throws Exception {
+    Map<String, String> args = ChildArgs.parse(argv);
+    Path dir = Path.of(args.get("dir"));
+    Path logs = Path.of(args.get("logs"));
+    String run = args.get("run");
+    MeteringMode mode = MeteringMode.valueOf(args.get("mode"));
+    String[] dimensions = args.get("dims").split(",");
+    SharedClock time = SharedClock.fromArgs(args);
+    InstantSource clock = time.clock();
+    long recordUntil = Long.parseLong(args.getOrDefault("recordUntil", "0"));
+    Path stopFile = args.containsKey("stopFile") ? Path.of(args.get("stopFile")) : null;
+    int threads = Integer.parseInt(args.getOrDefault("threads", "0"));
+    long pauseMicros = Long.parseLong(args.getOrDefault("pauseMicros", "1000"));
+    int maxQuantity = Integer.parseInt(args.getOrDefault("maxQuantity", "9"));
+    boolean drain = Boolean.parseBoolean(args.getOrDefault("drain", "false"));
+    Files.createDirectories(logs);
+
+    FileOutputStream errors = new FileOutputStream(logs.resolve("errors-" + run + ".log").toFile(), true);
+    Meter meter = ScaledMeter.build(dir, mode, clock,
+        ScaledMeter.submitter(URI.create(args.get("endpoint"))),
+        Long.parseLong(args.getOrDefault("minFree", "0")), FreeSpaceProbe.fileSystem(),
+        e -> appendLine(errors, e.kind() + " " + oneLine(e.getMessage())), null, dimensions);
+    System.out.println("READY run=" + run);
+    System.out.flush();
+
+    AtomicLong maxRecordNanos = new AtomicLong();
+    List<Thread> recorders = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      Path log = logs.resolve("rec-" + run + "-" + t + ".log");
+      long seed = Long.parseLong(run) * 1_000 + t;
+      Thread recorder = new Thread(() -> record(meter, dimensions, log, clock, recordUntil, stopFile, pauseMicros,
+          maxQuantity, seed, maxRecordNanos), "recorder-" + t);
+      recorder.start();
+      recorders.add(recorder);
+    }
+
+    FileOutputStream status = new FileOutputStream(logs.resolve("status-" + run + ".log").toFile(), true);
+    long drainedAfter = recordUntil + Duration.ofHours(1).plusMinutes(5).toMillis();
+    while (true) {
+      Thread.sleep(STATUS_EVERY.toMillis());
+      MeterStatus s = writeStatus(meter, status, maxRecordNanos);
+      boolean recording = recorders.stream().anyMatch(Thread::isAlive);
+      if (drain && !recording && s != null && clock.millis() > drainedAfter
+          && StatusLine.pendingByDimension(s).values().stream().allMatch(q -> q == 0)
+          && s.oldestUnsentHour() == null) {
+        break;
+      }
+    }
+    meter.close();
+    appendLine(status, "FINAL " + StatusLine.format(meter.status(), maxRecordNanos.get() / 1_000));
+    System.out.println("DRAINED");
+    System.out.flush();
+    System.exit(0);
+  }
+
+  private static void record(Meter meter, String[] dimensions, Path logFile, InstantSource clock, long recordUntil,
+      Path stopFile, long pauseMicros, int maxQuantity, long seed, AtomicLong maxRecordNanos) {
+    SplittableRandom random = new SplittableRandom(seed);
+    Dimension[] handles = new Dimension[dimensions.length];
+    for (int i = 0; i < dimensions.length; i++) {
+      handles[i] = meter.dimension(dimensions[i]);
+    }
+    try (RecordLog log = new RecordLog(logFile)) {
+      long calls = 0;
+      while (clock.millis() < recordUntil && (stopFile == null || calls++ % 64 != 0 || !Files.exists(stopFile))) {
+        Dimension dimension = handles[random.nextInt(handles.length)];
+        long quantity = 1 + random.nextInt(maxQuantity);
+        long seq = log.intent(dimension.name(), quantity);
+        long start = System.nanoTime();
+        boolean journaled = dimension.record(quantity);
+        long took = System.nanoTime() - start;
+        log.outcome(seq, journaled);
+        maxRecordNanos.accumulateAndGet(took, Math::max);
+        if (pauseMicros > 0) {
+          java.util.concurrent.locks.LockSupport.parkNanos(pauseMicros * 1_000);
+        }
+      }
+    }
+  }
+
+  private static MeterStatus writeStatus(Meter meter, FileOutputStream out, AtomicLong maxRecordNanos) {
+    try {
+      MeterStatus s = meter.status();
+      appendLine(out, StatusLine.format(s, maxRecordNanos.get() / 1_000));
+      return s;
+    } catch (RuntimeException e) {
+      appendLine(out, "X status failed: " + oneLine(String.valueOf(e)));
+      return null;
+    }
+  }
+
+  private static String oneLine(String text) {
+    return text == null ? "" : text.replace('\n', ' ').replace('\r', ' ');
+  }
+
+  private static void appendLine(FileOutputStream out, String line) {
+    synchronized (out) {
+      try {
+        out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+      } catch (IOException e) {
+        System.err.println("cannot write " + line + ": " + e);
+      }
+    }
+  }
+}

@@ -1,0 +1,90 @@
+package io.hourmeter.it.reliability;
+
+import io.hourmeter.ErrorHandler;
+import io.hourmeter.Meter;
+import io.hourmeter.MeterBuilder;
+import io.hourmeter.MeteringMode;
+import io.hourmeter.StatusListener;
+import io.hourmeter.aws.AwsUsageSubmitter;
+import io.hourmeter.spi.FreeSpaceProbe;
+import io.hourmeter.spi.UsageSubmitter;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+
+/**
+ * A meter whose drainer settings are scaled to an accelerated hour, so that a simulated hour of a few
+ * real seconds still closes, freezes, sends and retries as a real one does; and the real AWS SDK
+ * submitter pointed at the local endpoint. Every scenario builds its meters here, in the test JVM or
+ * in a child, so they all run the same configuration.
+ */
+final class ScaledMeter {
+  static final String PRODUCT = "prod-reliability";
+  static final String REGION = "us-east-1";
+
+  private ScaledMeter() { }
+
+  /**
+   * The real AWS SDK client over HTTP to the local endpoint. Its resilience runs on real time (the
+   * breaker's clock is the system clock), scaled down so that it opens, backs off and recovers within a
+   * few simulated hours: backoff from 50 ms doubling to 1 s, the breaker open for 1 s after half of
+   * 10 calls failed. The rate limit is raised to 20 sends a second because a simulated hour of a few
+   * seconds makes as many reports as a real hour does; the endpoint is local, and AWS's quota is not
+   * at stake.
+   */
+  static UsageSubmitter submitter(URI endpoint) {
+    return AwsUsageSubmitter.builder()
+        .endpointOverride(endpoint)
+        .region(Region.of(REGION))
+        .credentialsProvider(StaticCredentialsProvider.create(
+            AwsBasicCredentials.create("AKIDRELIABILITY", "reliability-secret")))
+        .connectTimeout(Duration.ofSeconds(1))
+        .readTimeout(Duration.ofSeconds(2))
+        .apiCallTimeout(Duration.ofSeconds(3))
+        .slidingWindowSize(10)
+        .minimumNumberOfCalls(5)
+        .failureRateThreshold(50)
+        .waitDurationInOpenState(Duration.ofSeconds(1))
+        .rateLimit(20, Duration.ofSeconds(1))
+        .backoff(Duration.ofMillis(50), 2.0, 0.5, Duration.ofSeconds(1))
+        .build();
+  }
+
+  /** A builder with every time setting scaled to {@code time}'s hour (all durations are simulated). */
+  static MeterBuilder builder(Path journal, MeteringMode mode, InstantSource clock, UsageSubmitter submitter,
+      String... dimensions) {
+    return Meter.builder()
+        .productCode(PRODUCT)
+        .dimensions(dimensions)
+        .journalDirectory(journal)
+        .mode(mode)
+        .clock(clock)
+        .submitter(submitter)
+        .hourGrace(Duration.ofMinutes(2))
+        .sendJitter(Duration.ofMinutes(1))
+        .deadlineMargin(Duration.ofMinutes(30))
+        .retention(Duration.ofHours(1))
+        .closeTimeout(Duration.ofSeconds(3))
+        .agentCoreCutInterval(Duration.ofMinutes(10))
+        .agentCoreCutUnits(5_000);
+  }
+
+  static Meter build(Path journal, MeteringMode mode, InstantSource clock, UsageSubmitter submitter,
+      long minFreeDiskBytes, FreeSpaceProbe probe, ErrorHandler errors, StatusListener listener,
+      String... dimensions) {
+    MeterBuilder builder = builder(journal, mode, clock, submitter, dimensions)
+        .minFreeDiskBytes(minFreeDiskBytes)
+        .errorHandler(errors);
+    if (probe != null) {
+      builder.freeSpaceProbe(probe);
+    }
+    if (listener != null) {
+      builder.statusListener(listener);
+    }
+    return builder.build();
+  }
+}
