@@ -55,11 +55,11 @@ final class DumpCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     HourRange range = range();
-    try (JournalAccess access = JournalAccess.open(options.directory)) {
+    try (UsageJournal journal = JournalAccess.openJournal(options.directory)) {
       List<Map<String, Object>> records = new ArrayList<>();
-      NavigableSet<Long> hours = access.journal().hours();
+      NavigableSet<Long> hours = journal.hours();
       if (!hours.isEmpty() && hours.last() >= range.first()) {
-        read(access.journal(), Math.max(range.first(), hours.first()), range, records);
+        read(journal, Math.max(range.first(), hours.first()), range, records);
       }
       print(records);
       return 0;

@@ -17,7 +17,11 @@ import picocli.CommandLine.Command;
     versionProvider = HourmeterCli.Version.class,
     description = "Inspects a Hourmeter journal directory (read-only unless asked).",
     subcommands = {
+        StatusCommand.class,
+        HoursCommand.class,
         DumpCommand.class,
+        VerifyCommand.class,
+        DeadLettersCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class HourmeterCli implements Runnable {

@@ -1,5 +1,6 @@
 package io.hourmeter.samples.cli;
 
+import io.hourmeter.internal.inspect.JournalInspection;
 import io.hourmeter.spi.FreeSpaceProbe;
 import io.hourmeter.spi.JournalSettings;
 import io.hourmeter.spi.StorageProvider;
@@ -14,27 +15,27 @@ import java.util.stream.Stream;
 /**
  * Opens an existing journal directory for inspection, after checking that it is one: a missing,
  * unreadable or foreign directory is a {@link CliFailure} with one clear line, and nothing is created
- * in it. Single-threaded: one command opens, uses and closes it.
+ * in it. Nothing here takes the drainer lock or commits to the ledger.
  */
-final class JournalAccess implements AutoCloseable {
-  private final Path directory;
-  private final UsageJournal journal;
+final class JournalAccess {
+  private JournalAccess() { }
 
-  private JournalAccess(Path directory, UsageJournal journal) {
-    this.directory = directory;
-    this.journal = journal;
-  }
-
-  static JournalAccess open(Path directory) {
+  /** The directory's journal, for reading records ({@code dump}). */
+  static UsageJournal openJournal(Path directory) {
     Path dir = check(directory);
     StorageProvider storage = ServiceLoader.load(StorageProvider.class, JournalAccess.class.getClassLoader())
         .findFirst()
         .orElseThrow(() -> new CliFailure(HourmeterCli.UNEXPECTED,
             "no io.hourmeter.spi.StorageProvider on the class path (hourmeter-journal is missing)"));
     // The free-space guard only matters for appends, which inspection never makes.
-    UsageJournal journal = storage.openJournal(new JournalSettings(dir, InstantSource.system(), 0,
-        FreeSpaceProbe.fileSystem()));
-    return new JournalAccess(dir, journal);
+    return opening(() -> storage.openJournal(new JournalSettings(dir, InstantSource.system(), 0,
+        d -> Long.MAX_VALUE)));
+  }
+
+  /** The directory's ledger and journal, read-only, through the drainer's inspection view. */
+  static JournalInspection inspect(Path directory) {
+    Path dir = check(directory);
+    return opening(() -> JournalInspection.open(dir));
   }
 
   /** Checks that {@code directory} exists and holds a Hourmeter journal; returns its absolute path. */
@@ -55,6 +56,16 @@ final class JournalAccess implements AutoCloseable {
     return dir;
   }
 
+  private static <T> T opening(java.util.function.Supplier<T> open) {
+    try {
+      return open.get();
+    } catch (IllegalStateException e) {
+      // Missing JVM flags: the message lists them; keep it to the first line.
+      throw new CliFailure(HourmeterCli.UNEXPECTED, e.getMessage().lines().findFirst().orElse("")
+          + " (run the CLI with bin/hourmeter, which adds the JVM flags)");
+    }
+  }
+
   private static String describe(Path dir) {
     try (Stream<Path> entries = Files.list(dir)) {
       long count = entries.count();
@@ -62,18 +73,5 @@ final class JournalAccess implements AutoCloseable {
     } catch (IOException e) {
       return "cannot list it: " + e.getMessage();
     }
-  }
-
-  Path directory() {
-    return directory;
-  }
-
-  UsageJournal journal() {
-    return journal;
-  }
-
-  @Override
-  public void close() {
-    journal.close();
   }
 }

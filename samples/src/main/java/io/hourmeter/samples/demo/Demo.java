@@ -90,6 +90,9 @@ public final class Demo implements Callable<Integer> {
           + "the partial hour is reported at the end.")
   Duration duration;
 
+  /** Real time the metering process gets to start before simulated time reaches the first hour. */
+  private static final Duration STARTUP_ALLOWANCE = Duration.ofSeconds(4);
+
   private final PrintStream out;
   private volatile Reconciliation lastReconciliation;
   private volatile int restarts;
@@ -139,9 +142,11 @@ public final class Demo implements Callable<Integer> {
 
   private int runLocally(Path dir) throws Exception {
     List<String> dims = DemoProduct.LOCAL_DIMENSIONS;
-    Instant realNow = InstantSource.system().instant();
-    Instant origin = realNow.truncatedTo(ChronoUnit.HOURS);
-    AcceleratedClock clock = AcceleratedClock.of(InstantSource.system(), origin, realNow, 3600 / secondsPerHour);
+    // Simulated time starts at an hour boundary once the metering process has had time to start; the
+    // application threads wait for it, so that every simulated hour is recorded in full.
+    Instant realStart = InstantSource.system().instant().plus(STARTUP_ALLOWANCE);
+    Instant origin = InstantSource.system().instant().truncatedTo(ChronoUnit.HOURS);
+    AcceleratedClock clock = AcceleratedClock.of(InstantSource.system(), origin, realStart, 3600 / secondsPerHour);
     Instant recordUntil = origin.plus(Duration.ofHours(hours));
     try (LocalMeteringEndpoint endpoint = LocalMeteringEndpoint.builder()
         .product(DemoProduct.LOCAL_PRODUCT_CODE, dims.toArray(String[]::new))
@@ -157,8 +162,9 @@ public final class Demo implements Callable<Integer> {
           clock.simulatedStart(), clock.baseStart(), clock.speedUp(), recordUntil,
           clock.realTimeFor(Duration.ofHours(2)).plusSeconds(60));
       ProgressDisplay display = new ProgressDisplay(out, !plain && System.console() != null, origin, recordUntil);
-      boolean finished = runWorker(args, clock, clock.realTimeFor(Duration.between(origin, recordUntil)), display, dir);
-      DemoLedger.Snapshot books = DemoLedger.read(args.journal(), dims);
+      boolean finished = runWorker(args, clock, origin,
+          STARTUP_ALLOWANCE.plus(clock.realTimeFor(Duration.between(origin, recordUntil))), display, dir);
+      DemoLedger.Snapshot books = DemoLedger.read(args.journal());
       Reconciliation account = new Reconciliation(books.recorded(), books.reports(),
           AcceptedByEndpoint.of(endpoint), appCounts(args));
       return report(account, finished);
@@ -175,31 +181,35 @@ public final class Demo implements Callable<Integer> {
     WorkerArgs args = new WorkerArgs(dir.resolve("journal"), dir.resolve("app-counters.bin"), productCode,
         dimensions, threads, true, null, region, start, start, 1, recordUntil, Duration.ofMinutes(5));
     ProgressDisplay display = new ProgressDisplay(out, !plain && System.console() != null, start, recordUntil);
-    boolean finished = runWorker(args, clock, duration, display, dir);
-    DemoLedger.Snapshot books = DemoLedger.read(args.journal(), dimensions);
+    boolean finished = runWorker(args, clock, start, duration, display, dir);
+    DemoLedger.Snapshot books = DemoLedger.read(args.journal());
     Reconciliation account = new Reconciliation(books.recorded(), books.reports(), null, appCounts(args));
     return report(account, finished);
   }
 
   /** Runs the metering process to its end, killing and restarting it on the way if asked. */
-  private boolean runWorker(WorkerArgs args, InstantSource clock, Duration realRecording, ProgressDisplay display,
-      Path dir) throws Exception {
+  private boolean runWorker(WorkerArgs args, InstantSource clock, Instant recordFrom, Duration realRecording,
+      ProgressDisplay display, Path dir) throws Exception {
     long deadline = System.nanoTime() + realRecording.plus(args.drainTimeout()).plusSeconds(60).toNanos();
-    List<Instant> killAt = crashRestart ? killTimes(clock.instant(), args.recordUntil()) : List.of();
+    List<Instant> killAt = crashRestart ? killTimes(recordFrom, args.recordUntil()) : List.of();
     Path log = dir.resolve("metering-process.log");
     Process process = startWorker(args, display, log);
     for (Instant at : killAt) {
-      while (clock.instant().isBefore(at) && process.isAlive()) {
+      // Kill only once this process records, so that the kill always interrupts real work.
+      while (process.isAlive() && (clock.instant().isBefore(at) || !display.recording())
+          && clock.instant().isBefore(args.recordUntil())) {
         display.render();
-        Thread.sleep(100);
+        Thread.sleep(50);
       }
-      if (!process.isAlive()) {
+      if (!process.isAlive() || !clock.instant().isBefore(args.recordUntil())) {
+        display.event("(the recording phase ended before the metering process could be killed again)");
         break;
       }
       process.destroyForcibly(); // SIGKILL on Linux: no shutdown hook, no close()
       process.waitFor(30, TimeUnit.SECONDS);
       display.event("*** killed the metering process (pid " + process.pid() + ") with SIGKILL at simulated "
           + clock.instant().truncatedTo(ChronoUnit.SECONDS) + "; restarting it on the same journal");
+      display.restarted();
       process = startWorker(args, display, log);
       restarts++;
     }
@@ -245,7 +255,12 @@ public final class Demo implements Callable<Integer> {
         StandardCharsets.UTF_8))) {
       String line;
       while ((line = lines.readLine()) != null) {
-        display.update(line);
+        if (line.startsWith("ready uptime=")) {
+          display.event("metering process (pid " + process.pid() + ") ready after "
+              + Long.parseLong(line.substring("ready uptime=".length())) / 1000.0 + " s");
+        } else {
+          display.update(line);
+        }
       }
     } catch (IOException e) {
       // The process was killed; its output ends here.
@@ -257,7 +272,7 @@ public final class Demo implements Callable<Integer> {
     long span = Duration.between(start, end).toMillis();
     List<Instant> times = new ArrayList<>();
     for (int i = 0; i < kills; i++) {
-      times.add(start.plusMillis((long) (span * (0.2 + 0.6 * random.nextDouble()))));
+      times.add(start.plusMillis((long) (span * (0.25 + 0.4 * random.nextDouble()))));
     }
     times.sort(Comparator.naturalOrder());
     return times;

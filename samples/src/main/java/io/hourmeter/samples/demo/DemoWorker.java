@@ -8,9 +8,11 @@ import io.hourmeter.ShutdownPolicy;
 import io.hourmeter.aws.AwsUsageSubmitter;
 import io.hourmeter.spi.UsageSubmitter;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.time.temporal.ChronoUnit;
 import io.hourmeter.local.AcceleratedClock;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,13 +55,15 @@ public final class DemoWorker {
   private int run() throws InterruptedException {
     try (AppCounters counters = AppCounters.open(args.countersFile(), args.threads(), args.dimensions().size());
          Meter meter = buildMeter()) {
+      out.println("ready uptime=" + ManagementFactory.getRuntimeMXBean().getUptime());
       List<Thread> threads = startApplicationThreads(meter, counters);
       waitForRecordingEnd(meter);
       stopRecording = true;
       for (Thread thread : threads) {
         thread.join();
       }
-      boolean drained = args.aws() || waitUntilDrained(meter);
+      Instant stoppedAt = clock.instant(); // no record can be in a later hour than this one
+      boolean drained = args.aws() || waitUntilDrained(meter, counters, stoppedAt);
       printProgress(meter.status());
       out.println("done drained=" + drained);
       out.flush();
@@ -127,9 +131,13 @@ public final class DemoWorker {
 
   /** One application thread: small units of usage, spread over the dimensions, at a modest rate. */
   private void recordUntilStopped(int thread, List<Dimension> handles, AppCounters counters) {
+    while (!stopRecording && clock.instant().isBefore(args.simulatedOrigin())) {
+      sleepQuietly(5); // the first simulated hour has not begun
+    }
     ThreadLocalRandom random = ThreadLocalRandom.current();
     long n = 0;
-    while (!stopRecording) {
+    Instant stopAt = stopAt();
+    while (!stopRecording && clock.instant().isBefore(stopAt)) {
       int d = random.nextInt(handles.size());
       long units = 1 + random.nextInt(d == 0 ? 1 : 5);
       counters.attempted(thread, d, units);
@@ -143,10 +151,13 @@ public final class DemoWorker {
     }
   }
 
+  /** A little before the last hour ends, so that no append lands in the hour after it. */
+  private Instant stopAt() {
+    return args.recordUntil().minus(simulated(Duration.ofMillis(150)));
+  }
+
   private void waitForRecordingEnd(Meter meter) throws InterruptedException {
-    Instant end = args.recordUntil();
-    // Stop a little before the last hour ends, so that no append lands in the hour after it.
-    Instant stopAt = end.minus(simulated(Duration.ofMillis(150)));
+    Instant stopAt = stopAt();
     while (clock.instant().isBefore(stopAt)) {
       printProgress(meter.status());
       Thread.sleep(PROGRESS_EVERY.toMillis());
@@ -154,16 +165,23 @@ public final class DemoWorker {
   }
 
   /**
-   * Waits until the last hour has closed (its end, the grace and the jitter have passed) and nothing is
-   * pending: every hour accepted, carried or dead-lettered.
+   * Waits until the hour of the last record has closed (its end, the grace and the jitter have passed),
+   * nothing is pending, and AWS accepted (or dead-lettered) at least every unit the application saw
+   * acknowledged: every hour accepted, carried or dead-lettered.
    */
-  private boolean waitUntilDrained(Meter meter) throws InterruptedException {
+  private boolean waitUntilDrained(Meter meter, AppCounters counters, Instant stoppedAt) throws InterruptedException {
     long deadline = System.nanoTime() + args.drainTimeout().toNanos();
-    Instant lastHourDue = args.recordUntil().plus(hourGrace()).plus(sendJitter());
+    Instant lastHourDue = stoppedAt.truncatedTo(ChronoUnit.HOURS).plus(Duration.ofHours(1))
+        .plus(hourGrace()).plus(sendJitter());
+    long acknowledged = 0;
+    for (int d = 0; d < args.dimensions().size(); d++) {
+      acknowledged += counters.acknowledged(d);
+    }
     while (System.nanoTime() < deadline) {
       MeterStatus status = meter.status();
       printProgress(status);
-      if (clock.instant().isAfter(lastHourDue) && status.oldestUnsentHour() == null && pendingUnits(status) == 0) {
+      if (clock.instant().isAfter(lastHourDue) && status.oldestUnsentHour() == null && pendingUnits(status) == 0
+          && status.acceptedUnits() + status.deadLetteredUnits() >= acknowledged) {
         return true;
       }
       Thread.sleep(PROGRESS_EVERY.toMillis());

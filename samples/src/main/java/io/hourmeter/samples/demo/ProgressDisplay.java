@@ -55,10 +55,6 @@ final class ProgressDisplay {
     }
     long records = Long.parseLong(values.getOrDefault("records", "0"));
     long now = System.nanoTime();
-    if (records < lastRecords) { // a restarted process counts from zero again
-      recordsBeforeRestart += lastRecords;
-      lastRecords = 0;
-    }
     double seconds = (now - lastRecordsAtNanos) / 1e9;
     if (seconds >= 0.2) {
       recordsPerSecond = (records - lastRecords) / seconds;
@@ -66,6 +62,18 @@ final class ProgressDisplay {
       lastRecordsAtNanos = now;
     }
     latest = values;
+  }
+
+  /** Whether the current metering process has recorded anything yet. */
+  synchronized boolean recording() {
+    return lastRecords > 0 || Long.parseLong(latest.getOrDefault("records", "0")) > 0;
+  }
+
+  /** A new metering process starts: its counts start from zero. */
+  synchronized void restarted() {
+    recordsBeforeRestart += Math.max(lastRecords, Long.parseLong(latest.getOrDefault("records", "0")));
+    lastRecords = 0;
+    latest = Map.of();
   }
 
   /** Draws the status line (terminal) or, every few seconds, a plain line. */
@@ -110,7 +118,8 @@ final class ProgressDisplay {
     int filled = (int) Math.round(done * BAR);
     long hours = Duration.between(start, end).toHours();
     long hour = Math.min(hours, 1 + (sim - start.toEpochMilli()) / 3_600_000L);
-    String phase = done >= 1 ? "reporting" : hours == 0 ? "recording" : "hour " + hour + "/" + hours;
+    String phase = sim < start.toEpochMilli() ? "starting" : done >= 1 ? "reporting"
+        : hours == 0 ? "recording" : "hour " + hour + "/" + hours;
     return String.format("[%s%s] %-11s sim %s | %,7.0f rec/s | %,d records | pending %,d units | accepted %s reports",
         "#".repeat(filled), ".".repeat(BAR - filled), phase,
         Instant.ofEpochMilli(sim).toString().substring(11, 16),

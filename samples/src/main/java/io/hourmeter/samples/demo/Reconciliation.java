@@ -173,8 +173,16 @@ final class Reconciliation {
     return value == 0 ? "0" : value > 0 ? "+" + value : Long.toString(value);
   }
 
-  private static String abbreviate(String id) {
-    return id.length() <= 24 ? id : id.substring(0, 21) + "...";
+  /** The tail of each record id: AWS's ids share long prefixes. */
+  private static String abbreviate(String ids) {
+    StringBuilder out = new StringBuilder();
+    for (String id : ids.split(",")) {
+      if (out.length() > 0) {
+        out.append(',');
+      }
+      out.append(id.length() <= 16 ? id : "..." + id.substring(id.length() - 12));
+    }
+    return out.toString();
   }
 
   static String hourText(long epochHour) {
