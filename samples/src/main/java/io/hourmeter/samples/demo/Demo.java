@@ -71,7 +71,8 @@ public final class Demo implements Callable<Integer> {
   @Option(names = "--seed", paramLabel = "N", description = "Seed for the kill times (default: random).")
   Long seed;
 
-  @Option(names = "--aws", description = "Meter against real AWS Marketplace, on real time.")
+  @Option(names = "--aws", description = {"Meter against real AWS Marketplace, on real time. This bills real "
+      + "usage to the buyer of the product code: use a limited (test) listing."})
   boolean aws;
 
   @Option(names = "--product-code", paramLabel = "CODE", description = "With --aws: your product code.")
@@ -84,6 +85,11 @@ public final class Demo implements Callable<Integer> {
   @Option(names = "--region", paramLabel = "REGION",
       description = "With --aws: the region (default: the SDK's region chain, e.g. the instance's own).")
   String region;
+
+  @Option(names = "--records-per-second", paramLabel = "N",
+      description = "Records per second over all threads (default: as fast as the demo goes locally; "
+          + "10 with --aws).")
+  Double recordsPerSecond;
 
   @Option(names = "--duration", defaultValue = "PT2M", paramLabel = "ISO",
       description = "With --aws: how long to record, ISO-8601 (default ${DEFAULT-VALUE}); "
@@ -132,6 +138,9 @@ public final class Demo implements Callable<Integer> {
     if (!aws && (productCode != null || dimensions != null || region != null)) {
       throw new CommandLine.ParameterException(cli, "--product-code, --dimensions and --region go with --aws");
     }
+    if (recordsPerSecond != null && !(recordsPerSecond > 0)) {
+      throw new CommandLine.ParameterException(cli, "--records-per-second must be positive");
+    }
     if (secondsPerHour < 1 || secondsPerHour > 3600) {
       throw new CommandLine.ParameterException(cli, "--seconds-per-hour must be within 1..3600");
     }
@@ -155,12 +164,12 @@ public final class Demo implements Callable<Integer> {
         .build()) {
       endpoint.start();
       out.println("Hourmeter demo: local Metering endpoint on " + endpoint.uri() + "; 1 hour = "
-          + secondsPerHour + " s; " + hours + " hours of usage in " + dims + " from " + threads + " threads"
+          + secondsPerHour + " s; " + hours + (hours == 1 ? " hour" : " hours") + " of usage in " + dims + " from " + threads + " threads"
           + (crashRestart ? "; the metering process will be killed " + kills + " time(s) with SIGKILL" : ""));
       WorkerArgs args = new WorkerArgs(dir.resolve("journal"), dir.resolve("app-counters.bin"),
           DemoProduct.LOCAL_PRODUCT_CODE, dims, threads, false, endpoint.uri(), null,
           clock.simulatedStart(), clock.baseStart(), clock.speedUp(), recordUntil,
-          clock.realTimeFor(Duration.ofHours(2)).plusSeconds(60));
+          clock.realTimeFor(Duration.ofHours(2)).plusSeconds(60), recordsPerSecond == null ? 0 : recordsPerSecond);
       ProgressDisplay display = new ProgressDisplay(out, !plain && System.console() != null, origin, recordUntil);
       boolean finished = runWorker(args, clock, origin,
           STARTUP_ALLOWANCE.plus(clock.realTimeFor(Duration.between(origin, recordUntil))), display, dir);
@@ -173,15 +182,16 @@ public final class Demo implements Callable<Integer> {
 
   private int runAgainstAws(Path dir) throws Exception {
     InstantSource clock = InstantSource.system();
-    Instant start = clock.instant();
+    Instant start = clock.instant().plus(STARTUP_ALLOWANCE); // the application threads wait for it
     Instant recordUntil = start.plus(duration);
     out.println("Hourmeter demo against AWS Marketplace: product " + productCode + ", dimensions " + dimensions
         + ", region " + (region != null ? region : "from the default chain") + "; recording for " + duration
         + ", then the partial hour is reported at close");
     WorkerArgs args = new WorkerArgs(dir.resolve("journal"), dir.resolve("app-counters.bin"), productCode,
-        dimensions, threads, true, null, region, start, start, 1, recordUntil, Duration.ofMinutes(5));
+        dimensions, threads, true, null, region, start, start, 1, recordUntil, Duration.ofMinutes(5),
+        recordsPerSecond == null ? 10 : recordsPerSecond);
     ProgressDisplay display = new ProgressDisplay(out, !plain && System.console() != null, start, recordUntil);
-    boolean finished = runWorker(args, clock, start, duration, display, dir);
+    boolean finished = runWorker(args, clock, start, STARTUP_ALLOWANCE.plus(duration), display, dir);
     DemoLedger.Snapshot books = DemoLedger.read(args.journal());
     Reconciliation account = new Reconciliation(books.recorded(), books.reports(), null, appCounts(args));
     return report(account, finished);

@@ -63,7 +63,7 @@ public final class DemoWorker {
         thread.join();
       }
       Instant stoppedAt = clock.instant(); // no record can be in a later hour than this one
-      boolean drained = args.aws() || waitUntilDrained(meter, counters, stoppedAt);
+      boolean drained = args.aws() ? waitUntilOnlyTheOpenHourIsUnsent(meter) : waitUntilDrained(meter, counters, stoppedAt);
       printProgress(meter.status());
       out.println("done drained=" + drained);
       out.flush();
@@ -82,6 +82,7 @@ public final class DemoWorker {
       // Real time: the defaults hold, and the partial hour is reported at close so the demo ends.
       return builder.shutdownPolicy(ShutdownPolicy.REPORT_PARTIAL_HOUR)
           .closeTimeout(Duration.ofSeconds(30))
+          .sendJitter(Duration.ZERO) // one instance: nothing to spread, and close() sends at once
           .checkPermissionAtStart(true)
           .build();
     }
@@ -145,7 +146,9 @@ public final class DemoWorker {
         counters.acknowledged(thread, d, units);
         records.increment();
       }
-      if (++n % 20 == 0) {
+      if (args.recordsPerSecond() > 0) {
+        sleepQuietly(Math.max(1, Math.round(1000 * args.threads() / args.recordsPerSecond())));
+      } else if (++n % 20 == 0) {
         sleepQuietly(1);
       }
     }
@@ -182,6 +185,24 @@ public final class DemoWorker {
       printProgress(status);
       if (clock.instant().isAfter(lastHourDue) && status.oldestUnsentHour() == null && pendingUnits(status) == 0
           && status.acceptedUnits() + status.deadLetteredUnits() >= acknowledged) {
+        return true;
+      }
+      Thread.sleep(PROGRESS_EVERY.toMillis());
+    }
+    return false;
+  }
+
+  /**
+   * AWS mode: waits (bounded) until every closed hour is reported, so that what is left for close() to
+   * report (the shutdown policy sends the partial hour) is only the hour in progress.
+   */
+  private boolean waitUntilOnlyTheOpenHourIsUnsent(Meter meter) throws InterruptedException {
+    long deadline = System.nanoTime() + args.drainTimeout().toNanos();
+    while (System.nanoTime() < deadline) {
+      MeterStatus status = meter.status();
+      printProgress(status);
+      Instant currentHour = clock.instant().truncatedTo(ChronoUnit.HOURS);
+      if (status.oldestUnsentHour() == null || !status.oldestUnsentHour().isBefore(currentHour)) {
         return true;
       }
       Thread.sleep(PROGRESS_EVERY.toMillis());

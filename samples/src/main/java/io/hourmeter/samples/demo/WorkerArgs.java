@@ -27,10 +27,11 @@ import java.util.Map;
  * @param factor           the accelerated clock's speed (local mode)
  * @param recordUntil      when application threads stop recording, on the meter's clock
  * @param drainTimeout     how long, in real time, to wait for every hour to be reported after that
+ * @param recordsPerSecond at most this many records per second over all threads; 0 for no limit
  */
 record WorkerArgs(Path journal, Path countersFile, String productCode, List<String> dimensions, int threads,
     boolean aws, URI endpoint, String region, Instant simulatedOrigin, Instant realOrigin, double factor,
-    Instant recordUntil, Duration drainTimeout) {
+    Instant recordUntil, Duration drainTimeout, double recordsPerSecond) {
 
   WorkerArgs {
     dimensions = List.copyOf(dimensions);
@@ -55,6 +56,7 @@ record WorkerArgs(Path journal, Path countersFile, String productCode, List<Stri
     out.add("--factor=" + factor);
     out.add("--record-until=" + recordUntil);
     out.add("--drain-timeout=" + drainTimeout);
+    out.add("--records-per-second=" + recordsPerSecond);
     return out;
   }
 
@@ -80,7 +82,8 @@ record WorkerArgs(Path journal, Path countersFile, String productCode, List<Stri
         Instant.parse(required(values, "real-origin")),
         Double.parseDouble(required(values, "factor")),
         Instant.parse(required(values, "record-until")),
-        Duration.parse(required(values, "drain-timeout")));
+        Duration.parse(required(values, "drain-timeout")),
+        Double.parseDouble(required(values, "records-per-second")));
   }
 
   private static String required(Map<String, String> values, String key) {
