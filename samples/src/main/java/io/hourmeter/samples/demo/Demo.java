@@ -1,6 +1,5 @@
 package io.hourmeter.samples.demo;
 
-import io.hourmeter.local.AcceleratedClock;
 import io.hourmeter.local.LocalMeteringEndpoint;
 import io.hourmeter.samples.support.JvmFlags;
 import java.io.BufferedReader;
@@ -96,12 +95,15 @@ public final class Demo implements Callable<Integer> {
           + "the partial hour is reported at the end.")
   Duration duration;
 
-  /** Real time the metering process gets to start before simulated time reaches the first hour. */
+  /** Against real AWS: real time the metering process gets to start before recording begins. */
   private static final Duration STARTUP_ALLOWANCE = Duration.ofSeconds(4);
+  /** How long a metering process may take to start, at most. */
+  private static final Duration STARTUP_BUDGET = Duration.ofSeconds(60);
 
   private final PrintStream out;
   private volatile Reconciliation lastReconciliation;
   private volatile int restarts;
+  private volatile WorkerArgs workerArgs;
 
   public Demo() {
     this(System.out);
@@ -151,11 +153,11 @@ public final class Demo implements Callable<Integer> {
 
   private int runLocally(Path dir) throws Exception {
     List<String> dims = DemoProduct.LOCAL_DIMENSIONS;
-    // Simulated time starts at an hour boundary once the metering process has had time to start; the
-    // application threads wait for it, so that every simulated hour is recorded in full.
-    Instant realStart = InstantSource.system().instant().plus(STARTUP_ALLOWANCE);
+    // Simulated time starts at an hour boundary once the metering process is ready (StartableClock), so
+    // that every simulated hour is recorded in full however slowly the JVM starts.
     Instant origin = InstantSource.system().instant().truncatedTo(ChronoUnit.HOURS);
-    AcceleratedClock clock = AcceleratedClock.of(InstantSource.system(), origin, realStart, 3600 / secondsPerHour);
+    double speedUp = 3600 / secondsPerHour;
+    StartableClock clock = new StartableClock(origin, speedUp);
     Instant recordUntil = origin.plus(Duration.ofHours(hours));
     try (LocalMeteringEndpoint endpoint = LocalMeteringEndpoint.builder()
         .product(DemoProduct.LOCAL_PRODUCT_CODE, dims.toArray(String[]::new))
@@ -168,11 +170,12 @@ public final class Demo implements Callable<Integer> {
           + (crashRestart ? "; the metering process will be killed " + kills + " time(s) with SIGKILL" : ""));
       WorkerArgs args = new WorkerArgs(dir.resolve("journal"), dir.resolve("app-counters.bin"),
           DemoProduct.LOCAL_PRODUCT_CODE, dims, threads, false, endpoint.uri(), null,
-          clock.simulatedStart(), clock.baseStart(), clock.speedUp(), recordUntil,
-          clock.realTimeFor(Duration.ofHours(2)).plusSeconds(60), recordsPerSecond == null ? 0 : recordsPerSecond);
+          origin, null, speedUp, recordUntil,
+          Duration.ofMillis(Math.round(2 * secondsPerHour * 1000)).plusSeconds(60),
+          recordsPerSecond == null ? 0 : recordsPerSecond);
       ProgressDisplay display = new ProgressDisplay(out, !plain && System.console() != null, origin, recordUntil);
-      boolean finished = runWorker(args, clock, origin,
-          STARTUP_ALLOWANCE.plus(clock.realTimeFor(Duration.between(origin, recordUntil))), display, dir);
+      boolean finished = runWorker(args, clock, origin, Duration.ofMillis(Math.round(hours * secondsPerHour * 1000)),
+          display, dir);
       DemoLedger.Snapshot books = DemoLedger.read(args.journal());
       Reconciliation account = new Reconciliation(books.recorded(), books.reports(),
           AcceptedByEndpoint.of(endpoint), appCounts(args));
@@ -200,10 +203,12 @@ public final class Demo implements Callable<Integer> {
   /** Runs the metering process to its end, killing and restarting it on the way if asked. */
   private boolean runWorker(WorkerArgs args, InstantSource clock, Instant recordFrom, Duration realRecording,
       ProgressDisplay display, Path dir) throws Exception {
-    long deadline = System.nanoTime() + realRecording.plus(args.drainTimeout()).plusSeconds(60).toNanos();
+    long deadline = System.nanoTime() + STARTUP_BUDGET.plus(realRecording).plus(args.drainTimeout()).plusSeconds(60)
+        .toNanos();
     List<Instant> killAt = crashRestart ? killTimes(recordFrom, args.recordUntil()) : List.of();
     Path log = dir.resolve("metering-process.log");
-    Process process = startWorker(args, display, log);
+    workerArgs = args;
+    Process process = startWorker(clock, display, log);
     for (Instant at : killAt) {
       // Kill only once this process records, so that the kill always interrupts real work.
       while (process.isAlive() && (clock.instant().isBefore(at) || !display.recording())
@@ -220,14 +225,14 @@ public final class Demo implements Callable<Integer> {
       display.event("*** killed the metering process (pid " + process.pid() + ") with SIGKILL at simulated "
           + clock.instant().truncatedTo(ChronoUnit.SECONDS) + "; restarting it on the same journal");
       display.restarted();
-      process = startWorker(args, display, log);
+      process = startWorker(clock, display, log);
       restarts++;
     }
     while (process.isAlive() && System.nanoTime() < deadline) {
       display.render();
       Thread.sleep(100);
     }
-    display.render();
+    display.renderFinal();
     display.finishLine();
     if (process.isAlive()) {
       process.destroyForcibly();
@@ -242,7 +247,8 @@ public final class Demo implements Callable<Integer> {
     return true;
   }
 
-  private Process startWorker(WorkerArgs args, ProgressDisplay display, Path log) throws IOException {
+  private Process startWorker(InstantSource clock, ProgressDisplay display, Path log) throws IOException {
+    WorkerArgs args = workerArgs;
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx256m");
@@ -254,13 +260,13 @@ public final class Demo implements Callable<Integer> {
     Process process = new ProcessBuilder(command)
         .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
         .start();
-    Thread reader = new Thread(() -> pump(process, display), "metering-process-output");
+    Thread reader = new Thread(() -> pump(process, display, clock), "metering-process-output");
     reader.setDaemon(true);
     reader.start();
     return process;
   }
 
-  private static void pump(Process process, ProgressDisplay display) {
+  private void pump(Process process, ProgressDisplay display, InstantSource clock) {
     try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(),
         StandardCharsets.UTF_8))) {
       String line;
@@ -268,6 +274,7 @@ public final class Demo implements Callable<Integer> {
         if (line.startsWith("ready uptime=")) {
           display.event("metering process (pid " + process.pid() + ") ready after "
               + Long.parseLong(line.substring("ready uptime=".length())) / 1000.0 + " s");
+          startClock(process, clock);
         } else {
           display.update(line);
         }
@@ -275,6 +282,18 @@ public final class Demo implements Callable<Integer> {
     } catch (IOException e) {
       // The process was killed; its output ends here.
     }
+  }
+
+  /** At the first process's "ready": starts the demo's clock now, here and in that process. */
+  private synchronized void startClock(Process process, InstantSource clock) throws IOException {
+    if (!(clock instanceof StartableClock demoClock) || demoClock.started()) {
+      return;
+    }
+    Instant realOrigin = InstantSource.system().instant();
+    demoClock.start(realOrigin);
+    workerArgs = workerArgs.withRealOrigin(realOrigin); // restarted processes join the running clock
+    process.getOutputStream().write(("start " + realOrigin + "\n").getBytes(StandardCharsets.UTF_8));
+    process.getOutputStream().flush();
   }
 
   private List<Instant> killTimes(Instant start, Instant end) {

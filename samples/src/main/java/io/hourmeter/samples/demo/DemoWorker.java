@@ -7,13 +7,16 @@ import io.hourmeter.MeterStatus;
 import io.hourmeter.ShutdownPolicy;
 import io.hourmeter.aws.AwsUsageSubmitter;
 import io.hourmeter.spi.UsageSubmitter;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.time.temporal.ChronoUnit;
-import io.hourmeter.local.AcceleratedClock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -43,8 +46,15 @@ public final class DemoWorker {
   private DemoWorker(WorkerArgs args, PrintStream out) {
     this.args = args;
     this.out = out;
-    this.clock = args.aws() ? InstantSource.system()
-        : AcceleratedClock.of(InstantSource.system(), args.simulatedOrigin(), args.realOrigin(), args.factor());
+    if (args.aws()) {
+      this.clock = InstantSource.system();
+    } else {
+      StartableClock demoClock = new StartableClock(args.simulatedOrigin(), args.factor());
+      if (args.realOrigin() != null) {
+        demoClock.start(args.realOrigin());
+      }
+      this.clock = demoClock;
+    }
   }
 
   public static void main(String[] argv) throws Exception {
@@ -52,10 +62,12 @@ public final class DemoWorker {
     System.exit(new DemoWorker(args, System.out).run());
   }
 
-  private int run() throws InterruptedException {
+  private int run() throws InterruptedException, IOException {
     try (AppCounters counters = AppCounters.open(args.countersFile(), args.threads(), args.dimensions().size());
          Meter meter = buildMeter()) {
       out.println("ready uptime=" + ManagementFactory.getRuntimeMXBean().getUptime());
+      out.flush();
+      awaitClockStart();
       List<Thread> threads = startApplicationThreads(meter, counters);
       waitForRecordingEnd(meter);
       stopRecording = true;
@@ -152,6 +164,19 @@ public final class DemoWorker {
         sleepQuietly(1);
       }
     }
+  }
+
+  /** The first process of a demo waits for the demo to start the simulated clock: "start <instant>". */
+  private void awaitClockStart() throws IOException {
+    if (!(clock instanceof StartableClock demoClock) || demoClock.started()) {
+      return;
+    }
+    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    String line = in.readLine();
+    if (line == null || !line.startsWith("start ")) {
+      throw new IllegalStateException("expected 'start <instant>' from the demo but got " + line);
+    }
+    demoClock.start(Instant.parse(line.substring("start ".length()).strip()));
   }
 
   /** A little before the last hour ends, so that no append lands in the hour after it. */
