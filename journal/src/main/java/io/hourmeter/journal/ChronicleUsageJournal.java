@@ -9,15 +9,9 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
-import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.NavigableSet;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
@@ -49,9 +43,6 @@ public final class ChronicleUsageJournal implements UsageJournal {
   static final long DEFAULT_BLOCK_SIZE = 4L << 20;
   /** Chronicle's lock and header timeout in normal operation (its default). */
   private static final long TIMEOUT_MILLIS = 10_000;
-  private static final String CYCLE_SUFFIX = ".cq4";
-  private static final DateTimeFormatter CYCLE_NAME =
-      DateTimeFormatter.ofPattern(ChronicleQueues.ROLL_CYCLE.format()).withZone(ZoneOffset.UTC);
 
   private final Path directory;
   private final String journalId;
@@ -166,7 +157,8 @@ public final class ChronicleUsageJournal implements UsageJournal {
       if (gate.closed) {
         throw new IllegalStateException("journal " + directory + " is closed");
       }
-      ChronicleJournalReader reader = new ChronicleJournalReader(queue, gate, fromPosition, readers::remove);
+      ChronicleJournalReader reader = new ChronicleJournalReader(queue, directory, gate, fromPosition,
+          readers::remove);
       readers.add(reader);
       return reader;
     } finally {
@@ -182,18 +174,7 @@ public final class ChronicleUsageJournal implements UsageJournal {
 
   @Override
   public NavigableSet<Long> hours() {
-    NavigableSet<Long> hours = new TreeSet<>();
-    try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "*" + CYCLE_SUFFIX)) {
-      for (Path file : files) {
-        Long hour = hourOf(file.getFileName().toString());
-        if (hour != null) {
-          hours.add(hour);
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot list the journal directory " + directory, e);
-    }
-    return hours;
+    return CycleFiles.hours(directory);
   }
 
   @Override
@@ -203,7 +184,7 @@ public final class ChronicleUsageJournal implements UsageJournal {
       if (gate.closed || epochHour >= clock.currentHour() || epochHour >= clock.highestCycle()) {
         return false;
       }
-      boolean deleted = Files.deleteIfExists(directory.resolve(cycleFileName(epochHour)));
+      boolean deleted = Files.deleteIfExists(directory.resolve(CycleFiles.fileName(epochHour)));
       if (deleted) {
         queue.refreshDirectoryListing();
       }
@@ -280,19 +261,6 @@ public final class ChronicleUsageJournal implements UsageJournal {
       if (!slot.owner.isAlive() && slots.remove(slot)) {
         slot.close();
       }
-    }
-  }
-
-  static String cycleFileName(long epochHour) {
-    return CYCLE_NAME.format(Instant.EPOCH.plus(epochHour, ChronoUnit.HOURS)) + CYCLE_SUFFIX;
-  }
-
-  private static Long hourOf(String fileName) {
-    String stem = fileName.substring(0, fileName.length() - CYCLE_SUFFIX.length());
-    try {
-      return Math.floorDiv(Instant.from(CYCLE_NAME.parse(stem)).toEpochMilli(), MonotonicHourClock.HOUR_MILLIS);
-    } catch (DateTimeParseException e) {
-      return null;
     }
   }
 
