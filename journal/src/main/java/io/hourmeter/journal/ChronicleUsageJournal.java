@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import net.openhft.chronicle.core.io.BackgroundResourceReleaser;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -253,6 +254,9 @@ public final class ChronicleUsageJournal implements UsageJournal {
     readers.clear();
     clock.detach();
     queue.close();
+    // Chronicle unmaps on a background thread; finish it now, so that a closed journal holds no
+    // mapping (a file system can then be unmounted, a directory deleted).
+    BackgroundResourceReleaser.releasePendingResources();
   }
 
   /** Runs on the free-space sampler: a dead thread's appender would otherwise stay mapped until close. */
