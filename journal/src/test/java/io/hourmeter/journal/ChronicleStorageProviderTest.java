@@ -34,6 +34,25 @@ class ChronicleStorageProviderTest {
   }
 
   @Test
+  void journalDiskBytesCountTheJournalsFilesButNotTheLedgers() throws Exception {
+    Path directory = temp.resolve("journal");
+    ChronicleStorageProvider provider = new ChronicleStorageProvider();
+    try (UsageJournal journal = provider.openJournal(new JournalSettings(directory, MutableClock.atHour(400_000),
+        0, FreeSpaceProbe.fileSystem()));
+         io.hourmeter.spi.ReportLedger ledger = provider.openLedger(directory)) {
+      journal.append(journal.dimensionId("users"), 1, 0);
+      long journalBytes = journal.diskBytes();
+      assertThat(journalBytes).isGreaterThanOrEqualTo(
+          java.nio.file.Files.size(directory.resolve(CycleFiles.fileName(400_000))));
+
+      ledger.commit(java.util.Map.of("big", "x".repeat(100_000)), java.util.Set.of());
+
+      assertThat(journal.diskBytes()).isEqualTo(journalBytes);
+      assertThat(ledger.diskBytes()).isGreaterThan(100_000);
+    }
+  }
+
+  @Test
   void appendAllocatesNothingOnceItsThreadHasAnAppender() {
     ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
     long thread = Thread.currentThread().getId();
