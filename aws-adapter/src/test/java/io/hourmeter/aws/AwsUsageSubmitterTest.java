@@ -16,8 +16,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
+import software.amazon.awssdk.core.SdkRequest;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.marketplacemetering.MarketplaceMeteringClient;
+import software.amazon.awssdk.services.marketplacemetering.model.MeterUsageRequest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The submitter over the real SDK and HTTP against the local endpoint: what goes on the wire, and resends. */
 class AwsUsageSubmitterTest {
@@ -83,14 +93,15 @@ class AwsUsageSubmitterTest {
   @Test
   void tagsGoOutSortedByKeyWhateverOrderTheReportHoldsThemIn() {
     Map<String, String> tags = new LinkedHashMap<>();
-    tags.put("zone", "z");
-    tags.put("app", "a");
-    tags.put("mode", "m");
+    for (String key : List.of("zone", "app", "mode", "env", "cell")) {
+      tags.put(key, key.toUpperCase(java.util.Locale.ROOT));
+    }
     submitter.submit(Reports.hourly("users", lastHour, 1, List.of(new UsageAllocation(1, tags))));
 
     String body = endpoint.requestBodies().get(0);
-    assertThat(body.indexOf("\"app\"")).isLessThan(body.indexOf("\"mode\""));
-    assertThat(body.indexOf("\"mode\"")).isLessThan(body.indexOf("\"zone\""));
+    List<Integer> positions = List.of("app", "cell", "env", "mode", "zone").stream()
+        .map(key -> body.indexOf("\"Key\":\"" + key + "\"")).toList();
+    assertThat(positions).doesNotContain(-1).isSorted();
   }
 
   @Test
@@ -121,34 +132,27 @@ class AwsUsageSubmitterTest {
     }
   }
 
-  @Test
-  void aConnectionDroppedBeforeRecordingIsOutcomeUnknownAndTheIdenticalResendIsAccepted() {
+  @ParameterizedTest(name = "dropped {0} recording")
+  @ValueSource(strings = {"before", "after"})
+  void aDroppedConnectionIsOutcomeUnknownAndTheIdenticalResendGetsTheOneRecord(String when) {
     UsageReport report = Reports.hourly("users", lastHour, 5);
-    endpoint.faults().dropBeforeRecordRate(1.0);
+    if (when.equals("before")) {
+      endpoint.faults().dropBeforeRecordRate(1.0);
+    } else {
+      endpoint.faults().dropAfterRecordRate(1.0);
+    }
 
     SubmitOutcome dropped = submitter.submit(report);
+    int recordedWhileDropped = endpoint.accepted().size();
     endpoint.faults().clear();
     SubmitOutcome resent = submitter.submit(report);
 
     assertThat(dropped.outcome()).isEqualTo(OutcomeClass.OUTCOME_UNKNOWN);
+    assertThat(recordedWhileDropped).isEqualTo(when.equals("before") ? 0 : 1);
     assertThat(resent.outcome()).isEqualTo(OutcomeClass.ACCEPTED);
-    assertThat(endpoint.accepted()).hasSize(1);
-    assertThat(endpoint.requestBodies()).allMatch(body -> body.equals(endpoint.requestBodies().get(0)));
-  }
-
-  @Test
-  void aConnectionDroppedAfterRecordingIsOutcomeUnknownAndTheResendGetsTheRecordedId() {
-    UsageReport report = Reports.hourly("users", lastHour, 5);
-    endpoint.faults().dropAfterRecordRate(1.0);
-
-    SubmitOutcome dropped = submitter.submit(report);
-    endpoint.faults().clear();
-    SubmitOutcome resent = submitter.submit(report);
-
-    assertThat(dropped.outcome()).isEqualTo(OutcomeClass.OUTCOME_UNKNOWN);
     assertThat(endpoint.accepted()).singleElement()
         .extracting(AcceptedRecord::recordId).isEqualTo(resent.meteringRecordId());
-    assertThat(endpoint.requestBodies()).allMatch(body -> body.equals(endpoint.requestBodies().get(0)));
+    assertThat(endpoint.requestBodies()).hasSize(2).allMatch(body -> body.equals(endpoint.requestBodies().get(0)));
   }
 
   @Test
@@ -177,7 +181,7 @@ class AwsUsageSubmitterTest {
   @Test
   void aReadTimeoutIsOutcomeUnknown() {
     try (AwsUsageSubmitter impatient = AwsUsageSubmitter.builder()
-        .region(software.amazon.awssdk.regions.Region.US_EAST_1)
+        .region(Region.US_EAST_1)
         .credentialsProvider(LocalAws.credentials(LocalAws.ACCESS_KEY))
         .endpointOverride(endpoint.uri())
         .readTimeout(Duration.ofMillis(200))
@@ -187,6 +191,30 @@ class AwsUsageSubmitterTest {
       SubmitOutcome outcome = impatient.submit(Reports.hourly("users", lastHour, 5));
 
       assertThat(outcome.outcome()).isEqualTo(OutcomeClass.OUTCOME_UNKNOWN);
+    }
+  }
+
+  @Test
+  void aRealSendAnsweredAsADryRunIsNeverTakenForAcceptance() {
+    ExecutionInterceptor turnIntoDryRun = new ExecutionInterceptor() {
+      @Override
+      public SdkRequest modifyRequest(Context.ModifyRequest context, ExecutionAttributes attributes) {
+        return ((MeterUsageRequest) context.request()).toBuilder().dryRun(true).build();
+      }
+    };
+    try (MarketplaceMeteringClient client = MarketplaceMeteringClient.builder()
+            .region(Region.US_EAST_1)
+            .credentialsProvider(LocalAws.credentials(LocalAws.ACCESS_KEY))
+            .endpointOverride(endpoint.uri())
+            .httpClient(UrlConnectionHttpClient.create())
+            .overrideConfiguration(AwsUsageSubmitter.clientOverrides().addExecutionInterceptor(turnIntoDryRun).build())
+            .build();
+        AwsUsageSubmitter misrouted = AwsUsageSubmitter.builder().client(client).build()) {
+      SubmitOutcome outcome = misrouted.submit(Reports.hourly("users", lastHour, 5));
+
+      assertThat(outcome.outcome()).isEqualTo(OutcomeClass.RETRYABLE);
+      assertThat(outcome.meteringRecordId()).isNull();
+      assertThat(endpoint.accepted()).isEmpty();
     }
   }
 }

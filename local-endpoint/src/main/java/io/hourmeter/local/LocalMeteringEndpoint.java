@@ -88,6 +88,7 @@ public final class LocalMeteringEndpoint implements AutoCloseable {
   private final Deque<String> bodies = new ArrayDeque<>();
   private HttpServer server;
   private ExecutorService executor;
+  private boolean closed;
 
   private LocalMeteringEndpoint(Builder builder) {
     this.records = new MeteringRecords(builder.products, builder.notEntitled, builder.clock, builder.window,
@@ -106,7 +107,7 @@ public final class LocalMeteringEndpoint implements AutoCloseable {
   /** Binds 127.0.0.1 (port 0 picks a free one) and starts serving. Returns this. */
   public synchronized LocalMeteringEndpoint start() {
     if (server != null) {
-      throw new IllegalStateException("already started on " + uri());
+      throw new IllegalStateException(closed ? "closed; build a new endpoint" : "already started on " + uri());
     }
     try {
       server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
@@ -151,8 +152,8 @@ public final class LocalMeteringEndpoint implements AutoCloseable {
   }
 
   /**
-   * The bodies of the last MeterUsage requests received (at most 10,000), oldest first, exactly as sent:
-   * for checking that resends are byte-identical.
+   * The bodies of the last requests received (at most 10,000), oldest first, exactly as sent, whatever
+   * came of them (dropped and throttled ones too): for checking that resends are byte-identical.
    */
   public List<String> requestBodies() {
     synchronized (bodies) {
@@ -179,7 +180,8 @@ public final class LocalMeteringEndpoint implements AutoCloseable {
   /** Stops serving at once; idempotent. */
   @Override
   public synchronized void close() {
-    if (server != null) {
+    if (server != null && !closed) {
+      closed = true;
       server.stop(0);
       executor.shutdownNow();
       LOG.info("Local Metering endpoint stopped");
@@ -190,6 +192,7 @@ public final class LocalMeteringEndpoint implements AutoCloseable {
     requests.incrementAndGet();
     try (exchange) {
       String body = readBody(exchange.getRequestBody());
+      keep(body);
       Duration latency = faults.latency();
       if (!latency.isZero()) {
         Thread.sleep(latency.toMillis());
@@ -244,7 +247,6 @@ public final class LocalMeteringEndpoint implements AutoCloseable {
     if (!METER_USAGE_TARGET.equals(target)) {
       throw MeteringError.badRequest("UnknownOperationException", "Operation " + target + " is not served.");
     }
-    keep(body);
     SigningIdentity caller = SigningIdentity.of(exchange.getRequestHeaders().getFirst("Authorization"),
         exchange.getRequestHeaders().getFirst("X-Amz-Security-Token"));
     checkCaller(caller);
