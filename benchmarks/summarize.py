@@ -344,7 +344,7 @@ def paired(directory, lines, target):
     lines.append("== paired blocks on one thread (PairedRatioProbe: 10,000 calls of each kind, alternating; "
                  "median of pairs per run, [p25..p75 of pairs])")
     for drainer_on in (True, False):
-        rs = [r for r in rows if r["drainer"] == drainer_on]
+        rs = [r for r in rows if r.get("drainer", True) == drainer_on]
         for r in rs:
             lines.append(f"  drainer {'on ' if drainer_on else 'off'}: handle/raw {r['handleToRaw']:.2f} "
                          f"[{r['handleToRawP25']:.2f}..{r['handleToRawP75']:.2f}], by-name/handle "
