@@ -16,6 +16,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
+import software.amazon.awssdk.core.SdkRequest;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.marketplacemetering.MarketplaceMeteringClient;
+import software.amazon.awssdk.services.marketplacemetering.model.MeterUsageRequest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -172,7 +180,7 @@ class AwsUsageSubmitterTest {
   @Test
   void aReadTimeoutIsOutcomeUnknown() {
     try (AwsUsageSubmitter impatient = AwsUsageSubmitter.builder()
-        .region(software.amazon.awssdk.regions.Region.US_EAST_1)
+        .region(Region.US_EAST_1)
         .credentialsProvider(LocalAws.credentials(LocalAws.ACCESS_KEY))
         .endpointOverride(endpoint.uri())
         .readTimeout(Duration.ofMillis(200))
@@ -182,6 +190,30 @@ class AwsUsageSubmitterTest {
       SubmitOutcome outcome = impatient.submit(Reports.hourly("users", lastHour, 5));
 
       assertThat(outcome.outcome()).isEqualTo(OutcomeClass.OUTCOME_UNKNOWN);
+    }
+  }
+
+  @Test
+  void aRealSendAnsweredAsADryRunIsNeverTakenForAcceptance() {
+    ExecutionInterceptor turnIntoDryRun = new ExecutionInterceptor() {
+      @Override
+      public SdkRequest modifyRequest(Context.ModifyRequest context, ExecutionAttributes attributes) {
+        return ((MeterUsageRequest) context.request()).toBuilder().dryRun(true).build();
+      }
+    };
+    try (MarketplaceMeteringClient client = MarketplaceMeteringClient.builder()
+            .region(Region.US_EAST_1)
+            .credentialsProvider(LocalAws.credentials(LocalAws.ACCESS_KEY))
+            .endpointOverride(endpoint.uri())
+            .httpClient(UrlConnectionHttpClient.create())
+            .overrideConfiguration(AwsUsageSubmitter.clientOverrides().addExecutionInterceptor(turnIntoDryRun).build())
+            .build();
+        AwsUsageSubmitter misrouted = AwsUsageSubmitter.builder().client(client).build()) {
+      SubmitOutcome outcome = misrouted.submit(Reports.hourly("users", lastHour, 5));
+
+      assertThat(outcome.outcome()).isEqualTo(OutcomeClass.RETRYABLE);
+      assertThat(outcome.meteringRecordId()).isNull();
+      assertThat(endpoint.accepted()).isEmpty();
     }
   }
 }
