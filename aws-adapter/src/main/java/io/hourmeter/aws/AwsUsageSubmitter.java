@@ -137,7 +137,13 @@ public final class AwsUsageSubmitter implements UsageSubmitter {
       }
       return SubmitOutcome.accepted(recordId);
     } catch (RuntimeException e) {
-      return ErrorClassification.classify(e);
+      SubmitOutcome outcome = ErrorClassification.classify(e);
+      if (outcome.outcome() == OutcomeClass.ACCEPTED) {
+        // Only a DryRun may be answered DryRunOperation: a real send that gets it recorded nothing.
+        return SubmitOutcome.failed(OutcomeClass.RETRYABLE, "DryRunOperation",
+            "a real MeterUsage was answered as a DryRun; nothing was recorded");
+      }
+      return outcome;
     }
   }
 

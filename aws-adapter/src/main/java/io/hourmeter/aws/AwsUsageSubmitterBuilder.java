@@ -273,8 +273,7 @@ public final class AwsUsageSubmitterBuilder {
             .connectionTimeout(connectTimeout)
             .socketTimeout(readTimeout))
         .overrideConfiguration(AwsUsageSubmitter.clientOverrides()
-            .apiCallTimeout(apiCallTimeout)
-            .apiCallAttemptTimeout(apiCallTimeout)
+            .apiCallTimeout(apiCallTimeout) // one attempt per call, so no separate attempt timeout
             .build())
         .credentialsProvider(new ClassifiedCredentialsProvider(provider));
     if (region != null) {

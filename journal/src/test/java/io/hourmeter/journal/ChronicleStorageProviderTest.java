@@ -68,9 +68,9 @@ class ChronicleStorageProviderTest {
       }
       long allocated = threads.getThreadAllocatedBytes(thread) - before;
 
-      // Measuring itself may allocate a few hundred bytes; 50,000 appends allocating anything each
-      // would show as at least 800 KB.
-      assertThat(allocated).isLessThan(4_096);
+      // One-off allocations (a class loaded on first use of a path, Chronicle mapping its next chunk)
+      // come to a few kilobytes; 50,000 appends allocating even one 16-byte object each would be 800 KB.
+      assertThat(allocated).isLessThan(64 * 1024);
     }
   }
 }
