@@ -121,4 +121,12 @@ class AwsUsageSubmitterBuilderTest {
       System.clearProperty("aws.disableEc2Metadata");
     }
   }
+
+  @Test
+  void irsaWebIdentityCredentialsFindTheStsModuleTheyLoadAtRunTime() throws Exception {
+    // WebIdentityTokenFileCredentialsProvider loads this factory by name and silently fails without it.
+    Class<?> factory = Class.forName("software.amazon.awssdk.services.sts.internal.StsWebIdentityCredentialsProviderFactory");
+
+    assertThat(factory.getDeclaredConstructor()).isNotNull();
+  }
 }
