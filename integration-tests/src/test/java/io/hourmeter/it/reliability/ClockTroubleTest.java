@@ -47,7 +47,7 @@ class ClockTroubleTest {
     Tally tally = new Tally();
     SplittableRandom random = new SplittableRandom(mode.ordinal() + 5);
     try (EndpointFixture endpoint = new EndpointFixture(clock, DIMENSIONS);
-         Meter meter = ScaledMeter.build(tmp, mode, clock, ScaledMeter.submitter(endpoint.uri()),
+         Meter meter = ScaledMeter.build(tmp, mode, clock, ScaledMeter.submitter(endpoint.uri(), clock),
              0, null, alerts::add, null, DIMENSIONS)) {
       long until = System.nanoTime() + time.real(Duration.ofHours(hours)).toNanos();
       List<Thread> recorders = new ArrayList<>();

@@ -49,7 +49,7 @@ class DiskPressureTest {
     List<HourmeterException> alerts = new CopyOnWriteArrayList<>();
     Tally tally = new Tally();
     try (EndpointFixture endpoint = new EndpointFixture(clock, DIMENSIONS);
-         Meter meter = ScaledMeter.build(tmp, MeteringMode.HOURLY, clock, ScaledMeter.submitter(endpoint.uri()),
+         Meter meter = ScaledMeter.build(tmp, MeteringMode.HOURLY, clock, ScaledMeter.submitter(endpoint.uri(), clock),
              threshold, dir -> free.get(), alerts::add, null, DIMENSIONS)) {
       Dimension users = meter.dimension("users");
       Dimension requests = meter.dimension("requests");

@@ -44,7 +44,7 @@ class ExternalDuplicateTest {
     Tally tally = new Tally();
     long duplicatedUnits = 0;
     try (EndpointFixture endpoint = new EndpointFixture(clock, DIMENSIONS);
-         Meter meter = ScaledMeter.build(tmp, MeteringMode.HOURLY, clock, ScaledMeter.submitter(endpoint.uri()),
+         Meter meter = ScaledMeter.build(tmp, MeteringMode.HOURLY, clock, ScaledMeter.submitter(endpoint.uri(), clock),
              0, null, alerts::add, null, DIMENSIONS)) {
       for (int h = 0; h < hours; h++) {
         waitUntil(clock, time.hour(h).plus(Duration.ofMinutes(5)).toEpochMilli());

@@ -52,7 +52,7 @@ class HourBoundaryStressTest {
     Tally tally = new Tally();
     long recordUntil = time.hour(rolls).plus(Duration.ofMinutes(30)).toEpochMilli();
     try (EndpointFixture endpoint = new EndpointFixture(clock, DIMENSIONS);
-         Meter meter = ScaledMeter.build(tmp, MeteringMode.HOURLY, clock, ScaledMeter.submitter(endpoint.uri()),
+         Meter meter = ScaledMeter.build(tmp, MeteringMode.HOURLY, clock, ScaledMeter.submitter(endpoint.uri(), clock),
              0, null, alerts::add, null, DIMENSIONS)) {
       List<Thread> recorders = new ArrayList<>();
       for (int t = 0; t < threads; t++) {

@@ -59,7 +59,7 @@ public final class RecorderMain {
 
     FileOutputStream errors = new FileOutputStream(logs.resolve("errors-" + run + ".log").toFile(), true);
     Meter meter = ScaledMeter.build(dir, mode, clock,
-        ScaledMeter.submitter(URI.create(args.get("endpoint"))),
+        ScaledMeter.submitter(URI.create(args.get("endpoint")), clock),
         Long.parseLong(args.getOrDefault("minFree", "0")), FreeSpaceProbe.fileSystem(),
         e -> appendLine(errors, e.kind() + " " + oneLine(e.getMessage())), null, dimensions);
     System.out.println("READY run=" + run);
