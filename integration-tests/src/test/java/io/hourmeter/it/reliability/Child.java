@@ -27,7 +27,10 @@ final class Child implements AutoCloseable {
     Files.createDirectories(logs);
     args.put("logs", logs.toString());
     args.put("run", Integer.toString(run));
-    ChildJvm jvm = ChildJvm.start(RecorderMain.class, logs.resolve("out-" + run + ".txt"), ChildArgs.toArray(args));
+    List<String> options = new ArrayList<>(ChildJvm.chronicleFlags());
+    options.add("-XX:TieredStopAtLevel=1"); // C1 only: a child lives seconds, so start-up CPU is what counts
+    ChildJvm jvm = ChildJvm.start(options, RecorderMain.class, logs.resolve("out-" + run + ".txt"),
+        ChildArgs.toArray(args));
     return new Child(jvm, logs, Integer.toString(run));
   }
 
@@ -74,6 +77,11 @@ final class Child implements AutoCloseable {
   /** This incarnation's status lines, parsed, oldest first; the FINAL line (if any) last. */
   List<Map<String, String>> statuses() {
     return readStatuses(logs.resolve("status-" + run + ".log"));
+  }
+
+  /** Every slow record() call this incarnation logged ({@code simulatedMillis micros thread [first-call]}). */
+  List<String> slowCalls() {
+    return lines(logs.resolve("slow-" + run + ".log"));
   }
 
   /** This incarnation's ErrorHandler lines ({@code KIND message}). */

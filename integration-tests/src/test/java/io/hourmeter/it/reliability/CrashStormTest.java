@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
@@ -30,7 +31,10 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
 class CrashStormTest {
   static final String[] DIMENSIONS = {"users", "requests", "gigabytes"};
 
-  @TempDir
+  /** Roughly how long a child takes to build its meter on a busy 2-core machine. */
+  static final long STARTUP_ESTIMATE_MILLIS = 1_500;
+
+  @TempDir(cleanup = CleanupMode.ON_SUCCESS)
   Path tmp;
 
   @Test
@@ -75,20 +79,33 @@ class CrashStormTest {
       long recordUntil = time.hour(hours).toEpochMilli();
       args.put("recordUntil", Long.toString(recordUntil));
 
-      long meanLifeMillis = hours * time.realHour().toMillis() / kills;
+      // About one incarnation in five is killed at a random moment of its start-up (journal recovery,
+      // drainer election, ledger load); the others at a random moment after the meter is built, while
+      // recording and draining. The loop goes on until enough kills and the last recorded hour.
+      long meanLifeMillis = Math.max(500, hours * time.realHour().toMillis() / kills - STARTUP_ESTIMATE_MILLIS);
       int run = 0;
       int killed = 0;
-      int acceptedBeforeDrain;
+      int startupKills = 0;
+      long readyMillis = 0;
       while (killed < kills || clock.millis() < recordUntil) {
+        long started = System.nanoTime();
         try (Child child = Child.start(new LinkedHashMap<>(args), logs, run++)) {
-          // Uniform over [0.1, 1.9] x the mean life, counted from the JVM's start: some kills land in
-          // start-up and recovery, most while recording and draining.
-          Thread.sleep(meanLifeMillis / 10 + random.nextLong(meanLifeMillis * 18 / 10));
+          if (random.nextInt(5) == 0) {
+            Thread.sleep(random.nextLong(STARTUP_ESTIMATE_MILLIS));
+            startupKills += child.awaitReady(Duration.ZERO) ? 0 : 1;
+          } else {
+            assertThat(child.awaitReady(Duration.ofSeconds(60))).as("incarnation " + (run - 1) + " ready; output:\n"
+                + child.output()).isTrue();
+            readyMillis += (System.nanoTime() - started) / 1_000_000;
+            Thread.sleep(meanLifeMillis / 5 + random.nextLong(meanLifeMillis * 8 / 5));
+          }
+          assertThat(child.isAlive()).as("incarnation " + (run - 1) + " alive until killed; output:\n"
+              + child.output()).isTrue();
           child.kill();
           killed++;
         }
       }
-      acceptedBeforeDrain = endpoint.accepted().size();
+      int acceptedBeforeDrain = endpoint.accepted().size();
 
       Map<String, String> drainArgs = new LinkedHashMap<>(args);
       drainArgs.put("threads", "0");
@@ -110,10 +127,11 @@ class CrashStormTest {
           .pending(StatusLine.decodeMap(last.get("pendingByDimension")))
           .build();
       long hoursBilled = endpoint.accepted().stream().map(AcceptedRecord::epochHour).distinct().count();
-      String summary = String.format("%n%s crash storm: %d incarnations, %d SIGKILLs, %d record() calls logged, "
-          + "%d records accepted before the final drain, %d after; carried units %s; simulated hours billed %d%n",
-          mode, run + 1, killed, truth.calls(), acceptedBeforeDrain, endpoint.accepted().size(),
-          last.get("carriedUnits"), hoursBilled);
+      String summary = String.format("%n%s crash storm: %d incarnations, %d SIGKILLs (%d during start-up), "
+          + "mean start-up %d ms, %d record() calls logged, %d records accepted before the final drain, %d after; "
+          + "carried units %s; simulated hours billed %d%n",
+          mode, run + 1, killed, startupKills, readyMillis / Math.max(1, run - startupKills), truth.calls(),
+          acceptedBeforeDrain, endpoint.accepted().size(), last.get("carriedUnits"), hoursBilled);
       return new StormResult(mode, killed, truth, reconciliation, endpoint.rejected(), hoursBilled, summary);
     }
   }

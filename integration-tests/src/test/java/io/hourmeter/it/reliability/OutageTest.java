@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
@@ -29,7 +30,7 @@ class OutageTest {
   /** A sanity bound far below any network timeout (2 s here), not a performance target. */
   static final long MAX_RECORD_MICROS = 100_000;
 
-  @TempDir
+  @TempDir(cleanup = CleanupMode.ON_SUCCESS)
   Path tmp;
 
   @Test
@@ -60,7 +61,10 @@ class OutageTest {
           waitUntil(clock, time.hour(base + 2).toEpochMilli());
           faults.throttleRate(0.2).serverErrorRate(0.15).dropBeforeRecordRate(0.1).dropAfterRecordRate(0.05);
           waitUntil(clock, time.hour(base + 4).toEpochMilli());
-          faults.clear().dropBeforeRecordRate(0.5).serverErrorRate(1.0);
+          // Every request fails, with answers that say AWS recorded nothing, so that what misses the
+          // window is carried; connections dropped in the 50 % phase may still leave a report whose
+          // outcome is unknown at its deadline, which is dead-lettered, never carried (see below).
+          faults.clear().throttleRate(0.5).serverErrorRate(1.0);
           waitUntil(clock, time.hour(base + 11).toEpochMilli());
           faults.clear();
           totalOutageEnd = clock.millis();
@@ -80,11 +84,16 @@ class OutageTest {
             .deadLetters(Inspection.deadLetters(tmp.resolve("journal")))
             .pending(StatusLine.decodeMap(last.get("pendingByDimension")))
             .refusedCounted(Long.parseLong(last.get("refusedUnits")))
+            // A report whose connection dropped may have been recorded by AWS: carrying it could bill it
+            // twice, so at its deadline the drainer dead-letters it for an operator instead.
+            .allowDeadLetters("outcome unknown")
             .build();
         long maxRecordMicros = statuses.stream().mapToLong(s -> Long.parseLong(s.get("maxRecordMicros"))).max().orElse(-1);
+        List<String> slowCalls = child.slowCalls();
         System.out.printf("%noutage: endpoint %s; breaker states seen %s; carried units %s; max record() %d us%n%s",
             endpoint.endpoint().counters(), statuses.stream().map(s -> s.get("circuit")).distinct().toList(),
             last.get("carriedUnits"), maxRecordMicros, reconciliation.table());
+        System.out.println("record() calls over 20 ms (simulated time, duration, thread): " + slowCalls);
 
         assertThat(reconciliation.violations()).isEmpty();
         assertThat(statuses).as("the breaker opened during the outage")

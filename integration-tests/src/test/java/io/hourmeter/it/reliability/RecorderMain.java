@@ -33,10 +33,12 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Files in {@code logs}: {@code rec-<run>-<thread>.log}, {@code status-<run>.log} (a
  * {@link StatusLine} every 100 ms, then a last one after close), {@code errors-<run>.log} (one line per
- * ErrorHandler call: kind, message). Standard output: {@code READY run=<run>}, then {@code DRAINED}.
+ * ErrorHandler call: kind, message), {@code slow-<run>.log} (record() calls over 20 ms). Standard output: {@code READY run=<run>}, then {@code DRAINED}.
  */
 public final class RecorderMain {
   private static final Duration STATUS_EVERY = Duration.ofMillis(100);
+  /** Calls slower than this are logged to {@code slow-<run>.log}, with the simulated time. */
+  private static final long SLOW_NANOS = 20_000_000;
 
   private RecorderMain() { }
 
@@ -66,12 +68,13 @@ public final class RecorderMain {
     System.out.flush();
 
     AtomicLong maxRecordNanos = new AtomicLong();
+    FileOutputStream slow = new FileOutputStream(logs.resolve("slow-" + run + ".log").toFile(), true);
     List<Thread> recorders = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
       Path log = logs.resolve("rec-" + run + "-" + t + ".log");
       long seed = Long.parseLong(run) * 1_000 + t;
       Thread recorder = new Thread(() -> record(meter, dimensions, log, clock, recordUntil, stopFile, pauseMicros,
-          maxQuantity, seed, maxRecordNanos), "recorder-" + t);
+          maxQuantity, seed, maxRecordNanos, slow), "recorder-" + t);
       recorder.start();
       recorders.add(recorder);
     }
@@ -96,7 +99,7 @@ public final class RecorderMain {
   }
 
   private static void record(Meter meter, String[] dimensions, Path logFile, InstantSource clock, long recordUntil,
-      Path stopFile, long pauseMicros, int maxQuantity, long seed, AtomicLong maxRecordNanos) {
+      Path stopFile, long pauseMicros, int maxQuantity, long seed, AtomicLong maxRecordNanos, FileOutputStream slow) {
     SplittableRandom random = new SplittableRandom(seed);
     Dimension[] handles = new Dimension[dimensions.length];
     for (int i = 0; i < dimensions.length; i++) {
@@ -113,6 +116,10 @@ public final class RecorderMain {
         long took = System.nanoTime() - start;
         log.outcome(seq, journaled);
         maxRecordNanos.accumulateAndGet(took, Math::max);
+        if (took > SLOW_NANOS) {
+          appendLine(slow, clock.millis() + " " + took / 1_000 + "us " + Thread.currentThread().getName()
+              + (seq == 1 ? " first-call" : ""));
+        }
         if (pauseMicros > 0) {
           java.util.concurrent.locks.LockSupport.parkNanos(pauseMicros * 1_000);
         }
