@@ -4,34 +4,40 @@ import io.hourmeter.Dimension;
 import io.hourmeter.HourmeterException;
 import io.hourmeter.Meter;
 import io.hourmeter.MeterStatus;
-import io.hourmeter.spi.ReportLedger;
+import io.hourmeter.ShutdownPolicy;
+import io.hourmeter.internal.drain.Drainer;
+import io.hourmeter.internal.drain.DrainerRunner;
 import io.hourmeter.spi.UsageJournal;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.SplittableRandom;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The meter: dimension handles over the journal on the hot path, and the drainer behind it.
- * Internal: not a supported API.
+ * {@link #start} opens only the journal and returns at once: the drainer takes the directory's lock,
+ * opens the ledger and rebuilds its state on its own thread, so the first {@code record()} never
+ * waits for a recovery. Internal: not a supported API.
  */
 public final class DefaultMeter implements Meter {
   private static final Logger LOG = LoggerFactory.getLogger(DefaultMeter.class);
 
   private final MeterSettings settings;
   private final UsageJournal journal;
-  private final ReportLedger ledger;
   private final Map<String, DefaultDimension> dimensions;
   private final LongAdder refusedUnits = new LongAdder();
   private final LongAdder refusedAfterClose = new LongAdder();
+  private final Drainer drainer;
+  private DrainerRunner runner;
   private volatile boolean closed;
 
-  private DefaultMeter(MeterSettings settings, UsageJournal journal, ReportLedger ledger) {
+  private DefaultMeter(MeterSettings settings, UsageJournal journal) {
     this.settings = settings;
     this.journal = journal;
-    this.ledger = ledger;
+    this.drainer = new Drainer(settings, journal, refusedUnits::sum, () -> closed, new SplittableRandom());
     Map<String, DefaultDimension> byName = new HashMap<>();
     for (String name : settings.dimensions()) {
       byName.put(name, new DefaultDimension(name, journal.dimensionId(name), this));
@@ -42,15 +48,21 @@ public final class DefaultMeter implements Meter {
   /** Opens storage and starts the meter; closes what it opened if a later step fails. */
   public static DefaultMeter start(MeterSettings settings) {
     UsageJournal journal = settings.storage().openJournal(settings.journalSettings());
-    ReportLedger ledger = null;
     try {
-      ledger = settings.storage().openLedger(settings.journalDirectory());
-      return new DefaultMeter(settings, journal, ledger);
+      DefaultMeter meter = new DefaultMeter(settings, journal);
+      if (settings.drainerThread()) {
+        meter.runner = DrainerRunner.start(meter.drainer, "hourmeter-drainer-" + settings.productCode());
+      }
+      return meter;
     } catch (RuntimeException | Error e) {
-      closeQuietly(ledger);
       closeQuietly(journal);
       throw e;
     }
+  }
+
+  /** The drainer, for tests that drive it by hand ({@code drainerThread(false)}). */
+  public Drainer drainer() {
+    return drainer;
   }
 
   @Override
@@ -89,31 +101,35 @@ public final class DefaultMeter implements Meter {
     return journal;
   }
 
-  ReportLedger ledger() {
-    return ledger;
-  }
-
   long refusedUnits() {
     return refusedUnits.sum();
   }
 
   @Override
   public MeterStatus status() {
-    throw new UnsupportedOperationException("status() arrives with the drainer");
+    return drainer.status();
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
     if (closed) {
       return;
     }
     closed = true;
+    long deadline = System.nanoTime() + settings.closeTimeout().toNanos();
+    boolean stopped = runner == null || runner.stop(settings.closeTimeout());
+    if (stopped) {
+      drainer.shutdown(settings.shutdownPolicy() == ShutdownPolicy.REPORT_PARTIAL_HOUR, deadline);
+    }
     closeQuietly(journal);
-    closeQuietly(ledger);
     long refused = refusedAfterClose.sum();
     if (refused > 0) {
-      settings.errorHandler().onError(new HourmeterException(HourmeterException.Kind.RECORD_AFTER_CLOSE,
-          refused + " units recorded after close() were refused"));
+      try {
+        settings.errorHandler().onError(new HourmeterException(HourmeterException.Kind.RECORD_AFTER_CLOSE,
+            refused + " units recorded after close() were refused"));
+      } catch (RuntimeException e) {
+        LOG.error("the ErrorHandler threw; ignored", e);
+      }
     }
   }
 

@@ -1,0 +1,392 @@
+package io.hourmeter.internal.drain;
+
+import io.hourmeter.HourmeterException.Kind;
+import io.hourmeter.MeterStatus;
+import io.hourmeter.MeterStatus.Sending;
+import io.hourmeter.MeteringMode;
+import io.hourmeter.internal.MeterSettings;
+import io.hourmeter.spi.CircuitState;
+import io.hourmeter.spi.OutcomeClass;
+import io.hourmeter.spi.ReportLedger;
+import io.hourmeter.spi.ReportState;
+import io.hourmeter.spi.SubmitOutcome;
+import io.hourmeter.spi.UsageJournal;
+import io.hourmeter.spi.UsageReport;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The drainer agent: each {@link #doWork()} does one bounded step (read at most a batch of journal
+ * records, commit what is due, send at most one report, sweep retention) and returns the work done,
+ * so tests drive it by hand with a controllable clock and no threads; {@link DrainerRunner} drives it
+ * in production.
+ *
+ * <p>Only the holder of the journal directory's {@link DrainerLock} drains; a meter that does not hold
+ * it only appends, and tries the lock again every {@link #LOCK_RETRY}. On taking the lock it opens the
+ * ledger and rebuilds its state exactly from the ledger and the journal (re-reading from the
+ * checkpoint; IN_FLIGHT reports are resent unchanged, marked outcome-unknown). Any failure in a step
+ * is reported and drops every in-memory sum; the next step rebuilds from storage again.
+ *
+ * <p>Thread-safety: {@link #doWork()} and {@link #shutdown} must be called by one thread at a time
+ * (the runner, or the test). {@link #status()} may be called from any thread.
+ */
+public final class Drainer {
+  private static final Logger LOG = LoggerFactory.getLogger(Drainer.class);
+  static final int BATCH = 4_096;
+  static final Duration LOCK_RETRY = Duration.ofSeconds(5);
+  static final Duration RECOVERY_RETRY = Duration.ofSeconds(1);
+  static final Duration SAMPLE_EVERY = Duration.ofSeconds(1);
+  private static final Duration WINDOW = Duration.ofHours(6);
+
+  private final MeterSettings settings;
+  private final UsageJournal journal;
+  private final InstantSource clock;
+  private final LongSupplier refusedUnits;
+  private final BooleanSupplier closed;
+  private final RandomGenerator random;
+  private final DrainerLock lock;
+  private final StatusBoard board;
+  private final ReportSender sender;
+  private final Aggregation aggregation;
+  private final RetentionSweeper retention;
+  private final RequeueRequests requeue;
+  private ReportLedger ledger;
+  private LedgerState state;
+  private JournalCursor cursor;
+  private Instant nextLockTry = Instant.MIN;
+  private Instant nextRecovery = Instant.MIN;
+  private Instant nextSample = Instant.MIN;
+  private long refusedReported;
+  private long journalBytes;
+  private boolean permissionChecked;
+  private Counters lastCounters = Counters.ZERO;
+
+  public Drainer(MeterSettings settings, UsageJournal journal, LongSupplier refusedUnits, BooleanSupplier closed,
+      RandomGenerator random) {
+    this.settings = settings;
+    this.journal = journal;
+    this.clock = settings.clock();
+    this.refusedUnits = refusedUnits;
+    this.closed = closed;
+    this.random = random;
+    this.lock = new DrainerLock(settings.journalDirectory());
+    this.board = new StatusBoard(settings.errorHandler(), settings.statusListener());
+    this.sender = new ReportSender(settings.submitter(), settings.carryPolicy(), settings.deadlineMargin(), board);
+    ReportFreezer freezer = new ReportFreezer(settings.productCode(), settings.carryPolicy());
+    this.aggregation = settings.mode() == MeteringMode.HOURLY
+        ? new HourlyAggregation(journal, freezer, settings.carryPolicy(), settings.hourGrace(), board, this::scheduleFirstSend)
+        : new AgentCoreAggregation(journal, freezer, settings.agentCoreCutInterval(), settings.agentCoreCutUnits(),
+            this::scheduleFirstSend);
+    this.retention = new RetentionSweeper(journal, settings.mode(), settings.retention());
+    this.requeue = new RequeueRequests(settings.journalDirectory());
+  }
+
+  /** One bounded step; returns the work done (0 when idle). Never throws. */
+  public int doWork() {
+    Instant now = clock.instant();
+    int work = 0;
+    try {
+      work += sample(now);
+      if (holdsLock(now)) {
+        if (state == null && !now.isBefore(nextRecovery)) {
+          recover(now);
+          work++;
+        }
+        if (state != null) {
+          work += drain(now, false);
+        }
+      }
+    } catch (RuntimeException e) {
+      failed(e, now);
+    }
+    publish(now, false);
+    return work;
+  }
+
+  private int drain(Instant now, boolean flush) {
+    int work = requeue.poll(state, sender, now);
+    work += cursor.read(aggregation, BATCH);
+    work += aggregation.decide(state, cursor, now, flush);
+    work += sender.enforceDeadlines(state, now);
+    work += sender.sendOne(state, now, flush);
+    if (!flush) {
+      work += retention.sweep(state, now);
+    }
+    return work;
+  }
+
+  private boolean holdsLock(Instant now) {
+    if (lock.held()) {
+      return true;
+    }
+    if (now.isBefore(nextLockTry)) {
+      return false;
+    }
+    nextLockTry = now.plus(LOCK_RETRY);
+    if (!lock.tryAcquire()) {
+      return false;
+    }
+    try {
+      ledger = settings.storage().openLedger(settings.journalDirectory());
+    } catch (RuntimeException e) {
+      lock.close();
+      throw e;
+    }
+    LOG.info("this process is the drainer of {}", settings.journalDirectory());
+    return true;
+  }
+
+  /** Rebuilds everything from the ledger and the journal. */
+  private void recover(Instant now) {
+    closeCursor();
+    if (ledger == null) {
+      ledger = settings.storage().openLedger(settings.journalDirectory());
+    }
+    LedgerState loaded = LedgerState.load(ledger);
+    LedgerTransaction tx = loaded.begin();
+    if (loaded.mode() == null) {
+      tx.mode(settings.mode().name());
+    } else if (!loaded.mode().equals(settings.mode().name())) {
+      board.error(Kind.CONFIGURATION, "the journal directory was drained in " + loaded.mode()
+          + " mode and is now opened in " + settings.mode() + " mode", null, now);
+    }
+    for (UsageReport report : loaded.unsettled().values()) {
+      if (report.state() == ReportState.IN_FLIGHT) {
+        tx.put(report.retryLater(true, now));
+      }
+    }
+    loaded.commit(tx);
+    aggregation.reset(loaded);
+    sender.reset();
+    for (UsageReport report : loaded.unsettled().values()) {
+      if (report.attempts() == 0) {
+        scheduleFirstSend(report);
+      } else {
+        sender.schedule(report.id(), now);
+      }
+    }
+    cursor = new JournalCursor(journal, loaded.checkpoint());
+    state = loaded;
+    lastCounters = loaded.counters();
+    LOG.info("drainer state rebuilt: {} unsettled reports, checkpoint {}", loaded.unsettled().size(),
+        loaded.checkpoint());
+  }
+
+  private void scheduleFirstSend(UsageReport report) {
+    long jitterMillis = settings.sendJitter().toMillis();
+    long delay = jitterMillis <= 0 ? 0 : random.nextLong(jitterMillis + 1);
+    sender.schedule(report.id(), clock.instant().plusMillis(delay));
+  }
+
+  private void failed(RuntimeException e, Instant now) {
+    board.error(Kind.DRAINER, "drainer step failed; rebuilding from the ledger and journal: " + e, e, now);
+    state = null;
+    closeCursor();
+    closeLedger();
+    nextRecovery = now.plus(RECOVERY_RETRY);
+  }
+
+  private void closeLedger() {
+    if (ledger != null) {
+      try {
+        ledger.close();
+      } catch (RuntimeException e) {
+        LOG.warn("closing the ledger failed", e);
+      }
+      ledger = null;
+    }
+  }
+
+  /** Reports refused units (disk guard) and runs the start-up permission check, off the hot path. */
+  private int sample(Instant now) {
+    if (now.isBefore(nextSample)) {
+      return 0;
+    }
+    nextSample = now.plus(SAMPLE_EVERY);
+    int work = 0;
+    long refused = refusedUnits.getAsLong();
+    if (refused > refusedReported) {
+      board.error(Kind.DISK_LOW, (refused - refusedReported) + " units were refused by record() ("
+          + refused + " in all): the journal's disk is below the free-space threshold", null, now);
+      refusedReported = refused;
+      work++;
+    }
+    journalBytes = journal.diskBytes();
+    if (settings.checkPermissionAtStart() && !permissionChecked) {
+      permissionChecked = true;
+      work++;
+      checkPermission(now);
+    }
+    return work;
+  }
+
+  private void checkPermission(Instant now) {
+    SubmitOutcome outcome;
+    try {
+      outcome = settings.submitter().checkPermission(settings.productCode(), settings.dimensions().get(0));
+    } catch (RuntimeException e) {
+      outcome = SubmitOutcome.failed(OutcomeClass.OUTCOME_UNKNOWN, e.getClass().getSimpleName(), e.toString());
+    }
+    if (outcome.outcome() != OutcomeClass.ACCEPTED) {
+      Kind kind = outcome.outcome() == OutcomeClass.NOT_ENTITLED ? Kind.NOT_ENTITLED : Kind.CONFIGURATION;
+      board.error(kind, "MeterUsage permission check (DryRun) failed: " + outcome.errorCode() + ": "
+          + outcome.message(), null, now);
+    }
+  }
+
+  /**
+   * Stops draining: with {@code reportPartialHour}, first freezes everything read (the open hour
+   * included) and sends what it can before {@code deadlineNanos} ({@link System#nanoTime()}); then
+   * releases the lock and closes the ledger. Never throws.
+   */
+  public void shutdown(boolean reportPartialHour, long deadlineNanos) {
+    Instant now = clock.instant();
+    try {
+      if (reportPartialHour) {
+        nextLockTry = Instant.MIN;
+        if (holdsLock(now)) {
+          if (state == null) {
+            recover(now);
+          }
+          flush(deadlineNanos);
+        } else {
+          LOG.info("REPORT_PARTIAL_HOUR: another process drains {}; it reports the hour",
+              settings.journalDirectory());
+        }
+      }
+    } catch (RuntimeException e) {
+      failed(e, now);
+    } finally {
+      closeCursor();
+      closeLedger();
+      state = null;
+      lock.close();
+      publish(clock.instant(), true);
+    }
+  }
+
+  private void flush(long deadlineNanos) {
+    while (cursor.read(aggregation, BATCH) == BATCH && System.nanoTime() < deadlineNanos) {
+      // read to the end
+    }
+    aggregation.decide(state, cursor, clock.instant(), true);
+    while (System.nanoTime() < deadlineNanos && !state.unsettled().isEmpty()) {
+      if (sender.sendOne(state, clock.instant(), true) == 0) {
+        break;
+      }
+    }
+  }
+
+  private void closeCursor() {
+    if (cursor != null) {
+      try {
+        cursor.close();
+      } catch (RuntimeException e) {
+        LOG.debug("closing the journal reader failed", e);
+      }
+      cursor = null;
+    }
+  }
+
+  /** The latest status, with the current time, refused units and disk state. */
+  public MeterStatus status() {
+    MeterStatus s = board.latest();
+    Instant now = clock.instant();
+    if (s == null) {
+      return snapshot(now, closed.getAsBoolean(), false);
+    }
+    return new MeterStatus(now, s.mode(), closed.getAsBoolean(), s.drainer(), s.pendingUnitsByHour(),
+        s.oldestUnsentHour(), timeLeft(s.oldestUnsentHour(), now), s.lastSuccess(), s.lastErrorAt(),
+        s.lastError(), s.consecutiveFailures(), s.sending(), s.circuitState(), s.acceptedReports(),
+        s.acceptedUnits(), s.carriedUnits(), s.deadLetteredReports(), s.deadLetteredUnits(),
+        s.quarantinedDimensions(), refusedUnits.getAsLong(), safeDiskLow(), s.journalBytes());
+  }
+
+  private void publish(Instant now, boolean closing) {
+    try {
+      board.publish(snapshot(now, closing || closed.getAsBoolean(), true));
+    } catch (RuntimeException e) {
+      LOG.warn("building the status failed", e);
+    }
+  }
+
+  private MeterStatus snapshot(Instant now, boolean isClosed, boolean onDrainerThread) {
+    SortedMap<Instant, Map<String, Long>> pending = new TreeMap<>();
+    Set<String> quarantined = Set.of();
+    Counters counters = lastCounters;
+    LedgerState current = onDrainerThread ? state : null;
+    if (current != null) {
+      aggregation.pending(pending);
+      for (UsageReport report : current.unsettled().values()) {
+        Instant hour = Instant.ofEpochSecond(report.epochHour() * 3600);
+        pending.computeIfAbsent(hour, h -> new TreeMap<>()).merge(report.dimension(), report.quantity(),
+            Counters::plus);
+      }
+      quarantined = Set.copyOf(new TreeSet<>(current.quarantined().keySet()));
+      counters = current.counters();
+      lastCounters = counters;
+    }
+    SortedMap<Instant, Map<String, Long>> frozenPending = new TreeMap<>();
+    pending.forEach((hour, dims) -> frozenPending.put(hour, Map.copyOf(dims)));
+    Instant oldest = frozenPending.isEmpty() ? null : frozenPending.firstKey();
+    Sending sending = lock.held() ? sender.sending(now) : Sending.NOT_DRAINER;
+    return new MeterStatus(now, settings.mode(), isClosed, lock.held(),
+        java.util.Collections.unmodifiableSortedMap(frozenPending), oldest, timeLeft(oldest, now),
+        sender.lastSuccess(), board.lastErrorAt(), board.lastError(), sender.consecutiveFailures(), sending,
+        circuitState(), counters.acceptedReports(), counters.acceptedUnits(), counters.carriedUnits(),
+        counters.deadLetteredReports(), counters.deadLetteredUnits(), quarantined, refusedUnits.getAsLong(),
+        safeDiskLow(), journalBytes);
+  }
+
+  private static Duration timeLeft(Instant oldest, Instant now) {
+    return oldest == null ? null : Duration.between(now, oldest.plus(WINDOW));
+  }
+
+  private CircuitState circuitState() {
+    try {
+      return settings.submitter().circuitState();
+    } catch (RuntimeException e) {
+      return CircuitState.DISABLED;
+    }
+  }
+
+  private boolean safeDiskLow() {
+    try {
+      return journal.diskLow();
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Drops the lock and every resource without a word to the ledger, as {@code kill -9} would; for
+   * tests that simulate a crash inside one JVM.
+   */
+  void dieForTest() {
+    closeCursor();
+    ledger = null;
+    state = null;
+    lock.close();
+  }
+
+  /** Whether this drainer holds the directory's lock. */
+  public boolean isDrainer() {
+    return lock.held();
+  }
+
+  /** The drainer's ledger state, or {@code null} before recovery; for tests on the drainer thread. */
+  LedgerState state() {
+    return state;
+  }
+}

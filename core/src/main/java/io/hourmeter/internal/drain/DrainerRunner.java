@@ -1,0 +1,74 @@
+package io.hourmeter.internal.drain;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The background thread that drives a {@link Drainer}: it calls {@code doWork()} in a loop and, when
+ * a step did nothing, idles with a backoff from {@link #MIN_IDLE} to {@link #MAX_IDLE}. Thread-safe:
+ * {@link #stop} may be called from any thread.
+ */
+public final class DrainerRunner {
+  private static final Logger LOG = LoggerFactory.getLogger(DrainerRunner.class);
+  static final long MIN_IDLE = TimeUnit.MICROSECONDS.toNanos(100);
+  static final long MAX_IDLE = TimeUnit.MILLISECONDS.toNanos(50);
+
+  private final Drainer drainer;
+  private final Thread thread;
+  private volatile boolean running = true;
+
+  private DrainerRunner(Drainer drainer, String name) {
+    this.drainer = drainer;
+    this.thread = new Thread(this::run, name);
+    this.thread.setDaemon(true);
+  }
+
+  /** Starts a daemon thread that drives the drainer. */
+  public static DrainerRunner start(Drainer drainer, String name) {
+    DrainerRunner runner = new DrainerRunner(drainer, name);
+    runner.thread.start();
+    return runner;
+  }
+
+  private void run() {
+    long idle = MIN_IDLE;
+    while (running) {
+      int work;
+      try {
+        work = drainer.doWork();
+      } catch (RuntimeException | Error e) {
+        LOG.error("drainer step threw; continuing", e);
+        work = 0;
+      }
+      if (work > 0) {
+        idle = MIN_IDLE;
+      } else if (running) {
+        LockSupport.parkNanos(this, idle);
+        idle = Math.min(MAX_IDLE, idle * 2);
+      }
+    }
+  }
+
+  /**
+   * Asks the thread to stop after its current step and waits at most {@code timeout} for it (a send in
+   * flight finishes first). Returns whether it stopped.
+   */
+  public boolean stop(Duration timeout) {
+    running = false;
+    LockSupport.unpark(thread);
+    try {
+      thread.join(Math.max(1, timeout.toMillis()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (thread.isAlive()) {
+      LOG.warn("the drainer did not stop within {}; a send is still in flight and will be resent "
+          + "unchanged by the next drainer", timeout);
+      return false;
+    }
+    return true;
+  }
+}

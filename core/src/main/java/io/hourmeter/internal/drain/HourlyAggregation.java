@@ -1,0 +1,172 @@
+package io.hourmeter.internal.drain;
+
+import io.hourmeter.CarryPolicy;
+import io.hourmeter.HourmeterException.Kind;
+import io.hourmeter.spi.UsageJournal;
+import io.hourmeter.spi.UsageReport;
+import java.math.BigInteger;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+
+/**
+ * HOURLY mode: sums usage per (hour, dimension) and freezes an hour once it has closed (its end plus
+ * hourGrace) and the journal has been read past it. A freeze commits, in one ledger commit, the
+ * hour's reports (Timestamp = the hour's start; the dimension's carry pool included; at most
+ * 2,147,483,647 units, the rest carried), the hour's journal units, the last frozen hour and the new
+ * checkpoint. Usage read later for an hour already frozen is late: it is carried into the next
+ * unfrozen hour (or dead-lettered), committed with the checkpoint that covers it.
+ *
+ * <p>The checkpoint is the first position of the oldest hour still open in memory (or the read
+ * position when none is), so a restart re-reads exactly the records no commit accounted for.
+ * Not thread-safe.
+ */
+final class HourlyAggregation implements Aggregation {
+  private static final long HOUR_MILLIS = 3_600_000L;
+
+  private final UsageJournal journal;
+  private final ReportFreezer freezer;
+  private final CarryPolicy policy;
+  private final Duration grace;
+  private final StatusBoard board;
+  private final Consumer<UsageReport> frozen;
+  private final TreeMap<Long, Map<String, UnitSum>> open = new TreeMap<>();
+  private final TreeMap<Long, Map<String, UnitSum>> late = new TreeMap<>();
+  private LedgerState state;
+
+  HourlyAggregation(UsageJournal journal, ReportFreezer freezer, CarryPolicy policy, Duration grace,
+      StatusBoard board, Consumer<UsageReport> frozen) {
+    this.journal = journal;
+    this.freezer = freezer;
+    this.policy = policy;
+    this.grace = grace;
+    this.board = board;
+    this.frozen = frozen;
+  }
+
+  @Override
+  public void reset(LedgerState fresh) {
+    this.state = fresh;
+    open.clear();
+    late.clear();
+  }
+
+  @Override
+  public void accept(long position, long epochHour, String dimension, long quantity) {
+    TreeMap<Long, Map<String, UnitSum>> into = epochHour <= state.frozenThrough() ? late : open;
+    into.computeIfAbsent(epochHour, h -> new HashMap<>()).computeIfAbsent(dimension, d -> new UnitSum())
+        .add(quantity);
+  }
+
+  @Override
+  public int decide(LedgerState current, JournalCursor cursor, Instant now, boolean flush) {
+    int work = 0;
+    if (!late.isEmpty()) {
+      commitLate(cursor, now);
+      work++;
+    }
+    long currentHour = hourOf(now);
+    long closable = flush ? Long.MAX_VALUE : hourOf(now.minus(grace)) - 1;
+    while (!open.isEmpty() && open.firstKey() <= closable) {
+      long hour = open.firstKey();
+      if (!flush && !cursor.caughtUp() && cursor.maxHourRead() <= hour) {
+        break;
+      }
+      freezeHour(cursor, hour, open.get(hour), now);
+      work++;
+    }
+    long carryHour = flush ? currentHour : closable;
+    if ((flush || cursor.caughtUp()) && !state.carryPool().isEmpty() && carryHour > state.frozenThrough()
+        && (open.isEmpty() || open.firstKey() > carryHour)) {
+      freezeHour(cursor, carryHour, Map.of(), now);
+      work++;
+    }
+    return work;
+  }
+
+  private void freezeHour(JournalCursor cursor, long hour, Map<String, UnitSum> sums, Instant now) {
+    LedgerTransaction tx = state.begin();
+    TreeSet<String> dimensions = new TreeSet<>(sums.keySet());
+    dimensions.addAll(state.carryPool().keySet());
+    Instant start = Instant.ofEpochMilli(hour * HOUR_MILLIS);
+    List<UsageReport> fresh = new ArrayList<>();
+    for (String dimension : dimensions) {
+      UnitSum sum = sums.get(dimension);
+      BigInteger own = sum == null ? BigInteger.ZERO : sum.total();
+      UsageReport report = freezer.freeze(tx, dimension, own, hour, start, -1, -1, (d, id) -> null, now,
+          state.quarantined().get(dimension));
+      if (own.signum() > 0) {
+        tx.addHourUnits(hour, dimension, own);
+      }
+      if (report != null) {
+        fresh.add(report);
+      }
+    }
+    tx.frozenThrough(hour);
+    Map<String, UnitSum> removed = open.remove(hour);
+    tx.checkpoint(checkpoint(cursor));
+    try {
+      state.commit(tx);
+    } catch (RuntimeException e) {
+      if (removed != null) {
+        open.put(hour, removed);
+      }
+      throw e;
+    }
+    CrashPoints.reached(CrashPoints.AFTER_FREEZE);
+    fresh.forEach(frozen);
+  }
+
+  private void commitLate(JournalCursor cursor, Instant now) {
+    LedgerTransaction tx = state.begin();
+    BigInteger total = BigInteger.ZERO;
+    for (Map.Entry<Long, Map<String, UnitSum>> hour : late.entrySet()) {
+      Instant start = Instant.ofEpochMilli(hour.getKey() * HOUR_MILLIS);
+      for (Map.Entry<String, UnitSum> dim : new TreeMap<>(hour.getValue()).entrySet()) {
+        BigInteger units = dim.getValue().total();
+        total = total.add(units);
+        tx.addHourUnits(hour.getKey(), dim.getKey(), units);
+        if (policy == CarryPolicy.CARRY_FORWARD) {
+          tx.addCarry(dim.getKey(), units, true);
+        } else {
+          freezer.deadLetter(tx, dim.getKey(), units, hour.getKey(), start, -1, -1, (d, id) -> null, now,
+              "late: usage recorded for hour " + start + " after it was reported");
+        }
+      }
+    }
+    tx.checkpoint(checkpoint(cursor));
+    state.commit(tx);
+    late.clear();
+    board.alert(policy == CarryPolicy.CARRY_FORWARD ? Kind.CARRIED : Kind.DEAD_LETTER,
+        total + " units recorded for hours already reported were "
+            + (policy == CarryPolicy.CARRY_FORWARD ? "carried forward" : "dead-lettered"), null);
+  }
+
+  private long checkpoint(JournalCursor cursor) {
+    return open.isEmpty() ? cursor.position() : journal.firstPositionOfHour(open.firstKey());
+  }
+
+  @Override
+  public void pending(SortedMap<Instant, Map<String, Long>> into) {
+    add(open, into);
+    add(late, into);
+  }
+
+  static void add(TreeMap<Long, Map<String, UnitSum>> sums, SortedMap<Instant, Map<String, Long>> into) {
+    sums.forEach((hour, dims) -> {
+      Map<String, Long> byDim = into.computeIfAbsent(Instant.ofEpochMilli(hour * HOUR_MILLIS), h -> new TreeMap<>());
+      dims.forEach((dim, sum) -> byDim.merge(dim, sum.saturated(), Counters::plus));
+    });
+  }
+
+  static long hourOf(Instant at) {
+    return Math.floorDiv(at.toEpochMilli(), HOUR_MILLIS);
+  }
+}

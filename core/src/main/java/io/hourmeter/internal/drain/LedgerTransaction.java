@@ -1,0 +1,151 @@
+package io.hourmeter.internal.drain;
+
+import io.hourmeter.spi.ReportState;
+import io.hourmeter.spi.UsageReport;
+import java.math.BigInteger;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Changes to a {@link LedgerState} that commit together or not at all. Counters follow report
+ * transitions here, in one place, so they can never disagree with the reports. Not thread-safe.
+ */
+final class LedgerTransaction {
+  private final LedgerState base;
+  final Map<Long, UsageReport> reportPuts = new LinkedHashMap<>();
+  final Set<Long> reportRemoves = new HashSet<>();
+  final Map<String, BigInteger> carryPuts = new HashMap<>();
+  final Map<String, String> quarantinePuts = new HashMap<>();
+  final Set<String> quarantineRemoves = new HashSet<>();
+  final Map<Long, Map<String, BigInteger>> hourPuts = new HashMap<>();
+  final Set<Long> hourRemoves = new HashSet<>();
+  Long checkpoint;
+  Long frozenThrough;
+  long nextId;
+  Counters counters;
+  String mode;
+
+  LedgerTransaction(LedgerState base) {
+    this.base = base;
+    this.nextId = base.nextId();
+    this.counters = base.counters();
+  }
+
+  boolean isEmpty() {
+    return reportPuts.isEmpty() && reportRemoves.isEmpty() && carryPuts.isEmpty() && quarantinePuts.isEmpty() && quarantineRemoves.isEmpty()
+        && hourPuts.isEmpty() && hourRemoves.isEmpty() && checkpoint == null && frozenThrough == null
+        && nextId == base.nextId() && counters.equals(base.counters()) && mode == null;
+  }
+
+  long newId() {
+    return nextId++;
+  }
+
+  /** The report as this transaction would leave it. */
+  UsageReport report(long id) {
+    UsageReport pending = reportPuts.get(id);
+    return pending != null ? pending : base.reports().get(id);
+  }
+
+  /** Puts a report (new or changed), updating the counters for the transition. */
+  LedgerTransaction put(UsageReport next) {
+    UsageReport previous = report(next.id());
+    ReportState from = previous == null ? null : previous.state();
+    if (next.state() != from) {
+      if (next.state() == ReportState.ACCEPTED) {
+        counters = counters.accepted(next.quantity());
+      } else if (next.state() == ReportState.CARRIED) {
+        counters = counters.carried(next.quantity());
+      } else if (next.state() == ReportState.DEAD_LETTERED) {
+        counters = counters.deadLettered(1, next.quantity());
+      }
+      if (from == ReportState.DEAD_LETTERED) {
+        counters = counters.deadLettered(-1, -previous.quantity());
+      }
+    }
+    reportPuts.put(next.id(), next);
+    return this;
+  }
+
+  LedgerTransaction remove(long reportId) {
+    reportRemoves.add(reportId);
+    return this;
+  }
+
+  /** The carry pool of a dimension as this transaction would leave it. */
+  BigInteger carry(String dimension) {
+    BigInteger pending = carryPuts.get(dimension);
+    if (pending != null) {
+      return pending;
+    }
+    return base.carryPool().getOrDefault(dimension, BigInteger.ZERO);
+  }
+
+  /** Adds units to a dimension's carry pool that did not come from a CARRIED report's quantity. */
+  LedgerTransaction addCarry(String dimension, BigInteger units, boolean countAsCarried) {
+    if (units.signum() == 0) {
+      return this;
+    }
+    carryPuts.put(dimension, carry(dimension).add(units));
+    if (countAsCarried) {
+      countCarried(units);
+    }
+    return this;
+  }
+
+  /** Counts units as carried that entered the pool without a CARRIED report. */
+  LedgerTransaction countCarried(BigInteger units) {
+    counters = counters.carried(units.min(BigInteger.valueOf(Long.MAX_VALUE)).longValueExact());
+    return this;
+  }
+
+  LedgerTransaction unquarantine(String dimension) {
+    quarantineRemoves.add(dimension);
+    return this;
+  }
+
+  LedgerTransaction setCarry(String dimension, BigInteger units) {
+    carryPuts.put(dimension, units);
+    return this;
+  }
+
+  LedgerTransaction quarantine(String dimension, String why) {
+    quarantinePuts.put(dimension, why);
+    return this;
+  }
+
+  /** Adds journal units accounted for an hour (for {@code verify}). */
+  LedgerTransaction addHourUnits(long epochHour, String dimension, BigInteger units) {
+    Map<String, BigInteger> units0 = hourPuts.computeIfAbsent(epochHour, h -> {
+      Map<String, BigInteger> existing = base.hourUnits().get(h);
+      return existing == null ? new HashMap<>() : new HashMap<>(existing);
+    });
+    units0.merge(dimension, units, BigInteger::add);
+    return this;
+  }
+
+  LedgerTransaction removeHour(long epochHour) {
+    hourRemoves.add(epochHour);
+    return this;
+  }
+
+  LedgerTransaction checkpoint(long position) {
+    if (position != base.checkpoint()) {
+      checkpoint = position;
+    }
+    return this;
+  }
+
+  LedgerTransaction frozenThrough(long epochHour) {
+    frozenThrough = epochHour;
+    return this;
+  }
+
+  LedgerTransaction mode(String name) {
+    mode = name;
+    return this;
+  }
+}

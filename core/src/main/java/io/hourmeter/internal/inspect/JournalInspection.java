@@ -1,0 +1,215 @@
+package io.hourmeter.internal.inspect;
+
+import io.hourmeter.internal.drain.Counters;
+import io.hourmeter.internal.drain.DrainerLock;
+import io.hourmeter.internal.drain.LedgerState;
+import io.hourmeter.internal.drain.RequeueRequests;
+import io.hourmeter.spi.JournalReader;
+import io.hourmeter.spi.JournalSettings;
+import io.hourmeter.spi.ReportLedger;
+import io.hourmeter.spi.ReportState;
+import io.hourmeter.spi.StorageProvider;
+import io.hourmeter.spi.UsageJournal;
+import io.hourmeter.spi.UsageReport;
+import java.math.BigInteger;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableSet;
+import java.util.Objects;
+import java.util.ServiceLoader;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * Read-only inspection of a journal directory, for the {@code hourmeter} CLI: reports with their
+ * state, record id and deadline per hour and dimension, dead letters, a {@link #verify()} that
+ * recomputes every hour's sums from the journal and compares them with what the ledger accounted, and
+ * a safe {@link #requestRequeue(long)} of dead letters.
+ *
+ * <p>It never takes the drainer lock and never commits to the ledger, so it may run while the
+ * application drains the same directory; each call reads the ledger afresh. Re-queueing only writes a
+ * request file that the drainer (now, or at its next start) acts on.
+ *
+ * <p>Internal: not a supported API. Thread-safety: one thread at a time.
+ */
+public final class JournalInspection implements AutoCloseable {
+  private static final Duration WINDOW = Duration.ofHours(6);
+
+  private final Path directory;
+  private final UsageJournal journal;
+  private final ReportLedger ledger;
+
+  /** A report and the time by which the drainer decides it (timestamp + 6 h; the margin is the app's). */
+  public record ReportView(UsageReport report, Instant windowEnd) { }
+
+  /**
+   * One (hour, dimension) of {@link #verify()}.
+   *
+   * @param frozen        whether the hour has been frozen (an open hour is not compared)
+   * @param journalUnits  units the journal holds for it now
+   * @param ledgerUnits   units the ledger accounted for it (frozen and late records), or {@code null}
+   *                      if the entry was pruned
+   * @param matches       whether the two agree (always true for an open hour)
+   */
+  public record HourCheck(long epochHour, String dimension, boolean frozen, BigInteger journalUnits,
+      BigInteger ledgerUnits, boolean matches) { }
+
+  /**
+   * The directory at a glance.
+   *
+   * @param drainerRunning  whether some process holds the drainer lock now
+   * @param mode            the mode the directory is drained in, or {@code null} before the first drain
+   * @param checkpoint      journal position below which every record is accounted for
+   * @param frozenThrough   the latest frozen hour (hourly), or {@code null}
+   * @param reportsByState  how many reports the ledger holds in each state
+   * @param carryPool       units waiting to go into the next report, per dimension
+   * @param quarantined     quarantined dimensions, with why
+   * @param counters        totals since the directory was created
+   * @param journalHours    hours with a cycle file on disk
+   * @param journalBytes    bytes of the journal's files
+   * @param ledgerBytes     bytes of the ledger's files
+   */
+  public record Summary(boolean drainerRunning, String mode, long checkpoint, Long frozenThrough,
+      Map<ReportState, Integer> reportsByState, Map<String, BigInteger> carryPool, Map<String, String> quarantined,
+      Counters counters, NavigableSet<Long> journalHours, long journalBytes, long ledgerBytes) { }
+
+  private JournalInspection(Path directory, UsageJournal journal, ReportLedger ledger) {
+    this.directory = directory;
+    this.journal = journal;
+    this.ledger = ledger;
+  }
+
+  /** Opens a directory with the storage found by {@link ServiceLoader} (hourmeter-journal). */
+  public static JournalInspection open(Path directory) {
+    StorageProvider storage = ServiceLoader.load(StorageProvider.class, JournalInspection.class.getClassLoader())
+        .findFirst()
+        .orElseThrow(() -> new IllegalStateException("no io.hourmeter.spi.StorageProvider on the class path"));
+    return open(directory, storage);
+  }
+
+  /** Opens a directory with the given storage, without taking the drainer lock. */
+  public static JournalInspection open(Path directory, StorageProvider storage) {
+    Objects.requireNonNull(directory, "directory");
+    Path dir = directory.toAbsolutePath();
+    UsageJournal journal = storage.openJournal(new JournalSettings(dir, InstantSource.system(), 0, d -> Long.MAX_VALUE));
+    try {
+      return new JournalInspection(dir, journal, storage.openLedger(dir));
+    } catch (RuntimeException e) {
+      journal.close();
+      throw e;
+    }
+  }
+
+  private LedgerState state() {
+    return LedgerState.decodeSnapshot(ledger.load());
+  }
+
+  /** Whether a drainer (in this or another process) holds the directory's lock now. */
+  public boolean drainerRunning() {
+    return DrainerLock.isHeld(directory);
+  }
+
+  public Summary summary() {
+    LedgerState state = state();
+    Map<ReportState, Integer> byState = new TreeMap<>();
+    state.reports().values().forEach(r -> byState.merge(r.state(), 1, Integer::sum));
+    return new Summary(drainerRunning(), state.mode(), state.checkpoint(),
+        state.frozenThrough() == Long.MIN_VALUE ? null : state.frozenThrough(), Map.copyOf(byState),
+        Map.copyOf(state.carryPool()), Map.copyOf(state.quarantined()), state.counters(), journal.hours(),
+        journal.diskBytes(), ledger.diskBytes());
+  }
+
+  /** Every report the ledger holds, oldest first. */
+  public List<ReportView> reports() {
+    return state().reports().values().stream().map(JournalInspection::view).toList();
+  }
+
+  /** Reports per hour start and dimension, oldest hour first. */
+  public SortedMap<Instant, Map<String, List<ReportView>>> reportsByHour() {
+    SortedMap<Instant, Map<String, List<ReportView>>> hours = new TreeMap<>();
+    for (UsageReport report : state().reports().values()) {
+      hours.computeIfAbsent(Instant.ofEpochSecond(report.epochHour() * 3600), h -> new TreeMap<>())
+          .computeIfAbsent(report.dimension(), d -> new ArrayList<>()).add(view(report));
+    }
+    return hours;
+  }
+
+  /** Dead-lettered reports, with their reasons. */
+  public List<ReportView> deadLetters() {
+    return state().reports().values().stream().filter(r -> r.state() == ReportState.DEAD_LETTERED)
+        .map(JournalInspection::view).toList();
+  }
+
+  /**
+   * Recomputes every hour's sums from the journal's cycle files and compares, for every frozen hour,
+   * what the ledger accounted (hourly mode; AgentCore mode keeps no per-hour sums, so its hours show
+   * as not frozen).
+   */
+  public List<HourCheck> verify() {
+    LedgerState state = state();
+    Map<Integer, String> names = journal.dimensions();
+    TreeMap<Long, Map<String, BigInteger>> sums = new TreeMap<>();
+    try (JournalReader reader = journal.reader(0)) {
+      while (reader.read((position, hour, dimensionId, quantity, tagSetId) ->
+          sums.computeIfAbsent(hour, h -> new TreeMap<>()).merge(
+              names.getOrDefault(dimensionId, "unknown-" + dimensionId), BigInteger.valueOf(quantity),
+              BigInteger::add), 10_000) > 0) {
+        // read on
+      }
+    }
+    List<HourCheck> checks = new ArrayList<>();
+    sums.forEach((hour, byDim) -> {
+      boolean frozen = hour <= state.frozenThrough();
+      Map<String, BigInteger> accounted = state.hourUnits().get(hour);
+      Map<String, BigInteger> all = new TreeMap<>(byDim);
+      if (accounted != null) {
+        accounted.keySet().forEach(d -> all.putIfAbsent(d, BigInteger.ZERO));
+      }
+      all.forEach((dim, units) -> {
+        BigInteger ledgerUnits = accounted == null ? null : accounted.getOrDefault(dim, BigInteger.ZERO);
+        boolean matches = !frozen || ledgerUnits == null || ledgerUnits.equals(units);
+        checks.add(new HourCheck(hour, dim, frozen, units, ledgerUnits, matches));
+      });
+    });
+    return checks;
+  }
+
+  /**
+   * Asks the drainer to re-queue a dead letter: it moves back to FROZEN, byte-identical on the wire,
+   * with its "outcome unknown" mark cleared (the operator asserts AWS did not bill it). The drainer
+   * acts within seconds if running, else at its next start.
+   *
+   * @throws IllegalArgumentException if the report is not dead-lettered
+   */
+  public Path requestRequeue(long reportId) {
+    UsageReport report = state().reports().get(reportId);
+    if (report == null || report.state() != ReportState.DEAD_LETTERED) {
+      throw new IllegalArgumentException("report " + reportId + " is "
+          + (report == null ? "unknown" : report.state()) + ", not DEAD_LETTERED");
+    }
+    return RequeueRequests.request(directory, reportId);
+  }
+
+  /** The directory inspected. */
+  public Path directory() {
+    return directory;
+  }
+
+  private static ReportView view(UsageReport report) {
+    return new ReportView(report, report.timestamp().plus(WINDOW));
+  }
+
+  @Override
+  public void close() {
+    try {
+      ledger.close();
+    } finally {
+      journal.close();
+    }
+  }
+}
