@@ -30,7 +30,6 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
  * unit reconciles.
  */
 @Execution(ExecutionMode.CONCURRENT)
-@org.junit.jupiter.api.Disabled("needs meter.status() and the inspection API, which land with the drainer (issue 3)")
 class ClockTroubleTest {
   static final String[] DIMENSIONS = {"users", "requests"};
 
@@ -76,6 +75,7 @@ class ClockTroubleTest {
           .accepted(endpoint.accepted())
           .requests(endpoint.requests())
           .deadLetters(Inspection.deadLetters(tmp))
+          .ledgerMismatches(Inspection.ledgerMismatches(tmp))
           .pending(StatusLine.pendingByDimension(status))
           .refusedCounted(status.refusedUnits())
           .build();

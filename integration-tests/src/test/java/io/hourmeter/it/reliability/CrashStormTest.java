@@ -27,7 +27,6 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
  * exactly once (or dead-lettered with a reason), and no hour or ClientToken may carry two requests.
  */
 @Execution(ExecutionMode.CONCURRENT)
-@org.junit.jupiter.api.Disabled("needs meter.status() and the inspection API, which land with the drainer (issue 3)")
 class CrashStormTest {
   static final String[] DIMENSIONS = {"users", "requests", "gigabytes"};
 
@@ -124,6 +123,7 @@ class CrashStormTest {
           .accepted(endpoint.accepted())
           .requests(endpoint.requests())
           .deadLetters(Inspection.deadLetters(root.resolve("journal")))
+          .ledgerMismatches(Inspection.ledgerMismatches(root.resolve("journal")))
           .pending(StatusLine.decodeMap(last.get("pendingByDimension")))
           .build();
       long hoursBilled = endpoint.accepted().stream().map(AcceptedRecord::epochHour).distinct().count();

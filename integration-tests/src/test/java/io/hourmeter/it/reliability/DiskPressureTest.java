@@ -34,7 +34,6 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
  * the machine lets the test mount one), and an injected free-space probe, in process (always).
  */
 @Execution(ExecutionMode.CONCURRENT)
-@org.junit.jupiter.api.Disabled("needs meter.status() and the inspection API, which land with the drainer (issue 3)")
 class DiskPressureTest {
   static final String[] DIMENSIONS = {"users", "requests"};
 
@@ -69,6 +68,7 @@ class DiskPressureTest {
           .accepted(endpoint.accepted())
           .requests(endpoint.requests())
           .deadLetters(Inspection.deadLetters(tmp))
+          .ledgerMismatches(Inspection.ledgerMismatches(tmp))
           .pending(StatusLine.pendingByDimension(status))
           .refusedCounted(status.refusedUnits())
           .build();
@@ -146,6 +146,7 @@ class DiskPressureTest {
             .accepted(endpoint.accepted())
             .requests(endpoint.requests())
             .deadLetters(Inspection.deadLetters(journal))
+            .ledgerMismatches(Inspection.ledgerMismatches(journal))
             .pending(StatusLine.decodeMap(last.get("pendingByDimension")))
             .refusedCounted(Long.parseLong(last.get("refusedUnits")))
             .build();

@@ -31,7 +31,6 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
  * process can hold our tokens (they derive from the journal's random id).
  */
 @Execution(ExecutionMode.CONCURRENT)
-@org.junit.jupiter.api.Disabled("needs meter.status() and the inspection API, which land with the drainer (issue 3)")
 class ExternalDuplicateTest {
   static final String[] DIMENSIONS = {"users", "requests"};
 
@@ -75,6 +74,7 @@ class ExternalDuplicateTest {
           .accepted(endpoint.accepted())
           .requests(endpoint.requests())
           .deadLetters(deadLetters)
+          .ledgerMismatches(Inspection.ledgerMismatches(tmp))
           .pending(StatusLine.pendingByDimension(status))
           .refusedCounted(status.refusedUnits())
           .allowDeadLetters("DuplicateRequest")

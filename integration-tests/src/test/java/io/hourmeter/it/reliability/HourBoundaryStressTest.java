@@ -36,7 +36,6 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
  * ledger commit; neither tool is pinned in the build either.
  */
 @Execution(ExecutionMode.CONCURRENT)
-@org.junit.jupiter.api.Disabled("needs meter.status() and the inspection API, which land with the drainer (issue 3)")
 class HourBoundaryStressTest {
   static final String[] DIMENSIONS = {"users", "requests", "gigabytes"};
 
@@ -74,6 +73,7 @@ class HourBoundaryStressTest {
           .accepted(endpoint.accepted())
           .requests(endpoint.requests())
           .deadLetters(Inspection.deadLetters(tmp))
+          .ledgerMismatches(Inspection.ledgerMismatches(tmp))
           .pending(StatusLine.pendingByDimension(status))
           .refusedCounted(status.refusedUnits())
           .build();

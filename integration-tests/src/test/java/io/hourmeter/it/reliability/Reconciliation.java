@@ -36,6 +36,7 @@ final class Reconciliation {
   private final Set<String> allowedDeadLetterReasons;
   private final boolean expectDrained;
   private final boolean windowErrorsAllowed;
+  private final List<String> ledgerMismatches;
 
   private Reconciliation(Builder b) {
     this.scenario = b.scenario;
@@ -49,6 +50,7 @@ final class Reconciliation {
     this.allowedDeadLetterReasons = Set.copyOf(b.allowedDeadLetterReasons);
     this.expectDrained = b.expectDrained;
     this.windowErrorsAllowed = b.windowErrorsAllowed;
+    this.ledgerMismatches = List.copyOf(b.ledgerMismatches);
   }
 
   static Builder builder(String scenario, MeteringMode mode) {
@@ -93,6 +95,7 @@ final class Reconciliation {
       checkOneRequestPerToken(problems);
     }
     checkAnswers(problems);
+    ledgerMismatches.forEach(m -> problems.add("ledger and journal disagree: " + m));
     return problems;
   }
 
@@ -246,6 +249,7 @@ final class Reconciliation {
     private final Set<String> allowedDeadLetterReasons = new HashSet<>();
     private boolean expectDrained = true;
     private boolean windowErrorsAllowed;
+    private final List<String> ledgerMismatches = new ArrayList<>();
 
     private Builder(String scenario, MeteringMode mode) {
       this.scenario = scenario;
@@ -298,6 +302,12 @@ final class Reconciliation {
     /** Whether TimestampOutOfBounds answers are expected (the endpoint's clock disagrees on purpose). */
     Builder windowErrorsAllowed() {
       this.windowErrorsAllowed = true;
+      return this;
+    }
+
+    /** Hours whose frozen sums the ledger accounted differently from the journal (inspection's verify). */
+    Builder ledgerMismatches(List<String> mismatches) {
+      ledgerMismatches.addAll(mismatches);
       return this;
     }
 
