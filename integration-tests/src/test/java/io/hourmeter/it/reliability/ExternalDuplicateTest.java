@@ -94,12 +94,16 @@ class ExternalDuplicateTest {
     }
   }
 
+  /**
+   * Waits until the meter's drainer has rebuilt its state (before that, status shows nothing pending)
+   * and nothing is pending or unsent, with the clock at {@code notBefore} or later.
+   */
   static MeterStatus awaitDrained(Meter meter, InstantSource clock, long notBefore) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
     MeterStatus status = meter.status();
     while (System.nanoTime() < deadline) {
       status = meter.status();
-      if (clock.millis() >= notBefore && status.oldestUnsentHour() == null
+      if (clock.millis() >= notBefore && status.drainer() && status.oldestUnsentHour() == null
           && StatusLine.pendingByDimension(status).values().stream().allMatch(q -> q == 0)) {
         return status;
       }

@@ -26,8 +26,15 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
 @Execution(ExecutionMode.CONCURRENT)
 class OutageTest {
   static final String[] DIMENSIONS = {"users", "requests"};
-  /** A sanity bound far below any network timeout (2 s here), not a performance target. */
-  static final long MAX_RECORD_MICROS = 100_000;
+  /**
+   * A sanity bound, not a performance target: half the shortest network timeout (the 1 s connect
+   * timeout), so a record() that waited on the network even once would break it. A thread's first call
+   * (which creates its Chronicle appender and loads classes) is bounded by the timeout itself. Calls over
+   * 100 ms are counted and printed; on a loaded 2-core machine a scheduling stall or a GC pause of that
+   * size happens, and it happens alike in and out of the outage.
+   */
+  static final long MAX_RECORD_MICROS = 500_000;
+  static final long MAX_FIRST_RECORD_MICROS = 1_000_000;
 
   @TempDir(cleanup = CleanupMode.ON_SUCCESS)
   Path tmp;
@@ -90,10 +97,14 @@ class OutageTest {
             .build();
         long maxRecordMicros = statuses.stream().mapToLong(s -> Long.parseLong(s.get("maxRecordMicros"))).max().orElse(-1);
         List<String> slowCalls = child.slowCalls();
+        long maxSteadyMicros = slowCalls.stream().filter(c -> !c.endsWith("first-call"))
+            .mapToLong(c -> Long.parseLong(c.split(" ")[1].replace("us", ""))).max().orElse(0);
+        long over100ms = slowCalls.stream().filter(c -> Long.parseLong(c.split(" ")[1].replace("us", "")) > 100_000).count();
         System.out.printf("%noutage: endpoint %s; breaker states seen %s; carried units %s; max record() %d us%n%s",
             endpoint.endpoint().counters(), statuses.stream().map(s -> s.get("circuit")).distinct().toList(),
             last.get("carriedUnits"), maxRecordMicros, reconciliation.table());
-        System.out.println("record() calls over 20 ms (simulated time, duration, thread): " + slowCalls);
+        System.out.printf("record() calls over 20 ms: %d, over 100 ms: %d, longest after a thread's first call %d us: %s%n",
+            slowCalls.size(), over100ms, maxSteadyMicros, slowCalls);
 
         assertThat(reconciliation.violations()).isEmpty();
         assertThat(statuses).as("the breaker opened during the outage")
@@ -101,7 +112,9 @@ class OutageTest {
         assertThat(statuses).as("the breaker closed and a send succeeded after the outage")
             .anyMatch(s -> "CLOSED".equals(s.get("circuit")) && Long.parseLong(s.get("lastSuccess")) > outageEnd);
         assertThat(Long.parseLong(last.get("carriedUnits"))).as("units carried past the window").isPositive();
-        assertThat(maxRecordMicros).as("the longest record() call, in microseconds").isBetween(0L, MAX_RECORD_MICROS);
+        assertThat(maxRecordMicros).as("the longest record() call, in microseconds").isBetween(0L, MAX_FIRST_RECORD_MICROS);
+        assertThat(maxSteadyMicros).as("the longest record() call after a thread's first, in microseconds")
+            .isBetween(0L, MAX_RECORD_MICROS);
         assertThat(endpoint.endpoint().counters().dropped()).as("connections dropped").isPositive();
       }
     }

@@ -85,7 +85,9 @@ public final class RecorderMain {
       Thread.sleep(STATUS_EVERY.toMillis());
       MeterStatus s = writeStatus(meter, status, maxRecordNanos);
       boolean recording = recorders.stream().anyMatch(Thread::isAlive);
-      if (drain && !recording && s != null && clock.millis() > drainedAfter
+      // s.drainer(): this process holds the drainer lock and has rebuilt its state; before that, status
+      // shows nothing pending whatever the ledger holds.
+      if (drain && !recording && s != null && s.drainer() && clock.millis() > drainedAfter
           && StatusLine.pendingByDimension(s).values().stream().allMatch(q -> q == 0)
           && s.oldestUnsentHour() == null) {
         break;
