@@ -2,10 +2,12 @@
 # Profiles one benchmark, to explain a missed target. Uses async-profiler when its library is at hand
 # ($ASYNC_PROFILER_LIB, or the tools.profiler:async-profiler jar in the local Maven repository, fetched
 # with 'mvn dependency:get -Dartifact=tools.profiler:async-profiler:4.1'), else JMH's -prof stack.
-# Output goes to benchmarks/results/profiles/<name>/.
+# Output goes to benchmarks/results/profiles/<name>/. PROFILE_EVENT=alloc profiles allocation (with
+# PROFILE_INTERVAL in bytes) instead of CPU.
 #
 # Usage: benchmarks/profile.sh <benchmark regex> [extra JMH arguments...]
-#   e.g. benchmarks/profile.sh 'RecordBenchmark.handle$' -bm thrpt
+#   e.g. benchmarks/profile.sh 'RecordBenchmark.handle$' -bm thrpt -wi 2 -i 3
+# One fork; iterations as the benchmark declares them unless given.
 set -euo pipefail
 [[ $# -ge 1 ]] || { sed -n '2,9p' "$0"; exit 2; }
 here=$(cd "$(dirname "$0")" && pwd)
@@ -28,9 +30,9 @@ if [[ -z $lib ]]; then
   fi
 fi
 if [[ -n $lib ]]; then
-  prof="async:libPath=$lib;event=cpu;interval=100000;output=text;dir=$out"
+  prof="async:libPath=$lib;event=${PROFILE_EVENT:-cpu};interval=${PROFILE_INTERVAL:-100000};output=text;dir=$out"
 else
   prof="stack:lines=12;top=15"
 fi
-java -jar "$jar" "$pattern" -f 1 -wi 2 -w 2s -i 3 -r 2s -prof "$prof" -jvmArgsAppend "-Dhourmeter.bench.dir=$data" "$@" \
+java -jar "$jar" "$pattern" -f 1 -prof "$prof" -jvmArgsAppend "-Dhourmeter.bench.dir=$data" "$@" \
   | tee "$out/jmh.txt"

@@ -117,10 +117,32 @@ class RecordBadInputTest {
   }
 
   @Test
+  void recordAfterCloseReturnsFalseJournalsNothingAndCountsTheRefusedUnits() {
+    Dimension users = meter.dimension("users");
+    users.record(2);
+    meter.close();
+
+    assertThat(users.record(5)).isFalse();
+    assertThat(meter.record("requests", 6)).isFalse();
+
+    assertThat(journaledUnits()).isEqualTo(2);
+    assertThat(meter.status().closed()).isTrue();
+    assertThat(meter.status().refusedUnits()).isEqualTo(11);
+  }
+
+  @Test
   void recordAfterCloseStillRejectsCallerMistakes() {
     meter.close();
 
     assertThatThrownBy(() -> meter.record("users", -1)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> meter.record("gpus", 1)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void closeIsIdempotent() {
+    meter.close();
+    meter.close();
+
+    assertThat(meter.status().closed()).isTrue();
   }
 }

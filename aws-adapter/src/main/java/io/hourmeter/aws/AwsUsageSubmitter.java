@@ -53,14 +53,18 @@ public final class AwsUsageSubmitter implements UsageSubmitter {
   private final boolean ownsClient;
   private final SendGate gate;
   private final IntervalFunction backoff;
+  private final long maxBackoffMillis;
+  private final int cappedAttempts;
   private final InstantSource clock;
 
   AwsUsageSubmitter(MarketplaceMeteringClient client, boolean ownsClient, SendGate gate,
-      IntervalFunction backoff, InstantSource clock) {
+      IntervalFunction backoff, Duration maxBackoff, int cappedAttempts, InstantSource clock) {
     this.client = client;
     this.ownsClient = ownsClient;
     this.gate = gate;
     this.backoff = backoff;
+    this.maxBackoffMillis = maxBackoff.toMillis();
+    this.cappedAttempts = cappedAttempts;
     this.clock = clock;
   }
 
@@ -135,10 +139,16 @@ public final class AwsUsageSubmitter implements UsageSubmitter {
     }
   }
 
-  /** Exponential backoff with jitter, capped; {@code consecutiveFailures} below 1 counts as 1. */
+  /**
+   * Exponential backoff with jitter, never above the configured maximum (the jitter is applied before the
+   * cap); {@code consecutiveFailures} below 1 counts as 1. Counts past the one that reaches the cap are
+   * treated as that one: Resilience4j's interval function takes time linear in the count.
+   */
   @Override
   public Duration backoff(int consecutiveFailures) {
-    return Duration.ofMillis(backoff.apply(Math.max(1, consecutiveFailures)));
+    int attempt = Math.min(cappedAttempts, Math.max(1, consecutiveFailures));
+    long millis = backoff.apply(attempt);
+    return Duration.ofMillis(Math.min(maxBackoffMillis, millis));
   }
 
   @Override

@@ -239,7 +239,19 @@ public final class AwsUsageSubmitterBuilder {
     IntervalFunction intervals = IntervalFunction.ofExponentialRandomBackoff(initialBackoff,
         backoffMultiplier, backoffJitter, maxBackoff);
     boolean owns = client == null;
-    return new AwsUsageSubmitter(owns ? buildClient() : client, owns, gate, intervals, clock);
+    return new AwsUsageSubmitter(owns ? buildClient() : client, owns, gate, intervals, maxBackoff,
+        attemptsToReachCap(), clock);
+  }
+
+  /** The first failure count whose un-jittered backoff reaches the cap (at most 64). */
+  private int attemptsToReachCap() {
+    double interval = initialBackoff.toMillis();
+    int attempt = 1;
+    while (interval < maxBackoff.toMillis() && attempt < 64 && backoffMultiplier > 1.0) {
+      interval *= backoffMultiplier;
+      attempt++;
+    }
+    return attempt;
   }
 
   private MarketplaceMeteringClient buildClient() {

@@ -1,16 +1,17 @@
 package io.hourmeter.benchmarks;
 
+import io.hourmeter.Meter;
+import io.hourmeter.internal.DefaultMeter;
+import io.hourmeter.internal.drain.Drainer;
+import io.hourmeter.journal.internal.RecordCodec;
 import io.hourmeter.spi.FreeSpaceProbe;
 import io.hourmeter.spi.JournalReader;
 import io.hourmeter.spi.JournalSettings;
 import io.hourmeter.spi.JournalVisitor;
 import io.hourmeter.spi.StorageProvider;
 import io.hourmeter.spi.UsageJournal;
-import io.hourmeter.journal.internal.RecordCodec;
 import java.nio.file.Path;
 import java.time.InstantSource;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.concurrent.TimeUnit;
 import net.openhft.chronicle.bytes.Bytes;
@@ -34,18 +35,19 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Reads a journal of {@code records} records from the start and sums them, as the drainer does, to
- * show where the drainer's time goes. The drainer's own aggregation classes are internal to core, so
- * its real code path is measured end to end by {@link RecoveryBenchmark#untilSumsRebuilt} (a restart
- * re-reads and sums the whole journal); these two are its floors:
- * <ul>
- *   <li>{@code journalReader}: the journal's {@code JournalReader} (what the drainer reads with), summing
- *       per (hour, dimension id) into arrays;
- *   <li>{@code rawTailer}: a plain Chronicle tailer over the same files, decoding the same 16 bytes.
- * </ul>
+ * Reads a journal of {@code records} unfrozen 1-unit records in the open hour and sums them.
  * Records per second = {@code records} / the single-shot time.
+ * <ul>
+ *   <li>{@code drainer}: the drainer's own code path ({@code Drainer.doWork()}, reached through the
+ *       internal {@code DefaultMeter.drainer()}, driven on the benchmark thread with no idle waits):
+ *       take the directory lock, load the ledger, then read and sum batch by batch until
+ *       {@code status()} shows every unit pending. The meter is built on a fresh copy of the journal
+ *       before each invocation, untimed.
+ *   <li>{@code journalReader}: the floor under it, the journal's {@code JournalReader} with the
+ *       cheapest summing (arrays by dimension id);
+ *   <li>{@code rawTailer}: the floor under that, a plain Chronicle tailer decoding the same 16 bytes.
+ * </ul>
  */
-@State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Fork(1)
@@ -54,39 +56,97 @@ import org.openjdk.jmh.annotations.Warmup;
 public class AggregationBenchmark {
   static final int BATCH = 4096;
 
-  @Param("10000000")
-  public long records;
+  /** The journal every invocation reads, written once per fork through the real meter. */
+  @State(Scope.Benchmark)
+  public static class Journal {
+    @Param("10000000")
+    public long records;
 
-  private Path directory;
-  private UsageJournal journal;
-  private ChronicleQueue queue;
+    final InstantSource clock = BenchClock.stoppedInOpenHour();
+    Path directory;
+    UsageJournal journal;
+    ChronicleQueue queue;
 
-  @Setup(Level.Trial)
-  public void writeJournal() {
-    directory = BenchDirectories.create("aggregation");
-    InstantSource clock = BenchClock.stoppedInOpenHour();
-    JournalFill.fillUnread(directory, clock, records);
-    StorageProvider storage = ServiceLoader.load(StorageProvider.class).findFirst()
-        .orElseThrow(() -> new IllegalStateException("no StorageProvider on the class path"));
-    journal = storage.openJournal(new JournalSettings(directory, clock, 0, FreeSpaceProbe.fileSystem()));
-    queue = SingleChronicleQueueBuilder.binary(directory.toFile())
-        .rollCycle(RollCycles.FAST_HOURLY)
-        .readOnly(true)
-        .build();
+    @Setup(Level.Trial)
+    public void write() {
+      directory = BenchDirectories.create("aggregation");
+      JournalFill.fillUnread(directory, clock, records);
+      StorageProvider storage = ServiceLoader.load(StorageProvider.class).findFirst()
+          .orElseThrow(() -> new IllegalStateException("no StorageProvider on the class path"));
+      journal = storage.openJournal(new JournalSettings(directory, clock, 0, FreeSpaceProbe.fileSystem()));
+      queue = SingleChronicleQueueBuilder.binary(directory.toFile())
+          .rollCycle(RollCycles.FAST_HOURLY)
+          .readOnly(true)
+          .build();
+    }
+
+    @TearDown(Level.Trial)
+    public void delete() {
+      queue.close();
+      journal.close();
+      BenchDirectories.delete(directory);
+    }
   }
 
-  @TearDown(Level.Trial)
-  public void deleteJournal() {
-    queue.close();
-    journal.close();
-    BenchDirectories.delete(directory);
+  /** A meter with no drainer thread on a fresh copy of the journal, so the benchmark drives its drainer. */
+  @State(Scope.Benchmark)
+  public static class DrainerOnCopy {
+    Path directory;
+    Meter meter;
+    Drainer drainer;
+
+    @Setup(Level.Invocation)
+    public void open(Journal journal) {
+      directory = BenchDirectories.create("aggregation-copy");
+      BenchDirectories.copy(journal.directory, directory);
+      meter = MeterFixture.builder(directory, journal.clock, MeterFixture.acceptingSubmitter())
+          .drainerThread(false)
+          .build();
+      drainer = ((DefaultMeter) meter).drainer();
+    }
+
+    @TearDown(Level.Invocation)
+    public void close() {
+      meter.close();
+      BenchDirectories.delete(directory);
+    }
   }
 
   @Benchmark
-  public long rawTailer() {
+  public long drainer(Journal journal, DrainerOnCopy copy) {
+    long pending = 0;
+    while (pending < journal.records) {
+      copy.drainer.doWork();
+      pending = MeterFixture.pendingUnits(copy.meter.status());
+    }
+    if (pending != journal.records) {
+      throw new IllegalStateException("the drainer summed " + pending + " units of " + journal.records);
+    }
+    return pending;
+  }
+
+  @Benchmark
+  public long journalReader(Journal journal) {
+    SumsById sums = new SumsById();
+    long read = 0;
+    try (JournalReader reader = journal.journal.reader(0)) {
+      int n;
+      while ((n = reader.read(sums, BATCH)) > 0) {
+        read += n;
+      }
+    }
+    if (read != journal.records || sums.total() != journal.records) {
+      throw new IllegalStateException("read " + read + " records summing to " + sums.total() + " of "
+          + journal.records);
+    }
+    return sums.total();
+  }
+
+  @Benchmark
+  public long rawTailer(Journal journal) {
     long[] sums = new long[32];
     long read = 0;
-    try (ExcerptTailer tailer = queue.createTailer()) {
+    try (ExcerptTailer tailer = journal.queue.createTailer()) {
       while (true) {
         try (DocumentContext dc = tailer.readingDocument()) {
           if (!dc.isPresent()) {
@@ -104,54 +164,25 @@ public class AggregationBenchmark {
         }
       }
     }
-    if (read != records) {
-      throw new IllegalStateException("read " + read + " of " + records + " records");
+    if (read != journal.records) {
+      throw new IllegalStateException("read " + read + " of " + journal.records + " records");
     }
     return sums[1] + sums[2];
   }
 
-  @Benchmark
-  public long journalReader() {
-    SumsByHour sums = new SumsByHour();
-    long read = 0;
-    try (JournalReader reader = journal.reader(0)) {
-      int n;
-      while ((n = reader.read(sums, BATCH)) > 0) {
-        read += n;
-      }
-    }
-    if (read != records || sums.total() != records) {
-      throw new IllegalStateException("read " + read + " records summing to " + sums.total() + " of "
-          + records);
-    }
-    return sums.total();
-  }
-
-  /** Sums per hour and dimension id, refusing to wrap on overflow. */
-  static final class SumsByHour implements JournalVisitor {
-    private final Map<Long, long[]> byHour = new HashMap<>();
-    private long currentHour = Long.MIN_VALUE;
-    private long[] current;
+  /** The cheapest summing: one hour, so an array by dimension id, refusing to wrap. */
+  static final class SumsById implements JournalVisitor {
+    private final long[] sums = new long[32];
 
     @Override
     public void onRecord(long position, long epochHour, int dimensionId, long quantity, int tagSetId) {
-      if (epochHour != currentHour) {
-        current = byHour.computeIfAbsent(epochHour, hour -> new long[32]);
-        currentHour = epochHour;
-      }
-      if (dimensionId >= current.length) {
-        current = java.util.Arrays.copyOf(current, dimensionId + 1);
-        byHour.put(epochHour, current);
-      }
-      current[dimensionId] = Math.addExact(current[dimensionId], quantity);
+      sums[dimensionId] = Math.addExact(sums[dimensionId], quantity);
     }
 
     long total() {
       long total = 0;
-      for (long[] sums : byHour.values()) {
-        for (long sum : sums) {
-          total += sum;
-        }
+      for (long sum : sums) {
+        total += sum;
       }
       return total;
     }

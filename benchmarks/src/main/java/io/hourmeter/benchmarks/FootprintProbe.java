@@ -13,9 +13,10 @@ import java.util.Locale;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Disk bytes per record and the meter's retained heap after {@code records} records, measured in a JVM
- * of its own (run.sh starts one per record count, with the Chronicle flags and a fixed heap). Not a JMH
- * benchmark: these are sizes, not times.
+ * Disk bytes per record, the meter's retained heap after {@code records} records, and the recording
+ * thread's own allocation per {@code record()}, measured in a JVM of its own (run.sh starts one per
+ * record count, with the Chronicle flags and a fixed heap). Not a JMH benchmark: these are sizes, not
+ * times.
  *
  * <p>Per repeat: a fresh directory; a meter with its drainer thread running records {@code records}
  * 1-unit records; once {@code status()} shows all of them pending (the drainer has summed them), the
@@ -26,6 +27,8 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Usage: {@code FootprintProbe <records> <repeats> <output.jsonl>}
  */
 public final class FootprintProbe {
+  private static final com.sun.management.ThreadMXBean THREADS =
+      (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
   private FootprintProbe() { }
 
@@ -46,15 +49,21 @@ public final class FootprintProbe {
     }
   }
 
+  /**
+   * @param callerBytesPerRecord bytes the recording thread itself allocated per {@code record()}, from
+   *                             its own allocation counter (JMH's gc profiler sums every thread of the
+   *                             JVM, the drainer and the free-space sampler included); measured after
+   *                             the first half of the records, once the JIT has compiled the hot path
+   */
   record Footprint(long records, long retainedHeapBytes, long allocatedDiskBytes, long apparentDiskBytes,
-      double fillSeconds, double drainSeconds) {
+      double callerBytesPerRecord, double fillSeconds, double drainSeconds) {
 
     String toJson(int repeat) {
       return String.format(Locale.ROOT, "{\"records\":%d,\"repeat\":%d,\"retainedHeapBytes\":%d,"
               + "\"allocatedDiskBytes\":%d,\"apparentDiskBytes\":%d,\"diskBytesPerRecord\":%.3f,"
-              + "\"fillSeconds\":%.3f,\"drainSeconds\":%.3f}",
+              + "\"callerBytesPerRecord\":%.4f,\"fillSeconds\":%.3f,\"drainSeconds\":%.3f}",
           records, repeat, retainedHeapBytes, allocatedDiskBytes, apparentDiskBytes,
-          (double) allocatedDiskBytes / records, fillSeconds, drainSeconds);
+          (double) allocatedDiskBytes / records, callerBytesPerRecord, fillSeconds, drainSeconds);
     }
   }
 
@@ -66,8 +75,14 @@ public final class FootprintProbe {
       long heapAfter;
       double fillSeconds;
       double drainSeconds;
+      double callerBytesPerRecord;
       try (Meter meter = MeterFixture.builder(directory, clock, MeterFixture.acceptingSubmitter()).build()) {
-        JournalFill.record(meter, records);
+        long firstHalf = records / 2;
+        JournalFill.record(meter, firstHalf);
+        long allocatedBefore = THREADS.getCurrentThreadAllocatedBytes();
+        JournalFill.record(meter, records - firstHalf);
+        callerBytesPerRecord = (double) (THREADS.getCurrentThreadAllocatedBytes() - allocatedBefore)
+            / (records - firstHalf);
         long filled = System.nanoTime();
         while (MeterFixture.pendingUnits(meter.status()) < records) {
           LockSupport.parkNanos(1_000_000);
@@ -78,7 +93,7 @@ public final class FootprintProbe {
         heapAfter = usedHeapAfterGc();
       }
       return new Footprint(records, heapAfter - heapBefore, BenchDirectories.allocatedBytes(directory),
-          BenchDirectories.apparentBytes(directory), fillSeconds, drainSeconds);
+          BenchDirectories.apparentBytes(directory), callerBytesPerRecord, fillSeconds, drainSeconds);
     } finally {
       BenchDirectories.delete(directory);
     }

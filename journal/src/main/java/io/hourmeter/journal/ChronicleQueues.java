@@ -55,18 +55,16 @@ final class ChronicleQueues {
   static void recover(Path directory, java.time.InstantSource clock, long blockSize) {
     MonotonicHourClock recoveryClock = new MonotonicHourClock(clock);
     try (SingleChronicleQueue queue = open(directory, recoveryClock, blockSize, RECOVERY_TIMEOUT_MILLIS)) {
-      try (LongValue highest = highestCycle(queue)) {
-        try {
-          releaseLockOfDeadWriter(queue);
-          if (queue.lastCycle() >= 0) {
-            try (ExcerptAppender appender = queue.createAppender();
-                 DocumentContext dc = appender.writingDocument()) {
-              dc.rollbackOnClose();
-            }
+      try {
+        releaseLockOfDeadWriter(queue);
+        if (queue.lastCycle() >= 0) {
+          try (ExcerptAppender appender = queue.createAppender();
+               DocumentContext dc = appender.writingDocument()) {
+            dc.rollbackOnClose();
           }
-        } finally {
-          recoveryClock.detach();
         }
+      } finally {
+        recoveryClock.detach();
       }
     } catch (RuntimeException e) {
       LOG.warn("Could not recover the journal in {} at open; Chronicle will recover on first append", directory, e);

@@ -101,6 +101,7 @@ public final class ChronicleUsageJournal implements UsageJournal {
 
   static ChronicleUsageJournal open(JournalSettings settings, long blockSize) {
     JvmFlags.check();
+    ChronicleEnvironment.prepare();
     Path directory = settings.directory().toAbsolutePath().normalize();
     try {
       OwnerOnly.directory(directory);

@@ -6,7 +6,6 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -14,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -51,6 +51,8 @@ final class FileReportLedger implements ReportLedger {
   private static final long COMPACT_MIN_BYTES = 256 * 1024;
   private static final long COMPACT_RATIO = 4;
   private static final int LOAD_ATTEMPTS = 20;
+  /** Directories whose ledger this JVM writes, guarded by itself. */
+  private static final Set<Path> WRITERS_IN_THIS_JVM = new HashSet<>();
 
   private final Path directory;
   private final FileChannel lockChannel;
@@ -68,33 +70,39 @@ final class FileReportLedger implements ReportLedger {
     this.writerLock = writerLock;
   }
 
-  /** Opens the ledger in {@code directory}, as its writer if no other process writes it. */
+  /**
+   * Opens the ledger in {@code directory}, as its writer if no other process (and no other ledger of
+   * this JVM) writes it.
+   */
   static FileReportLedger open(Path directory) {
     Path dir = directory.toAbsolutePath().normalize();
-    try {
-      OwnerOnly.directory(dir);
-      FileChannel lockChannel = OwnerOnly.open(dir.resolve(LOCK_FILE),
-          Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE));
-      FileLock lock;
+    synchronized (WRITERS_IN_THIS_JVM) {
       try {
-        lock = lockChannel.tryLock();
-      } catch (OverlappingFileLockException sameJvm) {
-        lock = null;
+        OwnerOnly.directory(dir);
+        if (WRITERS_IN_THIS_JVM.contains(dir)) {
+          // Opening and closing the lock file here would drop this JVM's OS lock on it (POSIX locks
+          // belong to the process and go with any of its descriptors), so do not touch it.
+          return new FileReportLedger(dir, null, null);
+        }
+        FileChannel lockChannel = OwnerOnly.open(dir.resolve(LOCK_FILE),
+            Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE));
+        FileLock lock = lockChannel.tryLock();
+        if (lock == null) {
+          lockChannel.close();
+          return new FileReportLedger(dir, null, null);
+        }
+        FileReportLedger ledger = new FileReportLedger(dir, lockChannel, lock);
+        try {
+          ledger.recoverAsWriter();
+        } catch (IOException | RuntimeException e) {
+          lockChannel.close();
+          throw e;
+        }
+        WRITERS_IN_THIS_JVM.add(dir);
+        return ledger;
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot open the report ledger in " + dir, e);
       }
-      if (lock == null) {
-        lockChannel.close();
-        return new FileReportLedger(dir, null, null);
-      }
-      FileReportLedger ledger = new FileReportLedger(dir, lockChannel, lock);
-      try {
-        ledger.recoverAsWriter();
-      } catch (IOException | RuntimeException e) {
-        lockChannel.close();
-        throw e;
-      }
-      return ledger;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot open the report ledger in " + dir, e);
     }
   }
 
@@ -115,7 +123,7 @@ final class FileReportLedger implements ReportLedger {
       log.truncate(logBytes);
       log.force(true);
     }
-    snapshotBytes = logBytes;
+    snapshotBytes = LedgerFrames.encode(state, Set.of()).capacity();
     for (long older : generations.headSet(generation)) {
       Files.deleteIfExists(fileOf(older));
     }
@@ -279,7 +287,10 @@ final class FileReportLedger implements ReportLedger {
         log = null;
       }
       if (lockChannel != null) {
-        lockChannel.close();
+        synchronized (WRITERS_IN_THIS_JVM) {
+          lockChannel.close();
+          WRITERS_IN_THIS_JVM.remove(directory);
+        }
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot close the report ledger in " + directory, e);

@@ -33,9 +33,13 @@ final class MonotonicHourClock implements TimeProvider {
     this.highestCycle = highestCycle;
   }
 
-  /** Stops reading the metadata file, before it is unmapped. */
+  /** Stops reading the metadata file and releases its slot, before the queue closes. */
   void detach() {
-    this.highestCycle = null;
+    LongValue highest = highestCycle;
+    highestCycle = null;
+    if (highest != null) {
+      net.openhft.chronicle.core.io.Closeable.closeQuietly(highest);
+    }
   }
 
   @Override

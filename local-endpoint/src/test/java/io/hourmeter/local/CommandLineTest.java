@@ -1,0 +1,40 @@
+package io.hourmeter.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.http.HttpResponse;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class CommandLineTest {
+
+  @Test
+  void buildsAnEndpointForTheProductsGiven() throws Exception {
+    String[] args = {"--product", "prod-cli:users,gpus", "--region", "us-east-1", "--throttle-rate", "0"};
+    try (LocalMeteringEndpoint endpoint = CommandLine.parse(args).build().start()) {
+      CommandLine.applyFaults(args, endpoint.faults());
+      HttpResponse<String> answer = new RawClient(endpoint.uri()).meterUsage(
+          RawClient.body("prod-cli", "gpus", Instant.now().minusSeconds(60), 2, null, null));
+
+      assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void rejectsUnknownOptionsAndMissingValues() {
+    assertThatThrownBy(() -> CommandLine.parse(new String[] {"--bogus", "1"})).hasMessageContaining("--bogus");
+    assertThatThrownBy(() -> CommandLine.parse(new String[] {"--port"})).hasMessageContaining("--port");
+    assertThatThrownBy(() -> CommandLine.parse(new String[] {"--product", "nodims"}))
+        .hasMessageContaining("CODE:dim1");
+  }
+
+  @Test
+  void anAcceleratedClockRunsFasterThanRealTime() throws Exception {
+    var clock = CommandLine.accelerated(3600);
+    Instant first = clock.instant();
+    Thread.sleep(20);
+
+    assertThat(clock.instant()).isAfterOrEqualTo(first.plusSeconds(60));
+  }
+}
