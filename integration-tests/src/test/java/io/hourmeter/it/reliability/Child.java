@@ -103,6 +103,16 @@ final class Child implements AutoCloseable {
     return out;
   }
 
+  /** How many lines of every incarnation's output under {@code logs} contain {@code text}. */
+  static long countInOutputs(Path logs, String text) {
+    try (java.util.stream.Stream<Path> files = Files.list(logs)) {
+      return files.filter(f -> f.getFileName().toString().startsWith("out-"))
+          .flatMap(f -> lines(f).stream()).filter(line -> line.contains(text)).count();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   static List<String> lines(Path file) {
     try {
       if (!Files.exists(file)) {

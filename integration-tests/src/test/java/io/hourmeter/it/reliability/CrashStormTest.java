@@ -134,9 +134,10 @@ class CrashStormTest {
           - endpoint.accepted().stream().mapToLong(AcceptedRecord::epochHour).min().orElse(0);
       String summary = String.format("%n%s crash storm: %d incarnations, %d SIGKILLs (%d during start-up), "
           + "mean start-up %d ms, %d record() calls logged, %d records accepted before the final drain, %d after; "
-          + "carried units %s; simulated hours billed %d of %d spanned%n",
+          + "carried units %s; simulated hours billed %d of %d spanned; drainer steps that failed: %d%n",
           mode, run + 1, killed, startupKills, readyMillis / Math.max(1, run - startupKills), truth.calls(),
-          acceptedBeforeDrain, endpoint.accepted().size(), last.get("carriedUnits"), hoursBilled, hoursSpanned);
+          acceptedBeforeDrain, endpoint.accepted().size(), last.get("carriedUnits"), hoursBilled, hoursSpanned,
+          Child.countInOutputs(logs, "drainer step failed"));
       return new StormResult(mode, killed, truth, reconciliation, endpoint.rejected(), hoursBilled, hoursSpanned,
           summary);
     }

@@ -65,7 +65,8 @@ class OutageTest {
         for (int c = 0; c < cycles; c++) {
           long base = c * hoursPerCycle;
           waitUntil(clock, time.hour(base + 2).toEpochMilli());
-          faults.throttleRate(0.2).serverErrorRate(0.15).dropBeforeRecordRate(0.1).dropAfterRecordRate(0.05);
+          faults.throttleRate(0.2).serverErrorRate(0.15).dropBeforeRecordRate(0.1).dropAfterRecordRate(0.05)
+              .dropNextAfterRecord(1).dropNextBeforeRecord(1); // at least one of each, whatever the draw
           waitUntil(clock, time.hour(base + 4).toEpochMilli());
           // Every request fails, with answers that say AWS recorded nothing, so that what misses the
           // window is carried; connections dropped in the 50 % phase may still leave a report whose

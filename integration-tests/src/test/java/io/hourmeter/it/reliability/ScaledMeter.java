@@ -56,7 +56,11 @@ final class ScaledMeter {
         .build();
   }
 
-  /** A builder with every time setting scaled to {@code time}'s hour (all durations are simulated). */
+  /**
+   * A builder with the drainer's time settings scaled to an hour of a few real seconds (all durations
+   * are simulated): grace 2 min, jitter up to 1 min, deadline margin 30 min, AgentCore cuts every 10 min.
+   * Retention keeps its default (24 h), as a deployment would.
+   */
   static MeterBuilder builder(Path journal, MeteringMode mode, InstantSource clock, UsageSubmitter submitter,
       String... dimensions) {
     return Meter.builder()
@@ -69,7 +73,6 @@ final class ScaledMeter {
         .hourGrace(Duration.ofMinutes(2))
         .sendJitter(Duration.ofMinutes(1))
         .deadlineMargin(Duration.ofMinutes(30))
-        .retention(Duration.ofHours(1))
         .closeTimeout(Duration.ofSeconds(3))
         .agentCoreCutInterval(Duration.ofMinutes(10))
         .agentCoreCutUnits(5_000);
