@@ -31,7 +31,7 @@ class CrashStormTest {
   static final String[] DIMENSIONS = {"users", "requests", "gigabytes"};
 
   /** Roughly how long a child takes to build its meter on a busy 2-core machine. */
-  static final long STARTUP_ESTIMATE_MILLIS = 1_500;
+  static final long STARTUP_ESTIMATE_MILLIS = 2_500;
 
   @TempDir(cleanup = CleanupMode.ON_SUCCESS)
   Path tmp;
@@ -64,7 +64,8 @@ class CrashStormTest {
   }
 
   private StormResult storm(MeteringMode mode, int hours, int kills, long seed) throws Exception {
-    SharedClock time = SharedClock.startingNow(Soak.realHour());
+    // A longer simulated hour than the other scenarios: every restart costs seconds of start-up.
+    SharedClock time = SharedClock.startingNow(Soak.realHour().multipliedBy(6).dividedBy(5));
     InstantSource clock = time.clock();
     Path root = tmp.resolve(mode.name().toLowerCase());
     Path logs = root.resolve("logs");
@@ -128,6 +129,10 @@ class CrashStormTest {
           .deadLetters(Inspection.deadLetters(root.resolve("journal")))
           .ledgerMismatches(Inspection.ledgerMismatches(root.resolve("journal")))
           .pending(StatusLine.decodeMap(last.get("pendingByDimension")))
+          // A kill between a send and its outcome's commit leaves a report whose outcome is unknown; if
+          // it cannot be resent before its window closes, it is dead-lettered for an operator, never
+          // carried (that could bill it twice). The check looks such letters up at the endpoint.
+          .allowDeadLetters("outcome unknown")
           .build();
       long hoursBilled = endpoint.accepted().stream().map(AcceptedRecord::epochHour).distinct().count();
       long hoursSpanned = 1 + endpoint.accepted().stream().mapToLong(AcceptedRecord::epochHour).max().orElse(0)

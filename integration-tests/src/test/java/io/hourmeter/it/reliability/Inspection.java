@@ -31,6 +31,7 @@ final class Inspection {
   }
 
   private static DeadLetter deadLetter(UsageReport report) {
-    return new DeadLetter(report.dimension(), report.epochHour(), report.quantity(), report.reason());
+    return new DeadLetter(report.dimension(), report.epochHour(), report.quantity(), report.reason(),
+        report.timestamp(), report.clientToken());
   }
 }
