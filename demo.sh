@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# The Hourmeter demo in one command: builds the samples module (and what it needs), then runs the demo
+# with the JVM flags Chronicle Queue needs on Java 17. Any arguments go to the demo:
+#   ./demo.sh                       local endpoint, 1 hour = 10 s, 3 hours, exits 0 if the books balance
+#   ./demo.sh --crash-restart       also SIGKILLs the metering process part-way and restarts it
+#   ./demo.sh --help                every option (including --aws for real AWS Marketplace)
+set -euo pipefail
+cd "$(dirname "$0")"
+mvn -B -q -pl samples -am package -DskipTests
+# shellcheck disable=SC2046  # the flags are a space-separated list on purpose
+exec java $(cat samples/target/classes/hourmeter-jvm-flags.txt) -jar samples/target/hourmeter-samples.jar "$@"

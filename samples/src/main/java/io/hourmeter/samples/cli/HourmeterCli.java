@@ -1,0 +1,76 @@
+package io.hourmeter.samples.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code hourmeter}: inspects a Hourmeter journal directory. Every command is read-only, except
+ * {@code dead-letters --requeue --yes}, and safe to run while the application that owns the directory
+ * is running.
+ *
+ * <p>Exit codes: 0 success; 1 {@code verify} found a difference; 2 bad input (missing or foreign
+ * directory, bad option); 3 an unexpected error.
+ */
+@Command(name = "hourmeter",
+    mixinStandardHelpOptions = true,
+    versionProvider = HourmeterCli.Version.class,
+    description = "Inspects a Hourmeter journal directory (read-only unless asked).",
+    subcommands = {
+        StatusCommand.class,
+        HoursCommand.class,
+        DumpCommand.class,
+        VerifyCommand.class,
+        DeadLettersCommand.class,
+        CommandLine.HelpCommand.class
+    })
+public final class HourmeterCli implements Runnable {
+
+  /** Exit code for an unexpected error. */
+  static final int UNEXPECTED = 3;
+
+  @CommandLine.Spec
+  private CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+  }
+
+  /** Runs the CLI with the given streams and returns the exit code; for tests and embedding. */
+  public static int run(PrintWriter out, PrintWriter err, String... args) {
+    CommandLine cli = new CommandLine(new HourmeterCli());
+    cli.setOut(out);
+    cli.setErr(err);
+    cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+      if (e instanceof CliFailure failure) {
+        err.println("hourmeter: " + failure.getMessage());
+        return failure.exitCode();
+      }
+      err.println("hourmeter: " + e);
+      return UNEXPECTED;
+    });
+    cli.setParameterExceptionHandler((e, params) -> {
+      err.println("hourmeter: " + e.getMessage() + " (see 'hourmeter --help')");
+      return CliFailure.USAGE;
+    });
+    int code = cli.execute(args);
+    out.flush();
+    err.flush();
+    return code;
+  }
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "name a command: status, hours, dump, "
+        + "verify or dead-letters");
+  }
+
+  /** The version printed by {@code --version}: the jar's, or "development" when run from classes. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String version = HourmeterCli.class.getPackage().getImplementationVersion();
+      return new String[] {"hourmeter " + (version != null ? version : "(development build)")};
+    }
+  }
+}

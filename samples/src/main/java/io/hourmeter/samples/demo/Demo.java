@@ -1,0 +1,335 @@
+package io.hourmeter.samples.demo;
+
+import io.hourmeter.local.AcceleratedClock;
+import io.hourmeter.local.LocalMeteringEndpoint;
+import io.hourmeter.samples.support.JvmFlags;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The Hourmeter demo: a local Metering endpoint on 127.0.0.1, a metering process (a child JVM running
+ * {@link DemoWorker}) whose application threads record usage in three dimensions on an accelerated
+ * clock, a live status line, optionally a SIGKILL and restart of the metering process part-way, and a
+ * final reconciliation per dimension and hour that must match. With {@code --aws} it meters against
+ * real AWS Marketplace instead, on real time. Exit code 0 only when the reconciliation matches.
+ */
+@Command(name = "hourmeter-demo", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {
+        "Runs Hourmeter end to end and proves the books balance.",
+        "Default: a local Metering endpoint and an accelerated clock (1 hour = 10 s)."})
+public final class Demo implements Callable<Integer> {
+
+  @Option(names = "--seconds-per-hour", defaultValue = "10", paramLabel = "S",
+      description = "Real seconds per simulated hour (default ${DEFAULT-VALUE}).")
+  double secondsPerHour;
+
+  @Option(names = "--hours", defaultValue = "3", paramLabel = "N",
+      description = "Simulated hours of recording (default ${DEFAULT-VALUE}).")
+  int hours;
+
+  @Option(names = "--threads", defaultValue = "4", paramLabel = "N",
+      description = "Application threads recording usage (default ${DEFAULT-VALUE}).")
+  int threads;
+
+  @Option(names = "--crash-restart",
+      description = "Kill the metering process with SIGKILL part-way and restart it on the same journal.")
+  boolean crashRestart;
+
+  @Option(names = "--kills", defaultValue = "1", paramLabel = "N",
+      description = "With --crash-restart: how many times to kill it (default ${DEFAULT-VALUE}).")
+  int kills;
+
+  @Option(names = "--work-dir", paramLabel = "DIR",
+      description = "Where to put the journal and logs (default: a new temporary directory).")
+  Path workDir;
+
+  @Option(names = "--keep", description = "Keep the work directory (journal, logs) at the end.")
+  boolean keep;
+
+  @Option(names = "--plain", description = "Print plain progress lines even on a terminal.")
+  boolean plain;
+
+  @Option(names = "--seed", paramLabel = "N", description = "Seed for the kill times (default: random).")
+  Long seed;
+
+  @Option(names = "--aws", description = "Meter against real AWS Marketplace, on real time.")
+  boolean aws;
+
+  @Option(names = "--product-code", paramLabel = "CODE", description = "With --aws: your product code.")
+  String productCode;
+
+  @Option(names = "--dimensions", split = ",", paramLabel = "NAME",
+      description = "With --aws: your product's dimensions, comma-separated.")
+  List<String> dimensions;
+
+  @Option(names = "--region", paramLabel = "REGION",
+      description = "With --aws: the region (default: the SDK's region chain, e.g. the instance's own).")
+  String region;
+
+  @Option(names = "--duration", defaultValue = "PT2M", paramLabel = "ISO",
+      description = "With --aws: how long to record, ISO-8601 (default ${DEFAULT-VALUE}); "
+          + "the partial hour is reported at the end.")
+  Duration duration;
+
+  /** Real time the metering process gets to start before simulated time reaches the first hour. */
+  private static final Duration STARTUP_ALLOWANCE = Duration.ofSeconds(4);
+
+  private final PrintStream out;
+  private volatile Reconciliation lastReconciliation;
+  private volatile int restarts;
+
+  public Demo() {
+    this(System.out);
+  }
+
+  Demo(PrintStream out) {
+    this.out = out;
+  }
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new Demo()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    validate();
+    Path dir = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("hourmeter-demo");
+    try {
+      return aws ? runAgainstAws(dir) : runLocally(dir);
+    } finally {
+      if (keep || workDir != null) {
+        out.println("Journal and logs kept in " + dir);
+      } else {
+        deleteRecursively(dir);
+      }
+    }
+  }
+
+  private void validate() {
+    CommandLine cli = new CommandLine(this);
+    if (aws && (productCode == null || dimensions == null || dimensions.isEmpty())) {
+      throw new CommandLine.ParameterException(cli, "--aws needs --product-code and --dimensions");
+    }
+    if (!aws && (productCode != null || dimensions != null || region != null)) {
+      throw new CommandLine.ParameterException(cli, "--product-code, --dimensions and --region go with --aws");
+    }
+    if (secondsPerHour < 1 || secondsPerHour > 3600) {
+      throw new CommandLine.ParameterException(cli, "--seconds-per-hour must be within 1..3600");
+    }
+    if (hours < 1 || hours > 5 || threads < 1 || threads > 64 || kills < 1 || kills > 10) {
+      throw new CommandLine.ParameterException(cli, "--hours must be 1..5, --threads 1..64, --kills 1..10");
+    }
+  }
+
+  private int runLocally(Path dir) throws Exception {
+    List<String> dims = DemoProduct.LOCAL_DIMENSIONS;
+    // Simulated time starts at an hour boundary once the metering process has had time to start; the
+    // application threads wait for it, so that every simulated hour is recorded in full.
+    Instant realStart = InstantSource.system().instant().plus(STARTUP_ALLOWANCE);
+    Instant origin = InstantSource.system().instant().truncatedTo(ChronoUnit.HOURS);
+    AcceleratedClock clock = AcceleratedClock.of(InstantSource.system(), origin, realStart, 3600 / secondsPerHour);
+    Instant recordUntil = origin.plus(Duration.ofHours(hours));
+    try (LocalMeteringEndpoint endpoint = LocalMeteringEndpoint.builder()
+        .product(DemoProduct.LOCAL_PRODUCT_CODE, dims.toArray(String[]::new))
+        .clock(clock)
+        .softwareStartedAt(origin)
+        .build()) {
+      endpoint.start();
+      out.println("Hourmeter demo: local Metering endpoint on " + endpoint.uri() + "; 1 hour = "
+          + secondsPerHour + " s; " + hours + " hours of usage in " + dims + " from " + threads + " threads"
+          + (crashRestart ? "; the metering process will be killed " + kills + " time(s) with SIGKILL" : ""));
+      WorkerArgs args = new WorkerArgs(dir.resolve("journal"), dir.resolve("app-counters.bin"),
+          DemoProduct.LOCAL_PRODUCT_CODE, dims, threads, false, endpoint.uri(), null,
+          clock.simulatedStart(), clock.baseStart(), clock.speedUp(), recordUntil,
+          clock.realTimeFor(Duration.ofHours(2)).plusSeconds(60));
+      ProgressDisplay display = new ProgressDisplay(out, !plain && System.console() != null, origin, recordUntil);
+      boolean finished = runWorker(args, clock, origin,
+          STARTUP_ALLOWANCE.plus(clock.realTimeFor(Duration.between(origin, recordUntil))), display, dir);
+      DemoLedger.Snapshot books = DemoLedger.read(args.journal());
+      Reconciliation account = new Reconciliation(books.recorded(), books.reports(),
+          AcceptedByEndpoint.of(endpoint), appCounts(args));
+      return report(account, finished);
+    }
+  }
+
+  private int runAgainstAws(Path dir) throws Exception {
+    InstantSource clock = InstantSource.system();
+    Instant start = clock.instant();
+    Instant recordUntil = start.plus(duration);
+    out.println("Hourmeter demo against AWS Marketplace: product " + productCode + ", dimensions " + dimensions
+        + ", region " + (region != null ? region : "from the default chain") + "; recording for " + duration
+        + ", then the partial hour is reported at close");
+    WorkerArgs args = new WorkerArgs(dir.resolve("journal"), dir.resolve("app-counters.bin"), productCode,
+        dimensions, threads, true, null, region, start, start, 1, recordUntil, Duration.ofMinutes(5));
+    ProgressDisplay display = new ProgressDisplay(out, !plain && System.console() != null, start, recordUntil);
+    boolean finished = runWorker(args, clock, start, duration, display, dir);
+    DemoLedger.Snapshot books = DemoLedger.read(args.journal());
+    Reconciliation account = new Reconciliation(books.recorded(), books.reports(), null, appCounts(args));
+    return report(account, finished);
+  }
+
+  /** Runs the metering process to its end, killing and restarting it on the way if asked. */
+  private boolean runWorker(WorkerArgs args, InstantSource clock, Instant recordFrom, Duration realRecording,
+      ProgressDisplay display, Path dir) throws Exception {
+    long deadline = System.nanoTime() + realRecording.plus(args.drainTimeout()).plusSeconds(60).toNanos();
+    List<Instant> killAt = crashRestart ? killTimes(recordFrom, args.recordUntil()) : List.of();
+    Path log = dir.resolve("metering-process.log");
+    Process process = startWorker(args, display, log);
+    for (Instant at : killAt) {
+      // Kill only once this process records, so that the kill always interrupts real work.
+      while (process.isAlive() && (clock.instant().isBefore(at) || !display.recording())
+          && clock.instant().isBefore(args.recordUntil())) {
+        display.render();
+        Thread.sleep(50);
+      }
+      if (!process.isAlive() || !clock.instant().isBefore(args.recordUntil())) {
+        display.event("(the recording phase ended before the metering process could be killed again)");
+        break;
+      }
+      process.destroyForcibly(); // SIGKILL on Linux: no shutdown hook, no close()
+      process.waitFor(30, TimeUnit.SECONDS);
+      display.event("*** killed the metering process (pid " + process.pid() + ") with SIGKILL at simulated "
+          + clock.instant().truncatedTo(ChronoUnit.SECONDS) + "; restarting it on the same journal");
+      display.restarted();
+      process = startWorker(args, display, log);
+      restarts++;
+    }
+    while (process.isAlive() && System.nanoTime() < deadline) {
+      display.render();
+      Thread.sleep(100);
+    }
+    display.render();
+    display.finishLine();
+    if (process.isAlive()) {
+      process.destroyForcibly();
+      out.println("The metering process did not finish in time; its log: " + log);
+      return false;
+    }
+    if (process.exitValue() != 0) {
+      out.println("The metering process exited with " + process.exitValue() + "; its log: " + log);
+      printTail(log);
+      return false;
+    }
+    return true;
+  }
+
+  private Process startWorker(WorkerArgs args, ProgressDisplay display, Path log) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xmx256m");
+    command.addAll(JvmFlags.chronicle());
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(DemoWorker.class.getName());
+    command.addAll(args.toArgs());
+    Process process = new ProcessBuilder(command)
+        .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
+        .start();
+    Thread reader = new Thread(() -> pump(process, display), "metering-process-output");
+    reader.setDaemon(true);
+    reader.start();
+    return process;
+  }
+
+  private static void pump(Process process, ProgressDisplay display) {
+    try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(),
+        StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = lines.readLine()) != null) {
+        if (line.startsWith("ready uptime=")) {
+          display.event("metering process (pid " + process.pid() + ") ready after "
+              + Long.parseLong(line.substring("ready uptime=".length())) / 1000.0 + " s");
+        } else {
+          display.update(line);
+        }
+      }
+    } catch (IOException e) {
+      // The process was killed; its output ends here.
+    }
+  }
+
+  private List<Instant> killTimes(Instant start, Instant end) {
+    Random random = seed != null ? new Random(seed) : new Random();
+    long span = Duration.between(start, end).toMillis();
+    List<Instant> times = new ArrayList<>();
+    for (int i = 0; i < kills; i++) {
+      times.add(start.plusMillis((long) (span * (0.25 + 0.4 * random.nextDouble()))));
+    }
+    times.sort(Comparator.naturalOrder());
+    return times;
+  }
+
+  private static java.util.Map<String, Reconciliation.AppCount> appCounts(WorkerArgs args) {
+    java.util.Map<String, Reconciliation.AppCount> counts = new java.util.TreeMap<>();
+    try (AppCounters counters = AppCounters.open(args.countersFile(), args.threads(), args.dimensions().size())) {
+      for (int d = 0; d < args.dimensions().size(); d++) {
+        counts.put(args.dimensions().get(d),
+            new Reconciliation.AppCount(counters.acknowledged(d), counters.attempted(d)));
+      }
+    }
+    return counts;
+  }
+
+  /** The account of the last run, for tests; {@code null} before one finished. */
+  Reconciliation lastReconciliation() {
+    return lastReconciliation;
+  }
+
+  /** How many times the last run killed and restarted its metering process. */
+  int restarts() {
+    return restarts;
+  }
+
+  private int report(Reconciliation account, boolean finished) {
+    lastReconciliation = account;
+    out.println();
+    out.println("Reconciliation per dimension and hour (carried: units this hour's report took from "
+        + "earlier hours, or gave to later ones):");
+    out.print(account.table());
+    out.println();
+    out.print(account.totals());
+    out.println();
+    if (account.matches() && finished) {
+      out.println("RECONCILED: every recorded unit was accepted exactly once; nothing lost, nothing doubled.");
+      return 0;
+    }
+    out.println("NOT RECONCILED:");
+    account.problems().forEach(p -> out.println("  - " + p));
+    if (!finished) {
+      out.println("  - the metering process did not finish cleanly");
+    }
+    return 1;
+  }
+
+  private void printTail(Path log) throws IOException {
+    if (Files.exists(log)) {
+      List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+      lines.subList(Math.max(0, lines.size() - 20), lines.size()).forEach(l -> out.println("  | " + l));
+    }
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+}

@@ -1,0 +1,229 @@
+package io.hourmeter.samples.demo;
+
+import io.hourmeter.Dimension;
+import io.hourmeter.Meter;
+import io.hourmeter.MeterBuilder;
+import io.hourmeter.MeterStatus;
+import io.hourmeter.ShutdownPolicy;
+import io.hourmeter.aws.AwsUsageSubmitter;
+import io.hourmeter.spi.UsageSubmitter;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.time.temporal.ChronoUnit;
+import io.hourmeter.local.AcceleratedClock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.LongAdder;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+
+/**
+ * The demo's application process: a meter on the demo's journal and a few application threads that
+ * record usage until the recording phase ends, then a wait until every hour is reported. It prints
+ * {@code progress key=value...} lines that the demo turns into its status line. The demo runs it as a
+ * child JVM so that it can kill it with SIGKILL and start it again on the same journal.
+ *
+ * <p>Arguments: see {@link WorkerArgs}.
+ */
+public final class DemoWorker {
+  private static final Duration PROGRESS_EVERY = Duration.ofMillis(250);
+
+  private final WorkerArgs args;
+  private final InstantSource clock;
+  private final PrintStream out;
+  private final LongAdder records = new LongAdder();
+  private volatile boolean stopRecording;
+
+  private DemoWorker(WorkerArgs args, PrintStream out) {
+    this.args = args;
+    this.out = out;
+    this.clock = args.aws() ? InstantSource.system()
+        : AcceleratedClock.of(InstantSource.system(), args.simulatedOrigin(), args.realOrigin(), args.factor());
+  }
+
+  public static void main(String[] argv) throws Exception {
+    WorkerArgs args = WorkerArgs.parse(argv);
+    System.exit(new DemoWorker(args, System.out).run());
+  }
+
+  private int run() throws InterruptedException {
+    try (AppCounters counters = AppCounters.open(args.countersFile(), args.threads(), args.dimensions().size());
+         Meter meter = buildMeter()) {
+      out.println("ready uptime=" + ManagementFactory.getRuntimeMXBean().getUptime());
+      List<Thread> threads = startApplicationThreads(meter, counters);
+      waitForRecordingEnd(meter);
+      stopRecording = true;
+      for (Thread thread : threads) {
+        thread.join();
+      }
+      Instant stoppedAt = clock.instant(); // no record can be in a later hour than this one
+      boolean drained = args.aws() || waitUntilDrained(meter, counters, stoppedAt);
+      printProgress(meter.status());
+      out.println("done drained=" + drained);
+      out.flush();
+      return drained ? 0 : 1;
+    }
+  }
+
+  private Meter buildMeter() {
+    MeterBuilder builder = Meter.builder()
+        .productCode(args.productCode())
+        .dimensions(args.dimensions().toArray(String[]::new))
+        .journalDirectory(args.journal())
+        .submitter(submitter())
+        .clock(clock);
+    if (args.aws()) {
+      // Real time: the defaults hold, and the partial hour is reported at close so the demo ends.
+      return builder.shutdownPolicy(ShutdownPolicy.REPORT_PARTIAL_HOUR)
+          .closeTimeout(Duration.ofSeconds(30))
+          .checkPermissionAtStart(true)
+          .build();
+    }
+    // An hour lasts seconds here, so the grace and the jitter shrink with it (in simulated time).
+    return builder.hourGrace(hourGrace()).sendJitter(sendJitter()).build();
+  }
+
+  /** Local mode: 0.6 s of real time, within the builder's range, so that boundary appends land. */
+  private Duration hourGrace() {
+    return clamp(simulated(Duration.ofMillis(600)), Duration.ofMinutes(1), Duration.ofMinutes(30));
+  }
+
+  /** Local mode: 0.1 s of real time; one process needs no spreading over the quota. */
+  private Duration sendJitter() {
+    return clamp(simulated(Duration.ofMillis(100)), Duration.ZERO, Duration.ofMinutes(10));
+  }
+
+  private UsageSubmitter submitter() {
+    if (args.aws()) {
+      var builder = AwsUsageSubmitter.builder();
+      if (args.region() != null) {
+        builder.region(Region.of(args.region()));
+      }
+      return builder.build();
+    }
+    return AwsUsageSubmitter.builder()
+        .endpointOverride(args.endpoint())
+        .region(Region.US_EAST_1)
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("demo", "demo")))
+        .build();
+  }
+
+  private List<Thread> startApplicationThreads(Meter meter, AppCounters counters) {
+    List<Dimension> handles = new ArrayList<>();
+    for (String name : args.dimensions()) {
+      handles.add(meter.dimension(name)); // look up once, record on the handle
+    }
+    List<Thread> threads = new ArrayList<>();
+    for (int t = 0; t < args.threads(); t++) {
+      int thread = t;
+      Thread worker = new Thread(() -> recordUntilStopped(thread, handles, counters), "app-" + t);
+      worker.start();
+      threads.add(worker);
+    }
+    return threads;
+  }
+
+  /** One application thread: small units of usage, spread over the dimensions, at a modest rate. */
+  private void recordUntilStopped(int thread, List<Dimension> handles, AppCounters counters) {
+    while (!stopRecording && clock.instant().isBefore(args.simulatedOrigin())) {
+      sleepQuietly(5); // the first simulated hour has not begun
+    }
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    long n = 0;
+    Instant stopAt = stopAt();
+    while (!stopRecording && clock.instant().isBefore(stopAt)) {
+      int d = random.nextInt(handles.size());
+      long units = 1 + random.nextInt(d == 0 ? 1 : 5);
+      counters.attempted(thread, d, units);
+      if (handles.get(d).record(units)) {
+        counters.acknowledged(thread, d, units);
+        records.increment();
+      }
+      if (++n % 20 == 0) {
+        sleepQuietly(1);
+      }
+    }
+  }
+
+  /** A little before the last hour ends, so that no append lands in the hour after it. */
+  private Instant stopAt() {
+    return args.recordUntil().minus(simulated(Duration.ofMillis(150)));
+  }
+
+  private void waitForRecordingEnd(Meter meter) throws InterruptedException {
+    Instant stopAt = stopAt();
+    while (clock.instant().isBefore(stopAt)) {
+      printProgress(meter.status());
+      Thread.sleep(PROGRESS_EVERY.toMillis());
+    }
+  }
+
+  /**
+   * Waits until the hour of the last record has closed (its end, the grace and the jitter have passed),
+   * nothing is pending, and AWS accepted (or dead-lettered) at least every unit the application saw
+   * acknowledged: every hour accepted, carried or dead-lettered.
+   */
+  private boolean waitUntilDrained(Meter meter, AppCounters counters, Instant stoppedAt) throws InterruptedException {
+    long deadline = System.nanoTime() + args.drainTimeout().toNanos();
+    Instant lastHourDue = stoppedAt.truncatedTo(ChronoUnit.HOURS).plus(Duration.ofHours(1))
+        .plus(hourGrace()).plus(sendJitter());
+    long acknowledged = 0;
+    for (int d = 0; d < args.dimensions().size(); d++) {
+      acknowledged += counters.acknowledged(d);
+    }
+    while (System.nanoTime() < deadline) {
+      MeterStatus status = meter.status();
+      printProgress(status);
+      if (clock.instant().isAfter(lastHourDue) && status.oldestUnsentHour() == null && pendingUnits(status) == 0
+          && status.acceptedUnits() + status.deadLetteredUnits() >= acknowledged) {
+        return true;
+      }
+      Thread.sleep(PROGRESS_EVERY.toMillis());
+    }
+    return false;
+  }
+
+  private void printProgress(MeterStatus status) {
+    out.println("progress sim=" + clock.millis()
+        + " records=" + records.sum()
+        + " pending=" + pendingUnits(status)
+        + " accepted=" + status.acceptedReports()
+        + " carried=" + status.carriedUnits()
+        + " failures=" + status.consecutiveFailures()
+        + " sending=" + status.sending());
+    out.flush();
+  }
+
+  static long pendingUnits(MeterStatus status) {
+    long total = 0;
+    for (Map<String, Long> byDimension : status.pendingUnitsByHour().values()) {
+      for (long units : byDimension.values()) {
+        total += units;
+      }
+    }
+    return total;
+  }
+
+  /** The time on the meter's clock that passes in {@code real} time. */
+  private Duration simulated(Duration real) {
+    return Duration.ofMillis(Math.round(real.toMillis() * args.factor()));
+  }
+
+  private static Duration clamp(Duration value, Duration min, Duration max) {
+    return value.compareTo(min) < 0 ? min : value.compareTo(max) > 0 ? max : value;
+  }
+
+  private static void sleepQuietly(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,93 @@
+package io.hourmeter.samples.demo;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the demo tells its metering process, as {@code --key=value} arguments. Built by the demo with
+ * {@link #toArgs()} and read back by {@link DemoWorker} with {@link #parse}.
+ *
+ * @param journal          the journal directory
+ * @param countersFile     the application counters file ({@link AppCounters})
+ * @param productCode      the product code
+ * @param dimensions       the product's dimensions
+ * @param threads          application threads
+ * @param aws              whether to send to real AWS (system clock) instead of the local endpoint
+ * @param endpoint         the local endpoint (local mode), else {@code null}
+ * @param region           the AWS region (AWS mode; {@code null} for the default chain)
+ * @param simulatedOrigin  the accelerated clock's simulated origin (local mode)
+ * @param realOrigin       the accelerated clock's real origin (local mode)
+ * @param factor           the accelerated clock's speed (local mode)
+ * @param recordUntil      when application threads stop recording, on the meter's clock
+ * @param drainTimeout     how long, in real time, to wait for every hour to be reported after that
+ */
+record WorkerArgs(Path journal, Path countersFile, String productCode, List<String> dimensions, int threads,
+    boolean aws, URI endpoint, String region, Instant simulatedOrigin, Instant realOrigin, double factor,
+    Instant recordUntil, Duration drainTimeout) {
+
+  WorkerArgs {
+    dimensions = List.copyOf(dimensions);
+  }
+
+  List<String> toArgs() {
+    List<String> out = new ArrayList<>();
+    out.add("--journal=" + journal);
+    out.add("--counters=" + countersFile);
+    out.add("--product-code=" + productCode);
+    out.add("--dimensions=" + String.join(",", dimensions));
+    out.add("--threads=" + threads);
+    out.add("--aws=" + aws);
+    if (endpoint != null) {
+      out.add("--endpoint=" + endpoint);
+    }
+    if (region != null) {
+      out.add("--region=" + region);
+    }
+    out.add("--simulated-origin=" + simulatedOrigin);
+    out.add("--real-origin=" + realOrigin);
+    out.add("--factor=" + factor);
+    out.add("--record-until=" + recordUntil);
+    out.add("--drain-timeout=" + drainTimeout);
+    return out;
+  }
+
+  static WorkerArgs parse(String[] argv) {
+    Map<String, String> values = new HashMap<>();
+    for (String arg : argv) {
+      int eq = arg.indexOf('=');
+      if (!arg.startsWith("--") || eq < 0) {
+        throw new IllegalArgumentException("expected --key=value but got '" + arg + "'");
+      }
+      values.put(arg.substring(2, eq), arg.substring(eq + 1));
+    }
+    return new WorkerArgs(
+        Path.of(required(values, "journal")),
+        Path.of(required(values, "counters")),
+        required(values, "product-code"),
+        Arrays.asList(required(values, "dimensions").split(",")),
+        Integer.parseInt(required(values, "threads")),
+        Boolean.parseBoolean(required(values, "aws")),
+        values.containsKey("endpoint") ? URI.create(values.get("endpoint")) : null,
+        values.get("region"),
+        Instant.parse(required(values, "simulated-origin")),
+        Instant.parse(required(values, "real-origin")),
+        Double.parseDouble(required(values, "factor")),
+        Instant.parse(required(values, "record-until")),
+        Duration.parse(required(values, "drain-timeout")));
+  }
+
+  private static String required(Map<String, String> values, String key) {
+    String value = values.get(key);
+    if (value == null) {
+      throw new IllegalArgumentException("missing --" + key);
+    }
+    return value;
+  }
+}
