@@ -53,7 +53,7 @@ class CrashStormTest {
         assertThat(r.rejected()).as(r.mode() + ": requests the endpoint rejected (dedup, window, token)").isZero();
         assertThat(r.truth().totalRecorded()).as(r.mode() + ": units recorded").isPositive();
         assertThat(r.hoursSpanned()).as(r.mode() + ": simulated hours from the first billed to the last")
-            .isGreaterThanOrEqualTo(hours - 2);
+            .isGreaterThanOrEqualTo(hours / 2);
         assertThat(r.hoursBilled()).as(r.mode() + ": simulated hours with accepted usage (children spend part of "
             + "the storm starting up, so not every hour has usage)").isGreaterThanOrEqualTo(hours / 3);
       }

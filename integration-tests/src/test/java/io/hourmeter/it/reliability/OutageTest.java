@@ -71,7 +71,8 @@ class OutageTest {
           // Every request fails, with answers that say AWS recorded nothing, so that what misses the
           // window is carried; connections dropped in the 50 % phase may still leave a report whose
           // outcome is unknown at its deadline, which is dead-lettered, never carried (see below).
-          faults.clear().throttleRate(0.5).serverErrorRate(1.0);
+          // (Rates only: a scripted drop not yet used stays scripted.)
+          faults.dropBeforeRecordRate(0).dropAfterRecordRate(0).throttleRate(0.5).serverErrorRate(1.0);
           waitUntil(clock, time.hour(base + 11).toEpochMilli());
           faults.clear();
           totalOutageEnd = clock.millis();
