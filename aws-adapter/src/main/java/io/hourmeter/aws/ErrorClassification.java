@@ -14,131 +14,140 @@ import static io.hourmeter.spi.OutcomeClass.TIMESTAMP_OUT_OF_BOUNDS;
 import io.hourmeter.spi.OutcomeClass;
 import io.hourmeter.spi.SubmitOutcome;
 import java.io.IOException;
-import java.util.Collections;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
-import java.util.Map;
+import java.util.function.Predicate;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 
 /**
- * The one place where a MeterUsage failure becomes an {@link OutcomeClass}, which the drainer obeys.
+ * The one place where a MeterUsage failure becomes an {@link OutcomeClass}, which the drainer obeys:
+ * {@link #TABLE}, read top to bottom, first match wins.
  *
- * <p>AWS service errors are looked up by error code (the modelled exception's name, as sent in
- * {@code __type} / {@code x-amzn-ErrorType}) in {@link #SERVICE_ERRORS}; the SDK's client-side failures
- * are ranked by {@link #classifyClientFailure}. Error codes not in the table fall back on the HTTP
- * status: 5xx and 429 are retryable, any other status is a configuration problem (stop sending, keep
- * journaling, retry slowly), which loses nothing. Anything unrecognised that is not an AWS answer is
- * treated as "outcome unknown", which is safe because every resend is byte-identical.
+ * <p>AWS answers are matched by error code (the modelled exception's name, as sent in {@code __type} /
+ * {@code x-amzn-ErrorType}); codes not listed fall back on the HTTP status: 5xx and 429 are retryable, any
+ * other status is a configuration problem (stop sending, keep journaling, retry slowly), which loses
+ * nothing. Client-side failures follow: timeouts and connection errors leave the outcome unknown, which
+ * is safe because every resend is byte-identical; credentials that cannot be resolved fail before
+ * anything is sent and are configuration. Anything else is "outcome unknown".
  *
  * <p>Stateless; thread-safe.
  */
 final class ErrorClassification {
 
-  /** The rows of METERING-API.md's error table and the unmodelled codes AWS uses around them. */
-  static final Map<String, OutcomeClass> SERVICE_ERRORS = table();
+  /**
+   * One row: a failure it matches and the class it gets.
+   *
+   * @param name    the AWS error code the row matches, or a name for a client-side rule
+   * @param matches whether a failure falls under this row
+   * @param outcome the class
+   */
+  record Row(String name, Predicate<Throwable> matches, OutcomeClass outcome) { }
+
+  /** METERING-API.md's error table, with the unmodelled codes and client-side failures around it. */
+  static final List<Row> TABLE = List.of(
+      // The eleven errors the model lists for MeterUsage.
+      code("ThrottlingException", RETRYABLE),                     // back off with jitter
+      code("InternalServiceErrorException", RETRYABLE),           // 500
+      code("DuplicateRequestException", DUPLICATE_REQUEST),       // the hour holds another quantity
+      code("IdempotencyConflictException", IDEMPOTENCY_CONFLICT), // 409: token reused; a bug
+      code("TimestampOutOfBoundsException", TIMESTAMP_OUT_OF_BOUNDS),
+      code("InvalidProductCodeException", CONFIGURATION),
+      code("InvalidUsageDimensionException", INVALID_DIMENSION),  // quarantine the dimension
+      code("InvalidTagException", INVALID_REPORT),
+      code("InvalidUsageAllocationsException", INVALID_REPORT),
+      code("InvalidEndpointRegionException", CONFIGURATION),      // endpoint region != instance's
+      code("CustomerNotEntitledException", NOT_ENTITLED),
+      // Modelled shapes that other operations list, in case MeterUsage ever answers them.
+      code("DisabledApiException", CONFIGURATION),
+      code("InvalidRegionException", CONFIGURATION),
+      code("ExpiredTokenException", CONFIGURATION),               // expired session credentials
+      // Unmodelled: request validation by the AWS front end.
+      code("ValidationException", INVALID_REPORT),
+      code("SerializationException", INVALID_REPORT),
+      // Unmodelled: credentials and permissions (keep journaling; alert).
+      code("UnrecognizedClientException", CONFIGURATION),
+      code("InvalidClientTokenId", CONFIGURATION),
+      code("AccessDeniedException", CONFIGURATION),
+      code("AccessDenied", CONFIGURATION),
+      code("ExpiredToken", CONFIGURATION),
+      code("InvalidSignatureException", CONFIGURATION),
+      code("SignatureDoesNotMatch", CONFIGURATION),
+      code("IncompleteSignature", CONFIGURATION),
+      code("MissingAuthenticationTokenException", CONFIGURATION),
+      // DryRun answers: allowed, or not allowed, to call aws-marketplace:MeterUsage.
+      code("DryRunOperation", ACCEPTED),
+      code("UnauthorizedException", CONFIGURATION),
+      // Unmodelled: the front end is overloaded, or timed out while handling the request.
+      code("ServiceUnavailableException", RETRYABLE),
+      code("ServiceUnavailable", RETRYABLE),
+      code("TooManyRequestsException", RETRYABLE),
+      code("RequestLimitExceeded", RETRYABLE),
+      code("RequestTimeoutException", OUTCOME_UNKNOWN),
+      // Any other AWS answer, by HTTP status.
+      rule("other AWS error, 5xx or 429", t -> t instanceof AwsServiceException e
+          && (e.statusCode() >= 500 || e.statusCode() == 429), RETRYABLE),
+      rule("other AWS error", t -> t instanceof AwsServiceException, CONFIGURATION),
+      // Client side: nothing came back from AWS.
+      rule("ApiCallTimeoutException", t -> t instanceof ApiCallTimeoutException, OUTCOME_UNKNOWN),
+      rule("ApiCallAttemptTimeoutException", t -> t instanceof ApiCallAttemptTimeoutException, OUTCOME_UNKNOWN),
+      rule("CredentialsUnavailable", ErrorClassification::isCredentialsFailure, CONFIGURATION),
+      rule("IOException: refused, reset, closed without an answer, read timeout",
+          t -> ioCause(t) != null, OUTCOME_UNKNOWN),
+      rule("other SDK client failure", t -> t instanceof SdkClientException, OUTCOME_UNKNOWN),
+      rule("anything else", t -> true, OUTCOME_UNKNOWN));
 
   private ErrorClassification() { }
 
-  private static Map<String, OutcomeClass> table() {
-    Map<String, OutcomeClass> rows = new LinkedHashMap<>();
-    // The eleven errors the model lists for MeterUsage.
-    rows.put("ThrottlingException", RETRYABLE);                     // back off with jitter
-    rows.put("InternalServiceErrorException", RETRYABLE);           // 500
-    rows.put("DuplicateRequestException", DUPLICATE_REQUEST);       // hour holds another quantity
-    rows.put("IdempotencyConflictException", IDEMPOTENCY_CONFLICT); // 409: token reused, a bug
-    rows.put("TimestampOutOfBoundsException", TIMESTAMP_OUT_OF_BOUNDS);
-    rows.put("InvalidProductCodeException", CONFIGURATION);
-    rows.put("InvalidUsageDimensionException", INVALID_DIMENSION);  // quarantine the dimension
-    rows.put("InvalidTagException", INVALID_REPORT);
-    rows.put("InvalidUsageAllocationsException", INVALID_REPORT);
-    rows.put("InvalidEndpointRegionException", CONFIGURATION);      // endpoint region != instance's
-    rows.put("CustomerNotEntitledException", NOT_ENTITLED);
-    // Modelled shapes that other operations list; classified in case MeterUsage ever answers them.
-    rows.put("DisabledApiException", CONFIGURATION);
-    rows.put("InvalidRegionException", CONFIGURATION);
-    rows.put("ExpiredTokenException", CONFIGURATION);               // expired session credentials
-    // Unmodelled: request validation done by the AWS front end.
-    rows.put("ValidationException", INVALID_REPORT);
-    rows.put("SerializationException", INVALID_REPORT);
-    // Unmodelled: credentials and permissions (keep journaling; alert).
-    rows.put("UnrecognizedClientException", CONFIGURATION);
-    rows.put("InvalidClientTokenId", CONFIGURATION);
-    rows.put("AccessDeniedException", CONFIGURATION);
-    rows.put("AccessDenied", CONFIGURATION);
-    rows.put("ExpiredToken", CONFIGURATION);
-    rows.put("InvalidSignatureException", CONFIGURATION);
-    rows.put("SignatureDoesNotMatch", CONFIGURATION);
-    rows.put("IncompleteSignature", CONFIGURATION);
-    rows.put("MissingAuthenticationTokenException", CONFIGURATION);
-    // DryRun answers: allowed / not allowed to call aws-marketplace:MeterUsage.
-    rows.put("DryRunOperation", ACCEPTED);
-    rows.put("UnauthorizedException", CONFIGURATION);
-    // Unmodelled: the front end is overloaded or timed out while handling the request.
-    rows.put("ServiceUnavailableException", RETRYABLE);
-    rows.put("ServiceUnavailable", RETRYABLE);
-    rows.put("TooManyRequestsException", RETRYABLE);
-    rows.put("RequestLimitExceeded", RETRYABLE);
-    rows.put("RequestTimeoutException", OUTCOME_UNKNOWN);
-    return Collections.unmodifiableMap(rows);
-  }
-
-  /** The outcome of a MeterUsage call that threw {@code failure}. Never throws. */
+  /** The outcome of a MeterUsage call that threw {@code failure}, by the first matching row. Never throws. */
   static SubmitOutcome classify(Throwable failure) {
-    if (failure instanceof AwsServiceException service) {
-      return classifyServiceError(service);
-    }
-    if (isCredentialsFailure(failure)) {
-      return SubmitOutcome.failed(CONFIGURATION, "CredentialsUnavailable", "no AWS credentials could be "
-          + "resolved (instance role, ECS task role, IRSA web identity, AgentCore execution role): "
-          + failure.getMessage());
-    }
-    if (failure instanceof SdkClientException client) {
-      return classifyClientFailure(client);
-    }
-    return SubmitOutcome.failed(OUTCOME_UNKNOWN, failure.getClass().getSimpleName(),
-        "unexpected failure, resending identically: " + failure);
-  }
-
-  private static SubmitOutcome classifyServiceError(AwsServiceException service) {
-    String code = service.awsErrorDetails() == null ? null : service.awsErrorDetails().errorCode();
-    String message = service.awsErrorDetails() == null || service.awsErrorDetails().errorMessage() == null
-        ? String.valueOf(service.getMessage()) : service.awsErrorDetails().errorMessage();
-    OutcomeClass outcome = code == null ? null : SERVICE_ERRORS.get(code);
-    if (outcome == null) {
-      int status = service.statusCode();
-      outcome = status >= 500 || status == 429 ? RETRYABLE : CONFIGURATION;
-      code = code == null ? "HTTP " + status : code;
-    }
-    if (outcome == ACCEPTED) {
+    Row row = rowFor(failure);
+    if (row.outcome() == ACCEPTED) {
       return SubmitOutcome.accepted(AwsUsageSubmitter.DRY_RUN_RECORD_ID);
     }
-    if (code.equals("UnauthorizedException") || code.startsWith("AccessDenied")) {
-      message = message + " (the credentials in use need the IAM permission aws-marketplace:MeterUsage)";
+    if (failure instanceof AwsServiceException service) {
+      String code = errorCode(service);
+      String message = service.awsErrorDetails() != null && service.awsErrorDetails().errorMessage() != null
+          ? service.awsErrorDetails().errorMessage() : String.valueOf(service.getMessage());
+      if (code.equals("UnauthorizedException") || code.startsWith("AccessDenied")) {
+        message += " (the credentials in use need the IAM permission "
+            + AwsUsageSubmitter.METER_USAGE_PERMISSION + ")";
+      }
+      return SubmitOutcome.failed(row.outcome(), code, message);
     }
-    return SubmitOutcome.failed(outcome, code, message);
+    IOException io = ioCause(failure);
+    String code = row.name().equals("CredentialsUnavailable") || io == null
+        ? (row.name().contains(" ") ? failure.getClass().getSimpleName() : row.name())
+        : io.getClass().getSimpleName();
+    return SubmitOutcome.failed(row.outcome(), code, explain(row.outcome(), failure));
   }
 
-  /**
-   * Client-side failures (credentials that could not be resolved were ruled out before: they fail before
-   * anything is sent, and are configuration), in order: the overall or per-attempt API timeout (the
-   * request may have been received: outcome unknown); an I/O failure on the connection: refused, reset, closed without an answer, read
-   * timeout (outcome unknown); anything else the SDK raised (outcome unknown).
-   */
-  static SubmitOutcome classifyClientFailure(SdkClientException client) {
-    String code = client.getClass().getSimpleName();
-    if (client instanceof ApiCallTimeoutException || client instanceof ApiCallAttemptTimeoutException) {
-      return SubmitOutcome.failed(OUTCOME_UNKNOWN, code, "MeterUsage timed out; AWS may or may not have "
-          + "recorded it: " + client.getMessage());
+  /** The first row of {@link #TABLE} that matches {@code failure}; the last row matches everything. */
+  static Row rowFor(Throwable failure) {
+    return TABLE.stream().filter(candidate -> candidate.matches().test(failure)).findFirst().orElseThrow();
+  }
+
+  private static String explain(OutcomeClass outcome, Throwable failure) {
+    if (outcome == CONFIGURATION) {
+      return "no AWS credentials could be resolved (instance role, ECS task role, IRSA web identity, "
+          + "AgentCore execution role): " + failure.getMessage();
     }
-    IOException io = ioCause(client);
-    if (io != null) {
-      return SubmitOutcome.failed(OUTCOME_UNKNOWN, io.getClass().getSimpleName(), "connection failed; AWS "
-          + "may or may not have recorded it: " + io);
-    }
-    return SubmitOutcome.failed(OUTCOME_UNKNOWN, code, "SDK client failure: " + client.getMessage());
+    return "AWS may or may not have recorded it; resend identically: " + failure;
+  }
+
+  private static Row code(String errorCode, OutcomeClass outcome) {
+    return new Row(errorCode, t -> t instanceof AwsServiceException e && errorCode.equals(errorCode(e)), outcome);
+  }
+
+  private static Row rule(String name, Predicate<Throwable> matches, OutcomeClass outcome) {
+    return new Row(name, matches, outcome);
+  }
+
+  private static String errorCode(AwsServiceException service) {
+    String code = service.awsErrorDetails() == null ? null : service.awsErrorDetails().errorCode();
+    return code == null ? "HTTP " + service.statusCode() : code;
   }
 
   private static boolean isCredentialsFailure(Throwable failure) {

@@ -36,6 +36,8 @@ import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.profiles.ProfileFile;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.marketplacemetering.MarketplaceMeteringClient;
@@ -58,6 +60,7 @@ class ErrorClassificationTest {
       "DuplicateRequestException", "IdempotencyConflictException", "ThrottlingException",
       "CustomerNotEntitledException");
 
+  private static final String IO_ROW = "IOException: refused, reset, closed without an answer, read timeout";
   private static final MutableClock CLOCK = MutableClock.atHour(493_100).advance(Duration.ofMinutes(30));
   private static final Instant LAST_HOUR = Instant.ofEpochSecond((CLOCK.epochHour() - 1) * 3600);
 
@@ -66,7 +69,13 @@ class ErrorClassificationTest {
   private final List<AutoCloseable> extra = new java.util.ArrayList<>();
 
   /** One row: how to make the real SDK throw, and what the table must say. */
-  record HttpRow(String errorCode, OutcomeClass expected, Function<ErrorClassificationTest, Throwable> provoke) {
+  record HttpRow(String errorCode, OutcomeClass expected, String rowName,
+      Function<ErrorClassificationTest, Throwable> provoke) {
+    /** A row for an AWS error code, which is also the table row's name. */
+    HttpRow(String errorCode, OutcomeClass expected, Function<ErrorClassificationTest, Throwable> provoke) {
+      this(errorCode, expected, errorCode, provoke);
+    }
+
     @Override
     public String toString() {
       return errorCode + " -> " + expected;
@@ -131,7 +140,7 @@ class ErrorClassificationTest {
         new HttpRow("UnauthorizedException", CONFIGURATION,
             t -> t.thrownBy(t.clientWith(b -> b.credentialsProvider(LocalAws.credentials("AKIDDENIED"))),
                 hourly("users", 0).toBuilder().dryRun(true).build())),
-        new HttpRow("SocketTimeoutException", OUTCOME_UNKNOWN, t -> {
+        new HttpRow("SocketTimeoutException", OUTCOME_UNKNOWN, IO_ROW, t -> {
           t.endpoint.faults().latency(Duration.ofMillis(1500));
           return t.thrownBy(t.clientWith(b -> b.readTimeout(Duration.ofMillis(150))), hourly("users", 5));
         }),
@@ -139,14 +148,14 @@ class ErrorClassificationTest {
           t.endpoint.faults().latency(Duration.ofMillis(1500));
           return t.thrownBy(t.clientWith(b -> b.apiCallTimeout(Duration.ofMillis(150))), hourly("users", 5));
         }),
-        new HttpRow("ConnectException", OUTCOME_UNKNOWN, t -> {
+        new HttpRow("ConnectException", OUTCOME_UNKNOWN, IO_ROW, t -> {
           URI closed;
           try (LocalMeteringEndpoint gone = LocalMeteringEndpoint.builder().product(PRODUCT, "users").build().start()) {
             closed = gone.uri();
           }
           return t.thrownBy(t.clientAt(closed), hourly("users", 5));
         }),
-        new HttpRow("SocketException", OUTCOME_UNKNOWN, t -> {
+        new HttpRow("SocketException", OUTCOME_UNKNOWN, IO_ROW, t -> {
           t.endpoint.faults().dropNextAfterRecord(1);
           return t.thrownBy(t.client(), hourly("users", 5));
         }));
@@ -171,7 +180,24 @@ class ErrorClassificationTest {
         new Object[] {"RequestTimeoutException", 408, OUTCOME_UNKNOWN},
         new Object[] {"SomethingNewServerSide", 502, RETRYABLE},
         new Object[] {"SomethingNewThrottled", 429, RETRYABLE},
-        new Object[] {"SomethingNewRejected", 400, CONFIGURATION});
+        new Object[] {"SomethingNewRejected", 400, CONFIGURATION},
+        new Object[] {null, 503, RETRYABLE});
+  }
+
+  /** The row a front-end code falls under: its own, or the fallback by status. */
+  private static String frontEndRowName(String code, int status) {
+    if (code != null && !code.startsWith("SomethingNew")) {
+      return code;
+    }
+    return status >= 500 || status == 429 ? "other AWS error, 5xx or 429" : "other AWS error";
+  }
+
+  /** Client-side failures the endpoint cannot provoke, shaped as the SDK raises them. */
+  static Stream<Object[]> clientSideRows() {
+    return Stream.of(
+        new Object[] {"ApiCallAttemptTimeoutException", ApiCallAttemptTimeoutException.create(150), OUTCOME_UNKNOWN},
+        new Object[] {"other SDK client failure", SdkClientException.create("unmarshalling failed"), OUTCOME_UNKNOWN},
+        new Object[] {"anything else", new IllegalStateException("a bug"), OUTCOME_UNKNOWN});
   }
 
   @BeforeEach
@@ -205,6 +231,7 @@ class ErrorClassificationTest {
 
     SubmitOutcome outcome = ErrorClassification.classify(thrown);
 
+    assertThat(ErrorClassification.rowFor(thrown).name()).as("row for %s", thrown).isEqualTo(row.rowName());
     assertThat(outcome.outcome()).as("%s from %s", row.errorCode(), thrown).isEqualTo(row.expected());
     if (row.expected() != ACCEPTED) {
       assertThat(outcome.errorCode()).isEqualTo(row.errorCode());
@@ -219,33 +246,35 @@ class ErrorClassificationTest {
         .statusCode(status)
         .build();
 
+    assertThat(ErrorClassification.rowFor(thrown).name()).isEqualTo(frontEndRowName(code, status));
+    assertThat(ErrorClassification.classify(thrown).outcome()).isEqualTo(expected);
+  }
+
+  @ParameterizedTest(name = "{0} -> {2}")
+  @MethodSource("clientSideRows")
+  void clientSideFailuresTheEndpointCannotProvokeAreClassifiedByTheTable(String rowName, Throwable thrown,
+      OutcomeClass expected) {
+    assertThat(ErrorClassification.rowFor(thrown).name()).isEqualTo(rowName);
     assertThat(ErrorClassification.classify(thrown).outcome()).isEqualTo(expected);
   }
 
   @Test
-  void anythingThatIsNotAnAwsAnswerIsOutcomeUnknownSoTheReportIsResentIdentically() {
-    assertThat(ErrorClassification.classify(new IllegalStateException("bug")).outcome()).isEqualTo(OUTCOME_UNKNOWN);
-  }
-
-  @Test
   void everyModelledMeterUsageErrorHasARow() {
-    assertThat(ErrorClassification.SERVICE_ERRORS).containsKeys(MODELLED_METER_USAGE_ERRORS.toArray(String[]::new));
+    assertThat(rowNames()).containsAll(MODELLED_METER_USAGE_ERRORS);
   }
 
   @Test
-  void everyRowOfTheTableIsCoveredByATestRow() {
-    Set<String> tested = new HashSet<>();
-    httpRows().forEach(row -> tested.add(row.errorCode()));
-    frontEndRows().forEach(row -> tested.add((String) row[0]));
+  void everyRowOfTheTableIsReachedByACaseAbove() {
+    Set<String> reached = new HashSet<>();
+    httpRows().forEach(row -> reached.add(row.rowName()));
+    frontEndRows().forEach(row -> reached.add(frontEndRowName((String) row[0], (Integer) row[1])));
+    clientSideRows().forEach(row -> reached.add((String) row[0]));
 
-    assertThat(tested).containsAll(ErrorClassification.SERVICE_ERRORS.keySet());
+    assertThat(reached).containsExactlyInAnyOrderElementsOf(rowNames());
   }
 
-  @Test
-  void theTableAgreesWithTheHttpRowsOnEveryCodeBothName() {
-    httpRows().filter(row -> ErrorClassification.SERVICE_ERRORS.containsKey(row.errorCode()))
-        .forEach(row -> assertThat(ErrorClassification.SERVICE_ERRORS.get(row.errorCode()))
-            .as(row.errorCode()).isEqualTo(row.expected()));
+  private static List<String> rowNames() {
+    return ErrorClassification.TABLE.stream().map(ErrorClassification.Row::name).toList();
   }
 
   private static MeterUsageRequest hourly(String dimension, int quantity) {

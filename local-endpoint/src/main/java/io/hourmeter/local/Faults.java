@@ -1,6 +1,8 @@
 package io.hourmeter.local;
 
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
 
@@ -15,68 +17,63 @@ import java.util.Random;
  */
 public final class Faults {
 
-  /** What a fault check decided for one request. */
+  /** The kinds of fault, in the order they are decided for a request. */
   enum Kind { DROP_BEFORE, THROTTLE, SERVER_ERROR, DROP_AFTER }
 
+  /** One kind's switch: a rate and a count of scripted faults still to come. */
+  private static final class Switch {
+    double rate;
+    int next;
+  }
+
+  private final Map<Kind, Switch> switches = new EnumMap<>(Kind.class);
   private Random random = new Random(1);
-  private double throttleRate;
-  private double serverErrorRate;
-  private double dropBeforeRate;
-  private double dropAfterRate;
-  private int throttleNext;
-  private int serverErrorNext;
-  private int dropBeforeNext;
-  private int dropAfterNext;
   private Duration latency = Duration.ZERO;
 
-  Faults() { }
+  Faults() {
+    for (Kind kind : Kind.values()) {
+      switches.put(kind, new Switch());
+    }
+  }
 
   /** Answers this share of requests with ThrottlingException (HTTP 400). */
-  public synchronized Faults throttleRate(double rate) {
-    throttleRate = rate(rate, "throttleRate");
-    return this;
+  public Faults throttleRate(double rate) {
+    return rate(Kind.THROTTLE, rate, "throttleRate");
   }
 
   /** Answers this share of requests with InternalServiceErrorException (HTTP 500). */
-  public synchronized Faults serverErrorRate(double rate) {
-    serverErrorRate = rate(rate, "serverErrorRate");
-    return this;
+  public Faults serverErrorRate(double rate) {
+    return rate(Kind.SERVER_ERROR, rate, "serverErrorRate");
   }
 
   /** Closes the connection without an answer, before recording anything, for this share of requests. */
-  public synchronized Faults dropBeforeRecordRate(double rate) {
-    dropBeforeRate = rate(rate, "dropBeforeRecordRate");
-    return this;
+  public Faults dropBeforeRecordRate(double rate) {
+    return rate(Kind.DROP_BEFORE, rate, "dropBeforeRecordRate");
   }
 
   /** Handles (and so records) this share of requests, then closes the connection without an answer. */
-  public synchronized Faults dropAfterRecordRate(double rate) {
-    dropAfterRate = rate(rate, "dropAfterRecordRate");
-    return this;
+  public Faults dropAfterRecordRate(double rate) {
+    return rate(Kind.DROP_AFTER, rate, "dropAfterRecordRate");
   }
 
   /** Throttles the next {@code count} requests. */
-  public synchronized Faults throttleNext(int count) {
-    throttleNext = count(count, "throttleNext");
-    return this;
+  public Faults throttleNext(int count) {
+    return next(Kind.THROTTLE, count, "throttleNext");
   }
 
   /** Answers the next {@code count} requests with a 500. */
-  public synchronized Faults serverErrorNext(int count) {
-    serverErrorNext = count(count, "serverErrorNext");
-    return this;
+  public Faults serverErrorNext(int count) {
+    return next(Kind.SERVER_ERROR, count, "serverErrorNext");
   }
 
   /** Drops the next {@code count} requests before recording them. */
-  public synchronized Faults dropNextBeforeRecord(int count) {
-    dropBeforeNext = count(count, "dropNextBeforeRecord");
-    return this;
+  public Faults dropNextBeforeRecord(int count) {
+    return next(Kind.DROP_BEFORE, count, "dropNextBeforeRecord");
   }
 
   /** Records the next {@code count} requests, then drops their connections without answering. */
-  public synchronized Faults dropNextAfterRecord(int count) {
-    dropAfterNext = count(count, "dropNextAfterRecord");
-    return this;
+  public Faults dropNextAfterRecord(int count) {
+    return next(Kind.DROP_AFTER, count, "dropNextAfterRecord");
   }
 
   /** Waits this long before handling each request (real time, not the endpoint's clock). */
@@ -97,8 +94,10 @@ public final class Faults {
 
   /** Switches every fault off. */
   public synchronized Faults clear() {
-    throttleRate = serverErrorRate = dropBeforeRate = dropAfterRate = 0;
-    throttleNext = serverErrorNext = dropBeforeNext = dropAfterNext = 0;
+    for (Switch each : switches.values()) {
+      each.rate = 0;
+      each.next = 0;
+    }
     latency = Duration.ZERO;
     return this;
   }
@@ -109,53 +108,27 @@ public final class Faults {
 
   /** Decides, and uses up, the fault of {@code kind} for the current request. */
   synchronized boolean take(Kind kind) {
-    return switch (kind) {
-      case DROP_BEFORE -> {
-        if (dropBeforeNext > 0) {
-          dropBeforeNext--;
-          yield true;
-        }
-        yield draw(dropBeforeRate);
-      }
-      case THROTTLE -> {
-        if (throttleNext > 0) {
-          throttleNext--;
-          yield true;
-        }
-        yield draw(throttleRate);
-      }
-      case SERVER_ERROR -> {
-        if (serverErrorNext > 0) {
-          serverErrorNext--;
-          yield true;
-        }
-        yield draw(serverErrorRate);
-      }
-      case DROP_AFTER -> {
-        if (dropAfterNext > 0) {
-          dropAfterNext--;
-          yield true;
-        }
-        yield draw(dropAfterRate);
-      }
-    };
+    Switch each = switches.get(kind);
+    if (each.next > 0) {
+      each.next--;
+      return true;
+    }
+    return each.rate > 0 && random.nextDouble() < each.rate;
   }
 
-  private boolean draw(double rate) {
-    return rate > 0 && random.nextDouble() < rate;
-  }
-
-  private static double rate(double rate, String name) {
+  private synchronized Faults rate(Kind kind, double rate, String name) {
     if (!(rate >= 0.0 && rate <= 1.0)) {
       throw new IllegalArgumentException(name + " must be within 0.0..1.0 but was " + rate);
     }
-    return rate;
+    switches.get(kind).rate = rate;
+    return this;
   }
 
-  private static int count(int count, String name) {
+  private synchronized Faults next(Kind kind, int count, String name) {
     if (count < 0) {
       throw new IllegalArgumentException(name + " must be >= 0 but was " + count);
     }
-    return count;
+    switches.get(kind).next = count;
+    return this;
   }
 }

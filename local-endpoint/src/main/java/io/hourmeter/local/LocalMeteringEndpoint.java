@@ -151,8 +151,8 @@ public final class LocalMeteringEndpoint implements AutoCloseable {
   }
 
   /**
-   * The bodies of the last MeterUsage requests received (at most 10,000), oldest first, exactly as sent:
-   * for checking that resends are byte-identical.
+   * The bodies of the last requests received (at most 10,000), oldest first, exactly as sent, whatever
+   * came of them (dropped and throttled ones too): for checking that resends are byte-identical.
    */
   public List<String> requestBodies() {
     synchronized (bodies) {
@@ -190,6 +190,7 @@ public final class LocalMeteringEndpoint implements AutoCloseable {
     requests.incrementAndGet();
     try (exchange) {
       String body = readBody(exchange.getRequestBody());
+      keep(body);
       Duration latency = faults.latency();
       if (!latency.isZero()) {
         Thread.sleep(latency.toMillis());
@@ -244,7 +245,6 @@ public final class LocalMeteringEndpoint implements AutoCloseable {
     if (!METER_USAGE_TARGET.equals(target)) {
       throw MeteringError.badRequest("UnknownOperationException", "Operation " + target + " is not served.");
     }
-    keep(body);
     SigningIdentity caller = SigningIdentity.of(exchange.getRequestHeaders().getFirst("Authorization"),
         exchange.getRequestHeaders().getFirst("X-Amz-Security-Token"));
     checkCaller(caller);

@@ -21,18 +21,49 @@ final class JournalCursor implements AutoCloseable {
   }
 
   private final UsageJournal journal;
-  private final JournalReader reader;
+  private final long from;
+  private JournalReader reader;
   private final Map<Integer, String> names = new HashMap<>();
   private long maxHourRead = Long.MIN_VALUE;
   private boolean caughtUp;
 
   JournalCursor(UsageJournal journal, long from) {
     this.journal = journal;
-    this.reader = journal.reader(from);
+    this.from = from;
+    this.reader = open(journal, from);
+  }
+
+  /**
+   * A reader at the first record at or after {@code from}, or {@code null} if none can be opened yet.
+   * Some journals cannot open a reader at a position in an hour that has no cycle file (a checkpoint
+   * taken at the start of the next hour); then the reader starts at the first later hour on disk, which
+   * holds the first record at or after {@code from}, or waits until one exists.
+   */
+  static JournalReader open(UsageJournal journal, long from) {
+    try {
+      return journal.reader(from);
+    } catch (RuntimeException e) {
+      for (long hour : journal.hours()) {
+        long first = journal.firstPositionOfHour(hour);
+        if (first >= from) {
+          LOG.debug("no reader at {} ({}); starting at hour {}", from, e.toString(), hour);
+          return journal.reader(first);
+        }
+      }
+      LOG.debug("no reader at {} yet ({}); nothing to read", from, e.toString());
+      return null;
+    }
   }
 
   /** Reads at most {@code max} records; returns how many. */
   int read(Sink sink, int max) {
+    if (reader == null) {
+      reader = open(journal, from);
+      if (reader == null) {
+        caughtUp = true;
+        return 0;
+      }
+    }
     int n = reader.read((position, hour, dimensionId, quantity, tagSetId) -> {
       maxHourRead = Math.max(maxHourRead, hour);
       sink.accept(position, hour, name(dimensionId), quantity);
@@ -52,7 +83,7 @@ final class JournalCursor implements AutoCloseable {
   }
 
   long position() {
-    return reader.position();
+    return reader == null ? from : reader.position();
   }
 
   private String name(int dimensionId) {
@@ -72,6 +103,8 @@ final class JournalCursor implements AutoCloseable {
 
   @Override
   public void close() {
-    reader.close();
+    if (reader != null) {
+      reader.close();
+    }
   }
 }

@@ -39,6 +39,12 @@ import java.util.TreeMap;
  */
 public final class JournalInspection implements AutoCloseable {
   private static final Duration WINDOW = Duration.ofHours(6);
+  /**
+   * The clock the inspection opens the journal with: the epoch, so that opening (which may seal and
+   * roll cycles as part of crash recovery) never creates a cycle for an hour the application's own
+   * clock has not reached; hours never go back, so the newest existing cycle is used instead.
+   */
+  static final InstantSource NEVER_AHEAD = InstantSource.fixed(Instant.EPOCH);
 
   private final Path directory;
   private final UsageJournal journal;
@@ -96,7 +102,7 @@ public final class JournalInspection implements AutoCloseable {
   public static JournalInspection open(Path directory, StorageProvider storage) {
     Objects.requireNonNull(directory, "directory");
     Path dir = directory.toAbsolutePath();
-    UsageJournal journal = storage.openJournal(new JournalSettings(dir, InstantSource.system(), 0, d -> Long.MAX_VALUE));
+    UsageJournal journal = storage.openJournal(new JournalSettings(dir, NEVER_AHEAD, 0, d -> Long.MAX_VALUE));
     try {
       return new JournalInspection(dir, journal, storage.openLedger(dir));
     } catch (RuntimeException e) {
