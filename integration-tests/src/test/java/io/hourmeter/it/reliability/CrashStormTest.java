@@ -115,7 +115,15 @@ class CrashStormTest {
       drainArgs.put("drain", "true");
       Map<String, String> last;
       try (Child drainer = Child.start(drainArgs, logs, run)) {
-        int exit = drainer.awaitExit(time.real(Duration.ofHours(8)).plusSeconds(30));
+        int exit;
+        try {
+          exit = drainer.awaitExit(time.real(Duration.ofHours(8)).plusSeconds(30));
+        } catch (AssertionError e) {
+          List<Map<String, String>> statuses = drainer.statuses();
+          throw new AssertionError(mode + ": the last incarnation did not drain; drainer steps that failed: "
+              + Child.countInOutputs(logs, "drainer step failed") + "; last status: "
+              + (statuses.isEmpty() ? "none" : statuses.get(statuses.size() - 1)), e);
+        }
         assertThat(exit).as("drain incarnation exit code; output:\n" + drainer.output()).isZero();
         List<Map<String, String>> statuses = drainer.statuses();
         last = statuses.get(statuses.size() - 1);

@@ -39,6 +39,8 @@ public final class RecorderMain {
   private static final Duration STATUS_EVERY = Duration.ofMillis(100);
   /** Calls slower than this are logged to {@code slow-<run>.log}, with the simulated time. */
   private static final long SLOW_NANOS = 20_000_000;
+  /** How long (simulated) the status must show no error before a draining child calls itself drained. */
+  private static final long QUIET_MILLIS = Duration.ofMinutes(20).toMillis();
 
   private RecorderMain() { }
 
@@ -87,9 +89,11 @@ public final class RecorderMain {
       boolean recording = recorders.stream().anyMatch(Thread::isAlive);
       // s.drainer(): this process holds the drainer lock and has rebuilt its state; before that, status
       // shows nothing pending whatever the ledger holds.
+      // And no error for 20 simulated minutes: a drainer whose steps keep failing shows nothing pending.
       if (drain && !recording && s != null && s.drainer() && clock.millis() > drainedAfter
           && StatusLine.pendingByDimension(s).values().stream().allMatch(q -> q == 0)
-          && s.oldestUnsentHour() == null) {
+          && s.oldestUnsentHour() == null
+          && (s.lastErrorAt() == null || s.lastErrorAt().toEpochMilli() < clock.millis() - QUIET_MILLIS)) {
         break;
       }
     }
