@@ -38,8 +38,8 @@ class CrashStormTest {
 
   @Test
   void crashStormLosesAndDoublesNothingInBothModes() throws Exception {
-    int hours = Soak.pick(12, 48);
-    int killsPerMode = Soak.pick(16, 100);
+    int hours = Soak.pick(12, 36);
+    int killsPerMode = Soak.pick(16, 60);
     ExecutorService pool = Executors.newFixedThreadPool(2);
     try {
       Future<StormResult> hourly = pool.submit(() -> storm(MeteringMode.HOURLY, hours, killsPerMode, 11));
