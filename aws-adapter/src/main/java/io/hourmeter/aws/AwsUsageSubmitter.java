@@ -10,6 +10,7 @@ import io.hourmeter.spi.UsageSubmitter;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,6 +18,7 @@ import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.services.marketplacemetering.MarketplaceMeteringClient;
 import software.amazon.awssdk.services.marketplacemetering.model.MeterUsageResponse;
+import software.amazon.awssdk.utils.SdkAutoCloseable;
 
 /**
  * Sends frozen reports to AWS Marketplace MeterUsage with the AWS SDK for Java v2, and classifies what
@@ -50,17 +52,17 @@ public final class AwsUsageSubmitter implements UsageSubmitter {
   private static final Logger LOG = LoggerFactory.getLogger(AwsUsageSubmitter.class);
 
   private final MarketplaceMeteringClient client;
-  private final boolean ownsClient;
+  private final List<SdkAutoCloseable> owned;
   private final SendGate gate;
   private final IntervalFunction backoff;
   private final long maxBackoffMillis;
   private final int cappedAttempts;
   private final InstantSource clock;
 
-  AwsUsageSubmitter(MarketplaceMeteringClient client, boolean ownsClient, SendGate gate,
+  AwsUsageSubmitter(MarketplaceMeteringClient client, List<SdkAutoCloseable> owned, SendGate gate,
       IntervalFunction backoff, Duration maxBackoff, int cappedAttempts, InstantSource clock) {
     this.client = client;
-    this.ownsClient = ownsClient;
+    this.owned = List.copyOf(owned);
     this.gate = gate;
     this.backoff = backoff;
     this.maxBackoffMillis = maxBackoff.toMillis();
@@ -135,7 +137,13 @@ public final class AwsUsageSubmitter implements UsageSubmitter {
       }
       return SubmitOutcome.accepted(recordId);
     } catch (RuntimeException e) {
-      return ErrorClassification.classify(e);
+      SubmitOutcome outcome = ErrorClassification.classify(e);
+      if (outcome.outcome() == OutcomeClass.ACCEPTED) {
+        // Only a DryRun may be answered DryRunOperation: a real send that gets it recorded nothing.
+        return SubmitOutcome.failed(OutcomeClass.RETRYABLE, "DryRunOperation",
+            "a real MeterUsage was answered as a DryRun; nothing was recorded");
+      }
+      return outcome;
     }
   }
 
@@ -180,11 +188,18 @@ public final class AwsUsageSubmitter implements UsageSubmitter {
     }
   }
 
-  /** Closes the SDK client if this submitter built it; a client passed in is left to its owner. */
+  /**
+   * Closes the SDK client and the default credentials chain if this submitter built them; a client or
+   * credentials provider passed in is left to its owner. Idempotent.
+   */
   @Override
   public void close() {
-    if (ownsClient) {
-      client.close();
+    for (SdkAutoCloseable resource : owned) {
+      try {
+        resource.close();
+      } catch (RuntimeException e) {
+        LOG.warn("Closing {} failed", resource, e);
+      }
     }
   }
 

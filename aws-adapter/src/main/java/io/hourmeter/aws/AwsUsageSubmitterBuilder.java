@@ -4,7 +4,9 @@ import io.github.resilience4j.core.IntervalFunction;
 import java.net.URI;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -14,6 +16,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.marketplacemetering.MarketplaceMeteringClient;
 import software.amazon.awssdk.services.marketplacemetering.MarketplaceMeteringClientBuilder;
+import software.amazon.awssdk.utils.SdkAutoCloseable;
 
 /**
  * Configures an {@link AwsUsageSubmitter}. Every option has a safe default; setting an option twice, or
@@ -238,9 +241,19 @@ public final class AwsUsageSubmitterBuilder {
         new SendGate.RateSettings(permitsPerPeriod, ratePeriod), clock);
     IntervalFunction intervals = IntervalFunction.ofExponentialRandomBackoff(initialBackoff,
         backoffMultiplier, backoffJitter, maxBackoff);
-    boolean owns = client == null;
-    return new AwsUsageSubmitter(owns ? buildClient() : client, owns, gate, intervals, maxBackoff,
-        attemptsToReachCap(), clock);
+    if (client != null) {
+      return new AwsUsageSubmitter(client, List.of(), gate, intervals, maxBackoff, attemptsToReachCap(), clock);
+    }
+    List<SdkAutoCloseable> owned = new ArrayList<>();
+    AwsCredentialsProvider provider = credentials;
+    if (provider == null) {
+      DefaultCredentialsProvider chain = DefaultCredentialsProvider.builder().build();
+      owned.add(chain);
+      provider = chain;
+    }
+    MarketplaceMeteringClient built = buildClient(provider);
+    owned.add(0, built);
+    return new AwsUsageSubmitter(built, owned, gate, intervals, maxBackoff, attemptsToReachCap(), clock);
   }
 
   /** The first failure count whose un-jittered backoff reaches the cap (at most 64). */
@@ -254,18 +267,15 @@ public final class AwsUsageSubmitterBuilder {
     return attempt;
   }
 
-  private MarketplaceMeteringClient buildClient() {
+  private MarketplaceMeteringClient buildClient(AwsCredentialsProvider provider) {
     MarketplaceMeteringClientBuilder sdk = MarketplaceMeteringClient.builder()
-        .httpClient(UrlConnectionHttpClient.builder()
+        .httpClientBuilder(UrlConnectionHttpClient.builder()
             .connectionTimeout(connectTimeout)
-            .socketTimeout(readTimeout)
-            .build())
+            .socketTimeout(readTimeout))
         .overrideConfiguration(AwsUsageSubmitter.clientOverrides()
-            .apiCallTimeout(apiCallTimeout)
-            .apiCallAttemptTimeout(apiCallTimeout)
+            .apiCallTimeout(apiCallTimeout) // one attempt per call, so no separate attempt timeout
             .build())
-        .credentialsProvider(new ClassifiedCredentialsProvider(
-            credentials != null ? credentials : DefaultCredentialsProvider.builder().build()));
+        .credentialsProvider(new ClassifiedCredentialsProvider(provider));
     if (region != null) {
       sdk.region(region);
     }
@@ -275,6 +285,9 @@ public final class AwsUsageSubmitterBuilder {
     try {
       return sdk.build();
     } catch (SdkClientException e) {
+      if (credentials == null) {
+        ((SdkAutoCloseable) provider).close();
+      }
       throw new IllegalStateException("region: none was set and the default region chain found none "
           + "(aws.region, AWS_REGION, profile, instance metadata): " + e.getMessage(), e);
     }

@@ -100,4 +100,33 @@ class AwsUsageSubmitterBuilderTest {
       }
     }
   }
+
+  @Test
+  void withoutAnyRegionTheBuildFailsNamingTheRegionOption(@org.junit.jupiter.api.io.TempDir java.nio.file.Path home)
+      throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("AWS_REGION") == null
+        && System.getenv("AWS_DEFAULT_REGION") == null, "the environment names a region");
+    java.nio.file.Path emptyConfig = java.nio.file.Files.createFile(home.resolve("config"));
+    System.setProperty("aws.configFile", emptyConfig.toString());
+    System.setProperty("aws.sharedCredentialsFile", emptyConfig.toString());
+    System.setProperty("aws.disableEc2Metadata", "true");
+    try {
+      assertThatThrownBy(() -> AwsUsageSubmitter.builder().credentialsProvider(LocalAws.credentials(LocalAws.ACCESS_KEY))
+          .build())
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageStartingWith("region:");
+    } finally {
+      System.clearProperty("aws.configFile");
+      System.clearProperty("aws.sharedCredentialsFile");
+      System.clearProperty("aws.disableEc2Metadata");
+    }
+  }
+
+  @Test
+  void irsaWebIdentityCredentialsFindTheStsModuleTheyLoadAtRunTime() throws Exception {
+    // WebIdentityTokenFileCredentialsProvider loads this factory by name and silently fails without it.
+    Class<?> factory = Class.forName("software.amazon.awssdk.services.sts.internal.StsWebIdentityCredentialsProviderFactory");
+
+    assertThat(factory.getDeclaredConstructor()).isNotNull();
+  }
 }

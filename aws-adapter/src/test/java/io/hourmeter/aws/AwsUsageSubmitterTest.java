@@ -16,6 +16,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
+import software.amazon.awssdk.core.SdkRequest;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.marketplacemetering.MarketplaceMeteringClient;
+import software.amazon.awssdk.services.marketplacemetering.model.MeterUsageRequest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -85,14 +93,15 @@ class AwsUsageSubmitterTest {
   @Test
   void tagsGoOutSortedByKeyWhateverOrderTheReportHoldsThemIn() {
     Map<String, String> tags = new LinkedHashMap<>();
-    tags.put("zone", "z");
-    tags.put("app", "a");
-    tags.put("mode", "m");
+    for (String key : List.of("zone", "app", "mode", "env", "cell")) {
+      tags.put(key, key.toUpperCase(java.util.Locale.ROOT));
+    }
     submitter.submit(Reports.hourly("users", lastHour, 1, List.of(new UsageAllocation(1, tags))));
 
     String body = endpoint.requestBodies().get(0);
-    assertThat(body.indexOf("\"app\"")).isLessThan(body.indexOf("\"mode\""));
-    assertThat(body.indexOf("\"mode\"")).isLessThan(body.indexOf("\"zone\""));
+    List<Integer> positions = List.of("app", "cell", "env", "mode", "zone").stream()
+        .map(key -> body.indexOf("\"Key\":\"" + key + "\"")).toList();
+    assertThat(positions).doesNotContain(-1).isSorted();
   }
 
   @Test
@@ -172,7 +181,7 @@ class AwsUsageSubmitterTest {
   @Test
   void aReadTimeoutIsOutcomeUnknown() {
     try (AwsUsageSubmitter impatient = AwsUsageSubmitter.builder()
-        .region(software.amazon.awssdk.regions.Region.US_EAST_1)
+        .region(Region.US_EAST_1)
         .credentialsProvider(LocalAws.credentials(LocalAws.ACCESS_KEY))
         .endpointOverride(endpoint.uri())
         .readTimeout(Duration.ofMillis(200))
@@ -182,6 +191,30 @@ class AwsUsageSubmitterTest {
       SubmitOutcome outcome = impatient.submit(Reports.hourly("users", lastHour, 5));
 
       assertThat(outcome.outcome()).isEqualTo(OutcomeClass.OUTCOME_UNKNOWN);
+    }
+  }
+
+  @Test
+  void aRealSendAnsweredAsADryRunIsNeverTakenForAcceptance() {
+    ExecutionInterceptor turnIntoDryRun = new ExecutionInterceptor() {
+      @Override
+      public SdkRequest modifyRequest(Context.ModifyRequest context, ExecutionAttributes attributes) {
+        return ((MeterUsageRequest) context.request()).toBuilder().dryRun(true).build();
+      }
+    };
+    try (MarketplaceMeteringClient client = MarketplaceMeteringClient.builder()
+            .region(Region.US_EAST_1)
+            .credentialsProvider(LocalAws.credentials(LocalAws.ACCESS_KEY))
+            .endpointOverride(endpoint.uri())
+            .httpClient(UrlConnectionHttpClient.create())
+            .overrideConfiguration(AwsUsageSubmitter.clientOverrides().addExecutionInterceptor(turnIntoDryRun).build())
+            .build();
+        AwsUsageSubmitter misrouted = AwsUsageSubmitter.builder().client(client).build()) {
+      SubmitOutcome outcome = misrouted.submit(Reports.hourly("users", lastHour, 5));
+
+      assertThat(outcome.outcome()).isEqualTo(OutcomeClass.RETRYABLE);
+      assertThat(outcome.meteringRecordId()).isNull();
+      assertThat(endpoint.accepted()).isEmpty();
     }
   }
 }

@@ -3,6 +3,8 @@ package io.hourmeter.journal;
 import io.hourmeter.journal.internal.RecordCodec;
 import io.hourmeter.spi.JournalReader;
 import io.hourmeter.spi.JournalVisitor;
+import java.nio.file.Path;
+import java.util.NavigableSet;
 import java.util.Objects;
 import java.util.function.Consumer;
 import net.openhft.chronicle.bytes.Bytes;
@@ -22,6 +24,7 @@ import net.openhft.chronicle.wire.DocumentContext;
  */
 final class ChronicleJournalReader extends CloseGate.User implements JournalReader {
   private final SingleChronicleQueue queue;
+  private final Path directory;
   private final RollCycle rollCycle;
   private final CloseGate gate;
   private final Consumer<ChronicleJournalReader> onClose;
@@ -30,9 +33,10 @@ final class ChronicleJournalReader extends CloseGate.User implements JournalRead
   private long position;
   private boolean closed;
 
-  ChronicleJournalReader(SingleChronicleQueue queue, CloseGate gate, long fromPosition,
+  ChronicleJournalReader(SingleChronicleQueue queue, Path directory, CloseGate gate, long fromPosition,
       Consumer<ChronicleJournalReader> onClose) {
     this.queue = queue;
+    this.directory = directory;
     this.rollCycle = queue.rollCycle();
     this.gate = gate;
     this.onClose = onClose;
@@ -47,29 +51,30 @@ final class ChronicleJournalReader extends CloseGate.User implements JournalRead
    * skips any record below {@code from}, so being early is safe and being late is impossible.
    */
   private void moveToFirstAtOrAfter(long index) {
-    int firstCycle = queue.firstCycle();
-    int lastCycle = queue.lastCycle();
-    if (lastCycle < 0 || firstCycle == Integer.MAX_VALUE) {
-      tailer.toStart();
-      return;
-    }
+    NavigableSet<Long> hours = CycleFiles.hours(directory);
     int cycle = rollCycle.toCycle(index);
-    if (cycle < firstCycle || index <= rollCycle.toIndex(firstCycle, 0)) {
+    if (hours.isEmpty() || cycle < hours.first() || index <= rollCycle.toIndex(hours.first().intValue(), 0)) {
       tailer.toStart();
       return;
     }
-    if (tailer.moveToIndex(index)) {
-      return;
-    }
-    // Not in its own cycle (past the end of it, or the cycle is gone): the next cycle that has a record.
-    if (cycle < lastCycle) {
-      for (Long next : queue.listCyclesBetween(cycle + 1, lastCycle)) {
-        if (tailer.moveToIndex(rollCycle.toIndex(next.intValue(), 0))) {
-          return;
-        }
+    // Its own cycle if that has the index, else the first record of the next cycle that has one.
+    for (Long existing : hours.tailSet((long) cycle, true)) {
+      long candidate = existing == cycle ? index : rollCycle.toIndex(existing.intValue(), 0);
+      if (moveTo(candidate)) {
+        return;
       }
     }
     tailer.toEnd();
+  }
+
+  /** Moves the tailer to an index; false if it is not there (past the end, or its file is gone). */
+  private boolean moveTo(long index) {
+    try {
+      return tailer.moveToIndex(index);
+    } catch (IllegalStateException missingFile) {
+      // Chronicle throws, rather than returning false, for a cycle whose file is gone (retention).
+      return false;
+    }
   }
 
   @Override

@@ -9,19 +9,14 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
-import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.NavigableSet;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import net.openhft.chronicle.core.io.BackgroundResourceReleaser;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,9 +44,6 @@ public final class ChronicleUsageJournal implements UsageJournal {
   static final long DEFAULT_BLOCK_SIZE = 4L << 20;
   /** Chronicle's lock and header timeout in normal operation (its default). */
   private static final long TIMEOUT_MILLIS = 10_000;
-  private static final String CYCLE_SUFFIX = ".cq4";
-  private static final DateTimeFormatter CYCLE_NAME =
-      DateTimeFormatter.ofPattern(ChronicleQueues.ROLL_CYCLE.format()).withZone(ZoneOffset.UTC);
 
   private final Path directory;
   private final String journalId;
@@ -166,7 +158,8 @@ public final class ChronicleUsageJournal implements UsageJournal {
       if (gate.closed) {
         throw new IllegalStateException("journal " + directory + " is closed");
       }
-      ChronicleJournalReader reader = new ChronicleJournalReader(queue, gate, fromPosition, readers::remove);
+      ChronicleJournalReader reader = new ChronicleJournalReader(queue, directory, gate, fromPosition,
+          readers::remove);
       readers.add(reader);
       return reader;
     } finally {
@@ -182,18 +175,7 @@ public final class ChronicleUsageJournal implements UsageJournal {
 
   @Override
   public NavigableSet<Long> hours() {
-    NavigableSet<Long> hours = new TreeSet<>();
-    try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "*" + CYCLE_SUFFIX)) {
-      for (Path file : files) {
-        Long hour = hourOf(file.getFileName().toString());
-        if (hour != null) {
-          hours.add(hour);
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot list the journal directory " + directory, e);
-    }
-    return hours;
+    return CycleFiles.hours(directory);
   }
 
   @Override
@@ -203,7 +185,7 @@ public final class ChronicleUsageJournal implements UsageJournal {
       if (gate.closed || epochHour >= clock.currentHour() || epochHour >= clock.highestCycle()) {
         return false;
       }
-      boolean deleted = Files.deleteIfExists(directory.resolve(cycleFileName(epochHour)));
+      boolean deleted = Files.deleteIfExists(directory.resolve(CycleFiles.fileName(epochHour)));
       if (deleted) {
         queue.refreshDirectoryListing();
       }
@@ -216,11 +198,19 @@ public final class ChronicleUsageJournal implements UsageJournal {
     }
   }
 
+  /**
+   * The apparent sizes of the journal's files (cycle files, Chronicle's metadata, the id and the
+   * dimension registry; not the ledger's, which reports its own). Chronicle extends a cycle file a
+   * block ahead of what is written, sparsely, so this is an upper bound of the blocks allocated.
+   */
   @Override
   public long diskBytes() {
     long total = 0;
     try (DirectoryStream<Path> files = Files.newDirectoryStream(directory)) {
       for (Path file : files) {
+        if (file.getFileName().toString().startsWith(FileReportLedger.FILE_PREFIX)) {
+          continue;
+        }
         try {
           total += Files.size(file);
         } catch (NoSuchFileException raced) {
@@ -272,6 +262,9 @@ public final class ChronicleUsageJournal implements UsageJournal {
     readers.clear();
     clock.detach();
     queue.close();
+    // Chronicle unmaps on a background thread; finish it now, so that a closed journal holds no
+    // mapping (a file system can then be unmounted, a directory deleted).
+    BackgroundResourceReleaser.releasePendingResources();
   }
 
   /** Runs on the free-space sampler: a dead thread's appender would otherwise stay mapped until close. */
@@ -280,19 +273,6 @@ public final class ChronicleUsageJournal implements UsageJournal {
       if (!slot.owner.isAlive() && slots.remove(slot)) {
         slot.close();
       }
-    }
-  }
-
-  static String cycleFileName(long epochHour) {
-    return CYCLE_NAME.format(Instant.EPOCH.plus(epochHour, ChronoUnit.HOURS)) + CYCLE_SUFFIX;
-  }
-
-  private static Long hourOf(String fileName) {
-    String stem = fileName.substring(0, fileName.length() - CYCLE_SUFFIX.length());
-    try {
-      return Math.floorDiv(Instant.from(CYCLE_NAME.parse(stem)).toEpochMilli(), MonotonicHourClock.HOUR_MILLIS);
-    } catch (DateTimeParseException e) {
-      return null;
     }
   }
 

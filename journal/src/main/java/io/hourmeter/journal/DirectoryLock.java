@@ -40,9 +40,13 @@ final class DirectoryLock {
   <T> T run(Section<T> section) {
     inJvm.lock();
     try (FileChannel channel = OwnerOnly.open(lockFile,
-        Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE));
-         FileLock ignored = channel.lock()) {
-      return section.run();
+        Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE))) {
+      FileLock lock = channel.lock();
+      try {
+        return section.run();
+      } finally {
+        lock.release();
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot lock or update " + lockFile, e);
     } finally {

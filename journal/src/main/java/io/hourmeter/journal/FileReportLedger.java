@@ -44,7 +44,9 @@ import java.util.TreeSet;
  * called from any thread.
  */
 final class FileReportLedger implements ReportLedger {
-  private static final String PREFIX = "ledger.";
+  /** Every file of the ledger starts with this. */
+  static final String FILE_PREFIX = "ledger.";
+  private static final String PREFIX = FILE_PREFIX;
   private static final String SUFFIX = ".log";
   private static final String LOCK_FILE = "ledger.lock";
   /** Compact once the log exceeds this many bytes and {@link #COMPACT_RATIO} times the live state. */

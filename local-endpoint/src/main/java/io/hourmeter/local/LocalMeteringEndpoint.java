@@ -88,6 +88,7 @@ public final class LocalMeteringEndpoint implements AutoCloseable {
   private final Deque<String> bodies = new ArrayDeque<>();
   private HttpServer server;
   private ExecutorService executor;
+  private boolean closed;
 
   private LocalMeteringEndpoint(Builder builder) {
     this.records = new MeteringRecords(builder.products, builder.notEntitled, builder.clock, builder.window,
@@ -106,7 +107,7 @@ public final class LocalMeteringEndpoint implements AutoCloseable {
   /** Binds 127.0.0.1 (port 0 picks a free one) and starts serving. Returns this. */
   public synchronized LocalMeteringEndpoint start() {
     if (server != null) {
-      throw new IllegalStateException("already started on " + uri());
+      throw new IllegalStateException(closed ? "closed; build a new endpoint" : "already started on " + uri());
     }
     try {
       server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
@@ -179,7 +180,8 @@ public final class LocalMeteringEndpoint implements AutoCloseable {
   /** Stops serving at once; idempotent. */
   @Override
   public synchronized void close() {
-    if (server != null) {
+    if (server != null && !closed) {
+      closed = true;
       server.stop(0);
       executor.shutdownNow();
       LOG.info("Local Metering endpoint stopped");

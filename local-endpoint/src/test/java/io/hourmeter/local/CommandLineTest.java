@@ -37,4 +37,24 @@ class CommandLineTest {
 
     assertThat(clock.instant()).isAfterOrEqualTo(first.plusSeconds(60));
   }
+
+  @Test
+  void mainRunsStandalonePrintingItsUriUntilTheProcessIsStopped() throws Exception {
+    Process child = new ProcessBuilder(System.getProperty("java.home") + "/bin/java", "-cp",
+        System.getProperty("java.class.path"), LocalMeteringEndpoint.class.getName(),
+        "--product", "prod-shell:users")
+        .redirectError(ProcessBuilder.Redirect.DISCARD)
+        .start();
+    try (java.io.BufferedReader out = new java.io.BufferedReader(
+        new java.io.InputStreamReader(child.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
+      java.net.URI uri = java.net.URI.create(out.readLine());
+      HttpResponse<String> answer = new RawClient(uri).meterUsage(
+          RawClient.body("prod-shell", "users", Instant.now().minusSeconds(60), 1, null, null));
+
+      assertThat(uri.getHost()).isEqualTo("127.0.0.1");
+      assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+    } finally {
+      child.destroyForcibly().waitFor();
+    }
+  }
 }

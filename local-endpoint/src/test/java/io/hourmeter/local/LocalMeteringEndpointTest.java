@@ -342,4 +342,12 @@ class LocalMeteringEndpointTest {
       assertThat(there).isNotEqualTo(here);
     }
   }
+
+  @Test
+  void closingTwiceIsHarmlessAndAClosedEndpointCannotRestart() {
+    endpoint.close();
+    endpoint.close();
+
+    assertThatThrownBy(endpoint::start).hasMessageContaining("closed");
+  }
 }

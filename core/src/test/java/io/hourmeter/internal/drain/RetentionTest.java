@@ -70,4 +70,20 @@ class RetentionTest {
     assertThat(f.ledger().hourUnits().size()).isLessThanOrEqualTo(6);
     assertThat(f.meter.status().acceptedReports()).isEqualTo(190);
   }
+
+  @Test
+  void agentCoreCycleFilesAreDeletedOnceTheirRangesAreFinalAndRetentionHasPassed() {
+    DrainerFixture f = new DrainerFixture(dir, b -> DrainerFixture.agentCore().accept(b.retention(Duration.ofHours(1))));
+    f.drain();
+    f.record("users", 1);
+    f.run(Duration.ofMinutes(61));
+    f.record("users", 2);
+    f.run(Duration.ofMinutes(30));
+    assertThat(view(f).hours()).contains(HOUR);
+    assertThat(f.acceptedUnits("users")).isEqualTo(3);
+
+    f.run(Duration.ofMinutes(40));
+
+    assertThat(view(f).hours()).doesNotContain(HOUR).contains(HOUR + 1);
+  }
 }

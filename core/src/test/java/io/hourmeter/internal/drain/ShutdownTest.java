@@ -40,6 +40,23 @@ class ShutdownTest {
   }
 
   @Test
+  void reportPartialHourCutsAndSendsPendingAgentCoreUsageAtClose() {
+    DrainerFixture f = new DrainerFixture(dir, b -> DrainerFixture.agentCore().accept(
+        b.shutdownPolicy(ShutdownPolicy.REPORT_PARTIAL_HOUR)));
+    f.drain();
+    f.record("users", 4);
+    f.advance(Duration.ofSeconds(1)).drain();
+    assertThat(f.aws.sent()).as("the cut interval has not passed").isEmpty();
+
+    f.meter.close();
+
+    assertThat(f.aws.accepted()).singleElement().satisfies(a -> {
+      assertThat(a.quantity()).isEqualTo(4);
+      assertThat(a.clientToken()).startsWith("hm1-");
+    });
+  }
+
+  @Test
   void leaveOpenHourSendsNothingAtClose() {
     DrainerFixture f = new DrainerFixture(dir, DrainerFixture.noJitter());
     f.record("users", 5);

@@ -1,6 +1,5 @@
 package io.hourmeter.samples.demo;
 
-import io.hourmeter.local.AcceleratedClock;
 import io.hourmeter.local.LocalMeteringEndpoint;
 import io.hourmeter.samples.support.JvmFlags;
 import java.io.BufferedReader;
@@ -71,7 +70,8 @@ public final class Demo implements Callable<Integer> {
   @Option(names = "--seed", paramLabel = "N", description = "Seed for the kill times (default: random).")
   Long seed;
 
-  @Option(names = "--aws", description = "Meter against real AWS Marketplace, on real time.")
+  @Option(names = "--aws", description = {"Meter against real AWS Marketplace, on real time. This bills real "
+      + "usage to the buyer of the product code: use a limited (test) listing."})
   boolean aws;
 
   @Option(names = "--product-code", paramLabel = "CODE", description = "With --aws: your product code.")
@@ -85,17 +85,25 @@ public final class Demo implements Callable<Integer> {
       description = "With --aws: the region (default: the SDK's region chain, e.g. the instance's own).")
   String region;
 
+  @Option(names = "--records-per-second", paramLabel = "N",
+      description = "Records per second over all threads (default: as fast as the demo goes locally; "
+          + "10 with --aws).")
+  Double recordsPerSecond;
+
   @Option(names = "--duration", defaultValue = "PT2M", paramLabel = "ISO",
       description = "With --aws: how long to record, ISO-8601 (default ${DEFAULT-VALUE}); "
           + "the partial hour is reported at the end.")
   Duration duration;
 
-  /** Real time the metering process gets to start before simulated time reaches the first hour. */
+  /** Against real AWS: real time the metering process gets to start before recording begins. */
   private static final Duration STARTUP_ALLOWANCE = Duration.ofSeconds(4);
+  /** How long a metering process may take to start, at most. */
+  private static final Duration STARTUP_BUDGET = Duration.ofSeconds(60);
 
   private final PrintStream out;
   private volatile Reconciliation lastReconciliation;
   private volatile int restarts;
+  private volatile WorkerArgs workerArgs;
 
   public Demo() {
     this(System.out);
@@ -132,6 +140,9 @@ public final class Demo implements Callable<Integer> {
     if (!aws && (productCode != null || dimensions != null || region != null)) {
       throw new CommandLine.ParameterException(cli, "--product-code, --dimensions and --region go with --aws");
     }
+    if (recordsPerSecond != null && !(recordsPerSecond > 0)) {
+      throw new CommandLine.ParameterException(cli, "--records-per-second must be positive");
+    }
     if (secondsPerHour < 1 || secondsPerHour > 3600) {
       throw new CommandLine.ParameterException(cli, "--seconds-per-hour must be within 1..3600");
     }
@@ -142,11 +153,11 @@ public final class Demo implements Callable<Integer> {
 
   private int runLocally(Path dir) throws Exception {
     List<String> dims = DemoProduct.LOCAL_DIMENSIONS;
-    // Simulated time starts at an hour boundary once the metering process has had time to start; the
-    // application threads wait for it, so that every simulated hour is recorded in full.
-    Instant realStart = InstantSource.system().instant().plus(STARTUP_ALLOWANCE);
+    // Simulated time starts at an hour boundary once the metering process is ready (StartableClock), so
+    // that every simulated hour is recorded in full however slowly the JVM starts.
     Instant origin = InstantSource.system().instant().truncatedTo(ChronoUnit.HOURS);
-    AcceleratedClock clock = AcceleratedClock.of(InstantSource.system(), origin, realStart, 3600 / secondsPerHour);
+    double speedUp = 3600 / secondsPerHour;
+    StartableClock clock = new StartableClock(origin, speedUp);
     Instant recordUntil = origin.plus(Duration.ofHours(hours));
     try (LocalMeteringEndpoint endpoint = LocalMeteringEndpoint.builder()
         .product(DemoProduct.LOCAL_PRODUCT_CODE, dims.toArray(String[]::new))
@@ -155,15 +166,16 @@ public final class Demo implements Callable<Integer> {
         .build()) {
       endpoint.start();
       out.println("Hourmeter demo: local Metering endpoint on " + endpoint.uri() + "; 1 hour = "
-          + secondsPerHour + " s; " + hours + " hours of usage in " + dims + " from " + threads + " threads"
+          + secondsPerHour + " s; " + hours + (hours == 1 ? " hour" : " hours") + " of usage in " + dims + " from " + threads + " threads"
           + (crashRestart ? "; the metering process will be killed " + kills + " time(s) with SIGKILL" : ""));
       WorkerArgs args = new WorkerArgs(dir.resolve("journal"), dir.resolve("app-counters.bin"),
           DemoProduct.LOCAL_PRODUCT_CODE, dims, threads, false, endpoint.uri(), null,
-          clock.simulatedStart(), clock.baseStart(), clock.speedUp(), recordUntil,
-          clock.realTimeFor(Duration.ofHours(2)).plusSeconds(60));
+          origin, null, speedUp, recordUntil,
+          Duration.ofMillis(Math.round(2 * secondsPerHour * 1000)).plusSeconds(60),
+          recordsPerSecond == null ? 0 : recordsPerSecond);
       ProgressDisplay display = new ProgressDisplay(out, !plain && System.console() != null, origin, recordUntil);
-      boolean finished = runWorker(args, clock, origin,
-          STARTUP_ALLOWANCE.plus(clock.realTimeFor(Duration.between(origin, recordUntil))), display, dir);
+      boolean finished = runWorker(args, clock, origin, Duration.ofMillis(Math.round(hours * secondsPerHour * 1000)),
+          display, dir);
       DemoLedger.Snapshot books = DemoLedger.read(args.journal());
       Reconciliation account = new Reconciliation(books.recorded(), books.reports(),
           AcceptedByEndpoint.of(endpoint), appCounts(args));
@@ -173,15 +185,16 @@ public final class Demo implements Callable<Integer> {
 
   private int runAgainstAws(Path dir) throws Exception {
     InstantSource clock = InstantSource.system();
-    Instant start = clock.instant();
+    Instant start = clock.instant().plus(STARTUP_ALLOWANCE); // the application threads wait for it
     Instant recordUntil = start.plus(duration);
     out.println("Hourmeter demo against AWS Marketplace: product " + productCode + ", dimensions " + dimensions
         + ", region " + (region != null ? region : "from the default chain") + "; recording for " + duration
         + ", then the partial hour is reported at close");
     WorkerArgs args = new WorkerArgs(dir.resolve("journal"), dir.resolve("app-counters.bin"), productCode,
-        dimensions, threads, true, null, region, start, start, 1, recordUntil, Duration.ofMinutes(5));
+        dimensions, threads, true, null, region, start, start, 1, recordUntil, Duration.ofMinutes(5),
+        recordsPerSecond == null ? 10 : recordsPerSecond);
     ProgressDisplay display = new ProgressDisplay(out, !plain && System.console() != null, start, recordUntil);
-    boolean finished = runWorker(args, clock, start, duration, display, dir);
+    boolean finished = runWorker(args, clock, start, STARTUP_ALLOWANCE.plus(duration), display, dir);
     DemoLedger.Snapshot books = DemoLedger.read(args.journal());
     Reconciliation account = new Reconciliation(books.recorded(), books.reports(), null, appCounts(args));
     return report(account, finished);
@@ -190,10 +203,12 @@ public final class Demo implements Callable<Integer> {
   /** Runs the metering process to its end, killing and restarting it on the way if asked. */
   private boolean runWorker(WorkerArgs args, InstantSource clock, Instant recordFrom, Duration realRecording,
       ProgressDisplay display, Path dir) throws Exception {
-    long deadline = System.nanoTime() + realRecording.plus(args.drainTimeout()).plusSeconds(60).toNanos();
+    long deadline = System.nanoTime() + STARTUP_BUDGET.plus(realRecording).plus(args.drainTimeout()).plusSeconds(60)
+        .toNanos();
     List<Instant> killAt = crashRestart ? killTimes(recordFrom, args.recordUntil()) : List.of();
     Path log = dir.resolve("metering-process.log");
-    Process process = startWorker(args, display, log);
+    workerArgs = args;
+    Process process = startWorker(clock, display, log);
     for (Instant at : killAt) {
       // Kill only once this process records, so that the kill always interrupts real work.
       while (process.isAlive() && (clock.instant().isBefore(at) || !display.recording())
@@ -210,14 +225,14 @@ public final class Demo implements Callable<Integer> {
       display.event("*** killed the metering process (pid " + process.pid() + ") with SIGKILL at simulated "
           + clock.instant().truncatedTo(ChronoUnit.SECONDS) + "; restarting it on the same journal");
       display.restarted();
-      process = startWorker(args, display, log);
+      process = startWorker(clock, display, log);
       restarts++;
     }
     while (process.isAlive() && System.nanoTime() < deadline) {
       display.render();
       Thread.sleep(100);
     }
-    display.render();
+    display.renderFinal();
     display.finishLine();
     if (process.isAlive()) {
       process.destroyForcibly();
@@ -232,7 +247,8 @@ public final class Demo implements Callable<Integer> {
     return true;
   }
 
-  private Process startWorker(WorkerArgs args, ProgressDisplay display, Path log) throws IOException {
+  private Process startWorker(InstantSource clock, ProgressDisplay display, Path log) throws IOException {
+    WorkerArgs args = workerArgs;
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx256m");
@@ -244,13 +260,13 @@ public final class Demo implements Callable<Integer> {
     Process process = new ProcessBuilder(command)
         .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
         .start();
-    Thread reader = new Thread(() -> pump(process, display), "metering-process-output");
+    Thread reader = new Thread(() -> pump(process, display, clock), "metering-process-output");
     reader.setDaemon(true);
     reader.start();
     return process;
   }
 
-  private static void pump(Process process, ProgressDisplay display) {
+  private void pump(Process process, ProgressDisplay display, InstantSource clock) {
     try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(),
         StandardCharsets.UTF_8))) {
       String line;
@@ -258,6 +274,7 @@ public final class Demo implements Callable<Integer> {
         if (line.startsWith("ready uptime=")) {
           display.event("metering process (pid " + process.pid() + ") ready after "
               + Long.parseLong(line.substring("ready uptime=".length())) / 1000.0 + " s");
+          startClock(process, clock);
         } else {
           display.update(line);
         }
@@ -265,6 +282,18 @@ public final class Demo implements Callable<Integer> {
     } catch (IOException e) {
       // The process was killed; its output ends here.
     }
+  }
+
+  /** At the first process's "ready": starts the demo's clock now, here and in that process. */
+  private synchronized void startClock(Process process, InstantSource clock) throws IOException {
+    if (!(clock instanceof StartableClock demoClock) || demoClock.started()) {
+      return;
+    }
+    Instant realOrigin = InstantSource.system().instant();
+    demoClock.start(realOrigin);
+    workerArgs = workerArgs.withRealOrigin(realOrigin); // restarted processes join the running clock
+    process.getOutputStream().write(("start " + realOrigin + "\n").getBytes(StandardCharsets.UTF_8));
+    process.getOutputStream().flush();
   }
 
   private List<Instant> killTimes(Instant start, Instant end) {

@@ -7,13 +7,16 @@ import io.hourmeter.MeterStatus;
 import io.hourmeter.ShutdownPolicy;
 import io.hourmeter.aws.AwsUsageSubmitter;
 import io.hourmeter.spi.UsageSubmitter;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.time.temporal.ChronoUnit;
-import io.hourmeter.local.AcceleratedClock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -43,8 +46,15 @@ public final class DemoWorker {
   private DemoWorker(WorkerArgs args, PrintStream out) {
     this.args = args;
     this.out = out;
-    this.clock = args.aws() ? InstantSource.system()
-        : AcceleratedClock.of(InstantSource.system(), args.simulatedOrigin(), args.realOrigin(), args.factor());
+    if (args.aws()) {
+      this.clock = InstantSource.system();
+    } else {
+      StartableClock demoClock = new StartableClock(args.simulatedOrigin(), args.factor());
+      if (args.realOrigin() != null) {
+        demoClock.start(args.realOrigin());
+      }
+      this.clock = demoClock;
+    }
   }
 
   public static void main(String[] argv) throws Exception {
@@ -52,10 +62,12 @@ public final class DemoWorker {
     System.exit(new DemoWorker(args, System.out).run());
   }
 
-  private int run() throws InterruptedException {
+  private int run() throws InterruptedException, IOException {
     try (AppCounters counters = AppCounters.open(args.countersFile(), args.threads(), args.dimensions().size());
          Meter meter = buildMeter()) {
       out.println("ready uptime=" + ManagementFactory.getRuntimeMXBean().getUptime());
+      out.flush();
+      awaitClockStart();
       List<Thread> threads = startApplicationThreads(meter, counters);
       waitForRecordingEnd(meter);
       stopRecording = true;
@@ -63,7 +75,7 @@ public final class DemoWorker {
         thread.join();
       }
       Instant stoppedAt = clock.instant(); // no record can be in a later hour than this one
-      boolean drained = args.aws() || waitUntilDrained(meter, counters, stoppedAt);
+      boolean drained = args.aws() ? waitUntilOnlyTheOpenHourIsUnsent(meter) : waitUntilDrained(meter, counters, stoppedAt);
       printProgress(meter.status());
       out.println("done drained=" + drained);
       out.flush();
@@ -82,6 +94,7 @@ public final class DemoWorker {
       // Real time: the defaults hold, and the partial hour is reported at close so the demo ends.
       return builder.shutdownPolicy(ShutdownPolicy.REPORT_PARTIAL_HOUR)
           .closeTimeout(Duration.ofSeconds(30))
+          .sendJitter(Duration.ZERO) // one instance: nothing to spread, and close() sends at once
           .checkPermissionAtStart(true)
           .build();
     }
@@ -145,10 +158,25 @@ public final class DemoWorker {
         counters.acknowledged(thread, d, units);
         records.increment();
       }
-      if (++n % 20 == 0) {
+      if (args.recordsPerSecond() > 0) {
+        sleepQuietly(Math.max(1, Math.round(1000 * args.threads() / args.recordsPerSecond())));
+      } else if (++n % 20 == 0) {
         sleepQuietly(1);
       }
     }
+  }
+
+  /** The first process of a demo waits for the demo to start the simulated clock: "start <instant>". */
+  private void awaitClockStart() throws IOException {
+    if (!(clock instanceof StartableClock demoClock) || demoClock.started()) {
+      return;
+    }
+    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    String line = in.readLine();
+    if (line == null || !line.startsWith("start ")) {
+      throw new IllegalStateException("expected 'start <instant>' from the demo but got " + line);
+    }
+    demoClock.start(Instant.parse(line.substring("start ".length()).strip()));
   }
 
   /** A little before the last hour ends, so that no append lands in the hour after it. */
@@ -182,6 +210,24 @@ public final class DemoWorker {
       printProgress(status);
       if (clock.instant().isAfter(lastHourDue) && status.oldestUnsentHour() == null && pendingUnits(status) == 0
           && status.acceptedUnits() + status.deadLetteredUnits() >= acknowledged) {
+        return true;
+      }
+      Thread.sleep(PROGRESS_EVERY.toMillis());
+    }
+    return false;
+  }
+
+  /**
+   * AWS mode: waits (bounded) until every closed hour is reported, so that what is left for close() to
+   * report (the shutdown policy sends the partial hour) is only the hour in progress.
+   */
+  private boolean waitUntilOnlyTheOpenHourIsUnsent(Meter meter) throws InterruptedException {
+    long deadline = System.nanoTime() + args.drainTimeout().toNanos();
+    while (System.nanoTime() < deadline) {
+      MeterStatus status = meter.status();
+      printProgress(status);
+      Instant currentHour = clock.instant().truncatedTo(ChronoUnit.HOURS);
+      if (status.oldestUnsentHour() == null || !status.oldestUnsentHour().isBefore(currentHour)) {
         return true;
       }
       Thread.sleep(PROGRESS_EVERY.toMillis());

@@ -78,11 +78,20 @@ final class ProgressDisplay {
 
   /** Draws the status line (terminal) or, every few seconds, a plain line. */
   synchronized void render() {
+    render(false);
+  }
+
+  /** Draws the final state, whenever the last plain line was printed. */
+  synchronized void renderFinal() {
+    render(true);
+  }
+
+  private void render(boolean force) {
     if (latest.isEmpty()) {
       return;
     }
     long now = System.nanoTime();
-    if (!terminal && now - lastPlainAtNanos < PLAIN_EVERY_MILLIS * 1_000_000) {
+    if (!force && !terminal && now - lastPlainAtNanos < PLAIN_EVERY_MILLIS * 1_000_000) {
       return;
     }
     lastPlainAtNanos = now;

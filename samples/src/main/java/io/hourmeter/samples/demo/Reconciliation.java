@@ -80,6 +80,9 @@ final class Reconciliation {
     for (String dimension : dimensions) {
       checkDimension(dimension);
     }
+    if (rows.stream().mapToLong(Row::recorded).sum() == 0) {
+      problems.add("nothing was recorded, so there is nothing to reconcile");
+    }
   }
 
   private void checkDimension(String dimension) {

@@ -23,17 +23,25 @@ import java.util.Map;
  * @param endpoint         the local endpoint (local mode), else {@code null}
  * @param region           the AWS region (AWS mode; {@code null} for the default chain)
  * @param simulatedOrigin  the accelerated clock's simulated origin (local mode)
- * @param realOrigin       the accelerated clock's real origin (local mode)
+ * @param realOrigin       the accelerated clock's real origin (local mode); {@code null} until the demo
+ *                         fixes it: the first metering process then reads it from its standard input
  * @param factor           the accelerated clock's speed (local mode)
  * @param recordUntil      when application threads stop recording, on the meter's clock
  * @param drainTimeout     how long, in real time, to wait for every hour to be reported after that
+ * @param recordsPerSecond at most this many records per second over all threads; 0 for no limit
  */
 record WorkerArgs(Path journal, Path countersFile, String productCode, List<String> dimensions, int threads,
     boolean aws, URI endpoint, String region, Instant simulatedOrigin, Instant realOrigin, double factor,
-    Instant recordUntil, Duration drainTimeout) {
+    Instant recordUntil, Duration drainTimeout, double recordsPerSecond) {
 
   WorkerArgs {
     dimensions = List.copyOf(dimensions);
+  }
+
+  /** These arguments with the real origin fixed, for processes started after the clock started. */
+  WorkerArgs withRealOrigin(Instant origin) {
+    return new WorkerArgs(journal, countersFile, productCode, dimensions, threads, aws, endpoint, region,
+        simulatedOrigin, origin, factor, recordUntil, drainTimeout, recordsPerSecond);
   }
 
   List<String> toArgs() {
@@ -51,10 +59,13 @@ record WorkerArgs(Path journal, Path countersFile, String productCode, List<Stri
       out.add("--region=" + region);
     }
     out.add("--simulated-origin=" + simulatedOrigin);
-    out.add("--real-origin=" + realOrigin);
+    if (realOrigin != null) {
+      out.add("--real-origin=" + realOrigin);
+    }
     out.add("--factor=" + factor);
     out.add("--record-until=" + recordUntil);
     out.add("--drain-timeout=" + drainTimeout);
+    out.add("--records-per-second=" + recordsPerSecond);
     return out;
   }
 
@@ -77,10 +88,11 @@ record WorkerArgs(Path journal, Path countersFile, String productCode, List<Stri
         values.containsKey("endpoint") ? URI.create(values.get("endpoint")) : null,
         values.get("region"),
         Instant.parse(required(values, "simulated-origin")),
-        Instant.parse(required(values, "real-origin")),
+        values.containsKey("real-origin") ? Instant.parse(values.get("real-origin")) : null,
         Double.parseDouble(required(values, "factor")),
         Instant.parse(required(values, "record-until")),
-        Duration.parse(required(values, "drain-timeout")));
+        Duration.parse(required(values, "drain-timeout")),
+        Double.parseDouble(required(values, "records-per-second")));
   }
 
   private static String required(Map<String, String> values, String key) {

@@ -81,4 +81,13 @@ class ReconciliationTest {
     assertThat(lostAcknowledged.problems()).anyMatch(p -> p.contains("9 acknowledged"));
     assertThat(inFlightAtKill.matches()).isTrue();
   }
+
+  @Test
+  void emptyBooksAreNotAReconciliation() {
+    Reconciliation account = new Reconciliation(Map.of(), List.of(), Map.of(),
+        Map.of("users", new Reconciliation.AppCount(0, 0)));
+
+    assertThat(account.matches()).isFalse();
+    assertThat(account.problems()).anyMatch(p -> p.contains("nothing was recorded"));
+  }
 }
