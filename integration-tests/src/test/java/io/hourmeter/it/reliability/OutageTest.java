@@ -56,14 +56,18 @@ class OutageTest {
       time.putArgs(args);
       args.put("threads", "4");
       args.put("pauseMicros", "2000");
-      args.put("recordUntil", Long.toString(time.hour(hours).toEpochMilli()));
+      args.put("recordUntil", Long.toString(time.hour(hours + 3).toEpochMilli()));
       args.put("drain", "true");
       Faults faults = endpoint.endpoint().faults().seed(7);
       long totalOutageEnd = 0;
       try (Child child = Child.start(args, logs, 0)) {
         assertThat(child.awaitReady(Duration.ofSeconds(60))).as("child ready; output:\n" + child.output()).isTrue();
+        assertThat(clock.millis()).as("the child was ready within 3 simulated hours").isLessThan(time.hour(3).toEpochMilli());
+        // Phases count from the first whole hour after the child is ready (start-up may take a simulated
+        // hour or two on a busy machine), so the outage always meets recorded usage.
+        long first = Math.floorDiv(clock.millis() - time.simulatedStart().toEpochMilli(), 3_600_000L) + 1;
         for (int c = 0; c < cycles; c++) {
-          long base = c * hoursPerCycle;
+          long base = first + c * hoursPerCycle;
           waitUntil(clock, time.hour(base + 2).toEpochMilli());
           faults.throttleRate(0.2).serverErrorRate(0.15).dropBeforeRecordRate(0.1).dropAfterRecordRate(0.05)
               .dropNextAfterRecord(1).dropNextBeforeRecord(1); // at least one of each, whatever the draw

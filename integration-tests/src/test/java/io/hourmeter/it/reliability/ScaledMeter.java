@@ -35,7 +35,7 @@ final class ScaledMeter {
    * backoff from 30 s doubling to 10 min, the breaker open for 10 min after half of 10 calls failed.
    * The rate limit (which runs on real time) is raised to 20 sends a second because a simulated hour of
    * a few seconds makes as many reports as a real hour; the endpoint is local, and no AWS quota is at
-   * stake. Timeouts are real time.
+   * stake. Timeouts are real time, and generous: the test machine may be very busy.
    */
   static UsageSubmitter submitter(URI endpoint, InstantSource clock) {
     return AwsUsageSubmitter.builder()
@@ -44,9 +44,9 @@ final class ScaledMeter {
         .credentialsProvider(StaticCredentialsProvider.create(
             AwsBasicCredentials.create("AKIDRELIABILITY", "reliability-secret")))
         .clock(clock)
-        .connectTimeout(Duration.ofSeconds(1))
-        .readTimeout(Duration.ofSeconds(2))
-        .apiCallTimeout(Duration.ofSeconds(3))
+        .connectTimeout(Duration.ofSeconds(2))
+        .readTimeout(Duration.ofSeconds(5))
+        .apiCallTimeout(Duration.ofSeconds(10))
         .slidingWindowSize(10)
         .minimumNumberOfCalls(5)
         .failureRateThreshold(50)
