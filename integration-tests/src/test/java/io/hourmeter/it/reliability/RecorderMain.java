@@ -82,11 +82,16 @@ public final class RecorderMain {
     }
 
     FileOutputStream status = new FileOutputStream(logs.resolve("status-" + run + ".log").toFile(), true);
-    long drainedAfter = recordUntil + Duration.ofHours(1).plusMinutes(5).toMillis();
+    // Drained means: recording over, and the hour it ended in closed (1 h 5 min later), and then nothing
+    // pending, unsent or failing.
+    long drainedAfter = Long.MAX_VALUE;
     while (true) {
       Thread.sleep(STATUS_EVERY.toMillis());
       MeterStatus s = writeStatus(meter, status, maxRecordNanos);
       boolean recording = recorders.stream().anyMatch(Thread::isAlive);
+      if (!recording && drainedAfter == Long.MAX_VALUE) {
+        drainedAfter = Math.min(clock.millis(), recordUntil) + Duration.ofHours(1).plusMinutes(5).toMillis();
+      }
       // s.drainer(): this process holds the drainer lock and has rebuilt its state; before that, status
       // shows nothing pending whatever the ledger holds.
       // And no error for 20 simulated minutes: a drainer whose steps keep failing shows nothing pending.
