@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs Hourmeter's whole benchmark suite and writes the results under benchmarks/results/<mode>/:
-#   hotpath.json/.txt   record() against its same-run baselines (throughput, SampleTime, -prof gc)
+#   hotpath-<round>-{thrpt,sample}.json/.txt  record() against its same-run baselines (throughput with
+#                       -prof gc; SampleTime for record() and the raw Chronicle append)
 #   drainer.json/.txt   drainer aggregation and recovery after a restart
-#   outage.json/.txt    record() latency while the local endpoint is healthy / throttling and failing
+#   outage-<round>.json/.txt  record() latency while the local endpoint is healthy / throttling and failing
 #   footprint.jsonl     disk bytes per record and retained heap, one forked JVM per record count
 #   environment.txt     JDK, CPU, commit, load average before and after each phase
 #   summary.txt         ratios first, absolute figures second, each target met or missed
@@ -20,7 +21,7 @@ for arg in "$@"; do
   case "$arg" in
     --quick) mode=quick ;;
     --no-build) build=0 ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     *) echo "unknown argument: $arg (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -41,19 +42,26 @@ rm -f "$out"/*
 jvm_flags=$(java -cp "$jar" io.hourmeter.benchmarks.BenchmarkJvm)
 data_flag="-Dhourmeter.bench.dir=$data"
 
+# The hot path and outage benchmarks run in rounds, each one JMH run (one fork) of every benchmark, so
+# that a subject and its baseline are never far apart in time on a machine whose load drifts; the
+# summary quotes per-round ratios.
 if [[ $mode == quick ]]; then
+  rounds=1
   hot=(-f 1 -wi 2 -w 1s -i 3 -r 1s)
   drain=(-f 1 -wi 1 -i 3 -p records=1000000)
   outage=(-f 1 -wi 1 -w 3s -i 3 -r 3s)
   foot_counts=(100000 1000000)
   foot_repeats=2
 else
-  hot=(-f 2 -wi 3 -w 2s -i 5 -r 2s)
-  drain=(-f 2 -wi 2 -i 5 -p records=10000000)
-  outage=(-f 2 -wi 2 -w 5s -i 5 -r 5s)
+  rounds=3
+  hot=(-f 1 -wi 2 -w 1s -i 5 -r 1s)
+  drain=(-f 2 -wi 1 -i 5 -p records=10000000)
+  outage=(-f 1 -wi 2 -w 3s -i 5 -r 3s)
   foot_counts=(1000000 10000000)
   foot_repeats=3
 fi
+latency_benchmarks='io.hourmeter.benchmarks.(RecordBenchmark.*|BaselineBenchmark.chronicleAppend.*)'
+
 
 env_file=$out/environment.txt
 {
@@ -70,20 +78,26 @@ env_file=$out/environment.txt
 load() { echo "load $1: $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min)" >> "$env_file"; }
 jmh() { java -jar "$jar" "$@" -jvmArgsAppend "$data_flag"; }
 
-load "before hot path"
-jmh 'io.hourmeter.benchmarks.(RecordBenchmark|BaselineBenchmark)' "${hot[@]}" -prof gc \
-  -rf json -rff "$out/hotpath.json" | tee "$out/hotpath.txt"
+for round in $(seq 1 "$rounds"); do
+  load "before hot path round $round"
+  jmh 'io.hourmeter.benchmarks.(RecordBenchmark|BaselineBenchmark)' "${hot[@]}" -bm thrpt -prof gc \
+    -rf json -rff "$out/hotpath-$round-thrpt.json" | tee "$out/hotpath-$round-thrpt.txt"
+  jmh "$latency_benchmarks" "${hot[@]}" -bm sample \
+    -rf json -rff "$out/hotpath-$round-sample.json" | tee "$out/hotpath-$round-sample.txt"
+done
 load "after hot path"
 
 jmh 'io.hourmeter.benchmarks.(AggregationBenchmark|RecoveryBenchmark)' "${drain[@]}" \
   -rf json -rff "$out/drainer.json" | tee "$out/drainer.txt"
 load "after drainer"
 
-if java -jar "$jar" -l | grep -q OutageBenchmark; then
-  jmh 'io.hourmeter.benchmarks.OutageBenchmark' "${outage[@]}" \
-    -rf json -rff "$out/outage.json" | tee "$out/outage.txt"
-  load "after outage"
-fi
+for round in $(seq 1 "$rounds"); do
+  # Alternate which state runs first, so that a drift in the machine's load favours neither.
+  if (( round % 2 )); then order=healthy,outage; else order=outage,healthy; fi
+  jmh 'io.hourmeter.benchmarks.OutageBenchmark' "${outage[@]}" -p endpoint=$order \
+    -rf json -rff "$out/outage-$round.json" | tee "$out/outage-$round.txt"
+done
+load "after outage"
 
 for count in "${foot_counts[@]}"; do
   # shellcheck disable=SC2086 # the flags are a list of words
