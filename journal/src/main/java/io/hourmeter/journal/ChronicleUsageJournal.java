@@ -1,5 +1,6 @@
 package io.hourmeter.journal;
 
+import io.hourmeter.journal.internal.RawJournalQueue;
 import io.hourmeter.spi.JournalReader;
 import io.hourmeter.spi.JournalSettings;
 import io.hourmeter.spi.UsageJournal;
@@ -41,7 +42,7 @@ import org.slf4j.LoggerFactory;
 public final class ChronicleUsageJournal implements UsageJournal {
   private static final Logger LOG = LoggerFactory.getLogger(ChronicleUsageJournal.class);
   /** Size of Chronicle's mapped blocks, and of the free-space reserve that covers the next one. */
-  static final long DEFAULT_BLOCK_SIZE = 4L << 20;
+  static final long DEFAULT_BLOCK_SIZE = RawJournalQueue.BLOCK_SIZE;
   /** Chronicle's lock and header timeout in normal operation (its default). */
   private static final long TIMEOUT_MILLIS = 10_000;
 
@@ -76,7 +77,10 @@ public final class ChronicleUsageJournal implements UsageJournal {
     CopyOnWriteArrayList<AppenderSlot> registry = slots;
     this.slotOfThread = ThreadLocal.withInitial(() -> {
       AppenderSlot slot = new AppenderSlot(Thread.currentThread(), q, g, fg, failures);
-      registry.add(slot);
+      if (!g.closed) {
+        // After close a slot never creates an appender, so it need not be remembered for closing.
+        registry.add(slot);
+      }
       return slot;
     });
   }

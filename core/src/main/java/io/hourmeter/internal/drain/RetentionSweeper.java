@@ -7,18 +7,25 @@ import io.hourmeter.spi.UsageReport;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableSet;
+import java.util.Set;
 
 /**
  * Keeps disk use bounded. A cycle file is deleted once the checkpoint has passed it, every report
  * drawn from it is final, and {@code retention} has passed since the last of them became final (or
- * since the hour ended). Final ledger entries are pruned after {@code retention} too (dead letters
- * after at least {@link #DEAD_LETTER_KEEP}, so an operator can see and re-queue them), and an hour's
- * accounted units once its file is gone. Not thread-safe.
+ * since the hour ended). Final ledger entries are pruned after {@code retention} too (AgentCore ones,
+ * which come every few seconds, after at most {@link #AGENTCORE_KEEP}; dead letters after at least
+ * {@link #DEAD_LETTER_KEEP}, so an operator can see and re-queue them), and an hour's accounted units
+ * once its file is gone. One pass over the reports per sweep. Not thread-safe.
  */
 final class RetentionSweeper {
   static final Duration DEAD_LETTER_KEEP = Duration.ofDays(7);
+  static final Duration AGENTCORE_KEEP = Duration.ofHours(1);
   static final Duration EVERY = Duration.ofMinutes(1);
   private static final int MAX_PRUNE = 2_000;
   private static final long HOUR_MILLIS = 3_600_000L;
@@ -40,49 +47,68 @@ final class RetentionSweeper {
       return 0;
     }
     next = now.plus(EVERY);
-    int work = 0;
     long currentHour = HourlyAggregation.hourOf(now);
-    for (long hour : journal.hours()) {
-      if (hour >= currentHour || !releasable(state, hour, now)) {
+    NavigableSet<Long> files = journal.hours();
+    long[] hours = files.stream().mapToLong(Long::longValue).toArray();
+    long[] starts = Arrays.stream(hours).map(journal::firstPositionOfHour).toArray();
+    Map<Long, Instant> lastFinal = new HashMap<>();
+    Set<Long> unsettled = new HashSet<>();
+    for (UsageReport report : state.reports().values()) {
+      for (long hour : drawnFrom(report, hours, starts)) {
+        if (!report.state().isFinal()) {
+          unsettled.add(hour);
+        } else {
+          lastFinal.merge(hour, report.updatedAt(), (a, b) -> a.isAfter(b) ? a : b);
+        }
+      }
+    }
+    int work = 0;
+    for (long hour : hours) {
+      if (hour >= currentHour || unsettled.contains(hour) || !passed(state, hour)) {
         continue;
       }
-      if (journal.deleteHour(hour)) {
+      Instant end = Instant.ofEpochMilli((hour + 1) * HOUR_MILLIS);
+      Instant last = lastFinal.getOrDefault(hour, end);
+      if (!now.isBefore((last.isAfter(end) ? last : end).plus(retention)) && journal.deleteHour(hour)) {
         work++;
       }
     }
-    return work + prune(state, now);
+    return work + prune(state, now, journal.hours(), currentHour);
   }
 
-  private boolean releasable(LedgerState state, long hour, Instant now) {
-    long nextHourStart = journal.firstPositionOfHour(hour + 1);
-    if (state.checkpoint() < nextHourStart) {
-      return false;
+  /** The hours (of those with files) whose records a report was drawn from. */
+  private long[] drawnFrom(UsageReport report, long[] hours, long[] starts) {
+    if (mode == MeteringMode.HOURLY || report.rangeStart() < 0) {
+      return new long[] {report.epochHour()};
     }
-    if (mode == MeteringMode.HOURLY && hour > state.frozenThrough()) {
-      return false;
+    int from = Math.max(0, upperIndex(starts, report.rangeStart()));
+    int to = upperIndex(starts, report.rangeEnd() - 1);
+    if (to < from) {
+      return new long[0];
     }
-    long hourStart = journal.firstPositionOfHour(hour);
-    Instant lastFinal = Instant.ofEpochMilli((hour + 1) * HOUR_MILLIS);
-    for (UsageReport report : state.reports().values()) {
-      boolean drawnFromHour = mode == MeteringMode.HOURLY ? report.epochHour() == hour
-          : report.rangeStart() < nextHourStart && report.rangeEnd() > hourStart;
-      if (!drawnFromHour) {
-        continue;
-      }
-      if (!report.state().isFinal()) {
-        return false;
-      }
-      if (report.updatedAt().isAfter(lastFinal)) {
-        lastFinal = report.updatedAt();
-      }
-    }
-    return !now.isBefore(lastFinal.plus(retention));
+    return Arrays.copyOfRange(hours, from, to + 1);
   }
 
-  private int prune(LedgerState state, Instant now) {
+  /** The index of the last start at or below {@code position}, or -1. */
+  private static int upperIndex(long[] starts, long position) {
+    int i = Arrays.binarySearch(starts, position);
+    return i >= 0 ? i : -i - 2;
+  }
+
+  /** Whether the checkpoint has passed the hour (and, hourly, it was frozen). */
+  private boolean passed(LedgerState state, long hour) {
+    if (state.checkpoint() < journal.firstPositionOfHour(hour + 1)) {
+      return false;
+    }
+    return mode != MeteringMode.HOURLY || hour <= state.frozenThrough();
+  }
+
+  private int prune(LedgerState state, Instant now, NavigableSet<Long> files, long currentHour) {
     LedgerTransaction tx = state.begin();
     int pruned = 0;
     Duration deadLetterKeep = retention.compareTo(DEAD_LETTER_KEEP) > 0 ? retention : DEAD_LETTER_KEEP;
+    Duration finalKeep = mode == MeteringMode.AGENTCORE && retention.compareTo(AGENTCORE_KEEP) > 0
+        ? AGENTCORE_KEEP : retention;
     for (UsageReport report : state.reports().values()) {
       if (pruned >= MAX_PRUNE) {
         break;
@@ -90,18 +116,16 @@ final class RetentionSweeper {
       if (!report.state().isFinal()) {
         continue;
       }
-      Duration keep = report.state() == ReportState.DEAD_LETTERED ? deadLetterKeep : retention;
+      Duration keep = report.state() == ReportState.DEAD_LETTERED ? deadLetterKeep : finalKeep;
       if (!now.isBefore(report.updatedAt().plus(keep))) {
         tx.remove(report.id());
         pruned++;
       }
     }
     List<Long> gone = new ArrayList<>();
-    var files = journal.hours();
-    long currentHour = HourlyAggregation.hourOf(now);
-    for (Map.Entry<Long, ?> hour : state.hourUnits().entrySet()) {
-      if (!files.contains(hour.getKey()) && hour.getKey() < currentHour - 1) {
-        gone.add(hour.getKey());
+    for (Long hour : state.hourUnits().keySet()) {
+      if (!files.contains(hour) && hour < currentHour - 1) {
+        gone.add(hour);
       }
     }
     gone.forEach(tx::removeHour);

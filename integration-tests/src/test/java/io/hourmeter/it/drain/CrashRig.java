@@ -71,6 +71,7 @@ final class CrashRig implements AutoCloseable {
     logs.add(log);
     List<String> options = new ArrayList<>(ChildJvm.chronicleFlags());
     options.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
+    options.add("-XX:TieredStopAtLevel=1");
     if (haltAt != null) {
       options.add("-Dhourmeter.test.haltAt=" + haltAt);
     }

@@ -46,13 +46,16 @@ class DrainerCrashTest {
       int kills = 0;
       for (int round = 0; round < rounds; round++) {
         String point = HALT_POINTS[(firstPoint + round) % HALT_POINTS.length];
-        String haltAt = point == null ? null : point + ":" + (1 + random.nextInt(3));
+        String haltAt = point == null ? null : point + ":" + (1 + random.nextInt(2));
         ChildJvm first = rig.start(haltAt, true, random.nextLong());
         int firstNo = rig.started();
         ChildJvm second = round % 2 == 0 ? rig.start(haltAt, true, random.nextLong()) : null;
         rig.awaitRecording(firstNo, first, Duration.ofSeconds(20));
-        long until = System.nanoTime() + Duration.ofMillis(500 + random.nextInt(2_500)).toNanos();
-        while (System.nanoTime() < until && (first.isAlive() || second != null && second.isAlive())) {
+        // A child with a halt point runs until it halts there (a simulated hour or so); others are
+        // killed at a random moment.
+        Duration life = haltAt != null ? Duration.ofSeconds(13) : Duration.ofMillis(500 + random.nextInt(2_500));
+        long until = System.nanoTime() + life.toNanos();
+        while (System.nanoTime() < until && first.isAlive()) {
           Thread.sleep(20);
         }
         kills += killIfAlive(first) + killIfAlive(second);

@@ -27,7 +27,10 @@ final class Child implements AutoCloseable {
     Files.createDirectories(logs);
     args.put("logs", logs.toString());
     args.put("run", Integer.toString(run));
-    ChildJvm jvm = ChildJvm.start(RecorderMain.class, logs.resolve("out-" + run + ".txt"), ChildArgs.toArray(args));
+    List<String> options = new ArrayList<>(ChildJvm.chronicleFlags());
+    options.add("-XX:TieredStopAtLevel=1"); // C1 only: a child lives seconds, so start-up CPU is what counts
+    ChildJvm jvm = ChildJvm.start(options, RecorderMain.class, logs.resolve("out-" + run + ".txt"),
+        ChildArgs.toArray(args));
     return new Child(jvm, logs, Integer.toString(run));
   }
 
@@ -76,6 +79,11 @@ final class Child implements AutoCloseable {
     return readStatuses(logs.resolve("status-" + run + ".log"));
   }
 
+  /** Every slow record() call this incarnation logged ({@code simulatedMillis micros thread [first-call]}). */
+  List<String> slowCalls() {
+    return lines(logs.resolve("slow-" + run + ".log"));
+  }
+
   /** This incarnation's ErrorHandler lines ({@code KIND message}). */
   List<String> errors() {
     return lines(logs.resolve("errors-" + run + ".log"));
@@ -93,6 +101,16 @@ final class Child implements AutoCloseable {
       }
     }
     return out;
+  }
+
+  /** How many lines of every incarnation's output under {@code logs} contain {@code text}. */
+  static long countInOutputs(Path logs, String text) {
+    try (java.util.stream.Stream<Path> files = Files.list(logs)) {
+      return files.filter(f -> f.getFileName().toString().startsWith("out-"))
+          .flatMap(f -> lines(f).stream()).filter(line -> line.contains(text)).count();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   static List<String> lines(Path file) {

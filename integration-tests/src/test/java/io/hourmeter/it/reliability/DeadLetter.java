@@ -1,4 +1,24 @@
 package io.hourmeter.it.reliability;
 
-/** A report the drainer dead-lettered, as the ledger (through the inspection API) shows it. */
-record DeadLetter(String dimension, long epochHour, long quantity, String reason) { }
+import java.time.Instant;
+
+/**
+ * A report the drainer dead-lettered, as the ledger (through the inspection API) shows it: what it
+ * would have sent, and why it did not.
+ */
+record DeadLetter(String dimension, long epochHour, long quantity, String reason, Instant timestamp,
+    String clientToken) {
+
+  /** Test shorthand: an hourly report (no token) at the hour's start. */
+  DeadLetter(String dimension, long epochHour, long quantity, String reason) {
+    this(dimension, epochHour, quantity, reason, Instant.ofEpochSecond(epochHour * 3600), null);
+  }
+
+  /**
+   * Whether the drainer could not know if AWS recorded it (an attempt ended without an answer, or a
+   * crash cut a send short): an operator must look at AWS's records before re-queueing it.
+   */
+  boolean outcomeUnknown() {
+    return reason != null && reason.startsWith("outcome unknown");
+  }
+}

@@ -21,6 +21,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
@@ -33,11 +34,10 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
  * the machine lets the test mount one), and an injected free-space probe, in process (always).
  */
 @Execution(ExecutionMode.CONCURRENT)
-@org.junit.jupiter.api.Disabled("needs meter.status() and the inspection API, which land with the drainer (issue 3)")
 class DiskPressureTest {
   static final String[] DIMENSIONS = {"users", "requests"};
 
-  @TempDir
+  @TempDir(cleanup = CleanupMode.ON_SUCCESS)
   Path tmp;
 
   @Test
@@ -49,7 +49,7 @@ class DiskPressureTest {
     List<HourmeterException> alerts = new CopyOnWriteArrayList<>();
     Tally tally = new Tally();
     try (EndpointFixture endpoint = new EndpointFixture(clock, DIMENSIONS);
-         Meter meter = ScaledMeter.build(tmp, MeteringMode.HOURLY, clock, ScaledMeter.submitter(endpoint.uri()),
+         Meter meter = ScaledMeter.build(tmp, MeteringMode.HOURLY, clock, ScaledMeter.submitter(endpoint.uri(), clock),
              threshold, dir -> free.get(), alerts::add, null, DIMENSIONS)) {
       Dimension users = meter.dimension("users");
       Dimension requests = meter.dimension("requests");
@@ -68,6 +68,7 @@ class DiskPressureTest {
           .accepted(endpoint.accepted())
           .requests(endpoint.requests())
           .deadLetters(Inspection.deadLetters(tmp))
+          .ledgerMismatches(Inspection.ledgerMismatches(tmp))
           .pending(StatusLine.pendingByDimension(status))
           .refusedCounted(status.refusedUnits())
           .build();
@@ -145,6 +146,7 @@ class DiskPressureTest {
             .accepted(endpoint.accepted())
             .requests(endpoint.requests())
             .deadLetters(Inspection.deadLetters(journal))
+            .ledgerMismatches(Inspection.ledgerMismatches(journal))
             .pending(StatusLine.decodeMap(last.get("pendingByDimension")))
             .refusedCounted(Long.parseLong(last.get("refusedUnits")))
             .build();

@@ -21,7 +21,7 @@ class EndpointFixtureTest {
   void requestsAreParsedFromTheEndpointsRequestLogAndPreRecordsAreMarkedForeign() {
     MutableClock clock = MutableClock.atHour(HOUR + 1);
     try (EndpointFixture endpoint = new EndpointFixture(clock, "users", "requests");
-         UsageSubmitter submitter = ScaledMeter.submitter(endpoint.uri())) {
+         UsageSubmitter submitter = ScaledMeter.submitter(endpoint.uri(), clock)) {
       endpoint.preRecord("requests", Instant.ofEpochSecond(HOUR * 3600), 99);
       SubmitOutcome ours = submitter.submit(report("users", HOUR, 42, null));
       SubmitOutcome taken = submitter.submit(report("requests", HOUR, 41, null));

@@ -18,6 +18,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
@@ -35,11 +36,14 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
  * ledger commit; neither tool is pinned in the build either.
  */
 @Execution(ExecutionMode.CONCURRENT)
-@org.junit.jupiter.api.Disabled("needs meter.status() and the inspection API, which land with the drainer (issue 3)")
 class HourBoundaryStressTest {
   static final String[] DIMENSIONS = {"users", "requests", "gigabytes"};
 
-  @TempDir
+  static final long HOUR_MILLIS = 3_600_000L;
+  /** How long before and after each roll the threads record. */
+  static final Duration BURST = Duration.ofMinutes(6);
+
+  @TempDir(cleanup = CleanupMode.ON_SUCCESS)
   Path tmp;
 
   @Test
@@ -50,22 +54,24 @@ class HourBoundaryStressTest {
     InstantSource clock = time.clock();
     List<HourmeterException> alerts = new CopyOnWriteArrayList<>();
     Tally tally = new Tally();
-    long recordUntil = time.hour(rolls).plus(Duration.ofMinutes(30)).toEpochMilli();
     try (EndpointFixture endpoint = new EndpointFixture(clock, DIMENSIONS);
-         Meter meter = ScaledMeter.build(tmp, MeteringMode.HOURLY, clock, ScaledMeter.submitter(endpoint.uri()),
+         Meter meter = ScaledMeter.build(tmp, MeteringMode.HOURLY, clock, ScaledMeter.submitter(endpoint.uri(), clock),
              0, null, alerts::add, null, DIMENSIONS)) {
+      // Hours count from the first whole hour after the meter is built (building may take a simulated hour
+      // or two on a busy machine).
+      long firstRoll = Math.floorDiv(clock.millis(), HOUR_MILLIS) + 1;
+      long recordUntil = (firstRoll + rolls) * HOUR_MILLIS + BURST.toMillis();
       List<Thread> recorders = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
         long seed = t;
-        Thread recorder = new Thread(() -> record(meter, clock, recordUntil, tally, seed), "boundary-" + t);
+        Thread recorder = new Thread(() -> record(meter, time, clock, recordUntil, tally, seed), "boundary-" + t);
         recorder.start();
         recorders.add(recorder);
       }
       for (Thread recorder : recorders) {
         recorder.join();
       }
-      MeterStatus status = ExternalDuplicateTest.awaitDrained(meter, clock,
-          time.hour(rolls + 2).toEpochMilli());
+      MeterStatus status = ExternalDuplicateTest.awaitDrained(meter, clock, recordUntil + 2 * HOUR_MILLIS);
 
       Reconciliation reconciliation = Reconciliation.builder("hour boundary, " + threads + " threads across "
           + rolls + " hour rolls", MeteringMode.HOURLY)
@@ -73,6 +79,7 @@ class HourBoundaryStressTest {
           .accepted(endpoint.accepted())
           .requests(endpoint.requests())
           .deadLetters(Inspection.deadLetters(tmp))
+          .ledgerMismatches(Inspection.ledgerMismatches(tmp))
           .pending(StatusLine.pendingByDimension(status))
           .refusedCounted(status.refusedUnits())
           .build();
@@ -80,6 +87,8 @@ class HourBoundaryStressTest {
       endpoint.accepted().forEach(r -> acceptedByHour.merge(r.dimension() + "@" + r.epochHour(), r.quantity(), Long::sum));
       List<String> hourProblems = hourProblems(acceptedByHour, tally, status.carriedUnits() == 0);
       long straddling = tally.straddlingByHour().values().stream().mapToLong(Long::longValue).sum() / 2;
+      System.out.println("hour boundary: billed per dimension@hour " + acceptedByHour + "; certainly recorded "
+          + tally.certainByHour());
       System.out.printf("%nhour boundary: %d units recorded, about %d in calls that straddled a roll, %d carried, "
           + "%d hours billed%n%s", tally.truth().totalRecorded(), straddling, status.carriedUnits(),
           acceptedByHour.size(), reconciliation.table());
@@ -87,8 +96,9 @@ class HourBoundaryStressTest {
       assertThat(reconciliation.violations()).isEmpty();
       assertThat(hourProblems).isEmpty();
       assertThat(endpoint.rejected()).as("requests rejected (DuplicateRequest, window)").isZero();
-      assertThat(acceptedByHour.keySet().stream().map(k -> k.substring(k.indexOf('@'))).distinct().count())
-          .as("hours billed").isGreaterThanOrEqualTo(rolls);
+      assertThat(tally.certainByHour().keySet().stream().map(k -> k.substring(k.indexOf('@'))).distinct().count())
+          .as("hours recorded in (a starved machine may miss a burst)").isGreaterThanOrEqualTo(rolls / 2);
+      assertThat(straddling).as("units in calls that straddled a roll").isPositive();
     }
   }
 
@@ -128,27 +138,34 @@ class HourBoundaryStressTest {
     return problems;
   }
 
-  private static void record(Meter meter, InstantSource clock, long until, Tally tally, long seed) {
+  /**
+   * Records in bursts around each hour roll (from {@link #BURST} before it to {@code BURST} after it),
+   * as fast as the machine allows, and sleeps in between: the stress is where the hour turns, and the
+   * rest of the hour leaves the CPU to the drainer and to the other scenarios.
+   */
+  private static void record(Meter meter, SharedClock time, InstantSource clock, long until, Tally tally, long seed) {
     SplittableRandom random = new SplittableRandom(seed);
     Dimension[] handles = new Dimension[DIMENSIONS.length];
     for (int i = 0; i < handles.length; i++) {
       handles[i] = meter.dimension(DIMENSIONS[i]);
     }
-    long calls = 0;
+    long burst = BURST.toMillis();
     while (true) {
       long before = clock.millis();
       if (before >= until) {
         return;
       }
+      long intoHour = Math.floorMod(before, HOUR_MILLIS);
+      if (intoHour > burst && intoHour < HOUR_MILLIS - burst) {
+        LockSupport.parkNanos(time.real(Duration.ofMillis(HOUR_MILLIS - burst - intoHour)).toNanos());
+        continue;
+      }
       Dimension dimension = handles[random.nextInt(handles.length)];
       long quantity = 1 + random.nextInt(9);
       boolean journaled = dimension.record(quantity);
       long after = clock.millis();
-      tally.addTimed(dimension.name(), quantity, journaled, Math.floorDiv(before, 3_600_000L),
-          Math.floorDiv(after, 3_600_000L));
-      if (++calls % 16 == 0) {
-        LockSupport.parkNanos(100_000);
-      }
+      tally.addTimed(dimension.name(), quantity, journaled, Math.floorDiv(before, HOUR_MILLIS),
+          Math.floorDiv(after, HOUR_MILLIS));
     }
   }
 }

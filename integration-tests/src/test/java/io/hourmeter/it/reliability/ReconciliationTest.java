@@ -92,6 +92,26 @@ class ReconciliationTest {
   }
 
   @Test
+  void anOutcomeUnknownDeadLetterThatTheEndpointRecordedIsBilledOnceNotTwice() {
+    DeadLetter unknown = new DeadLetter("users", 10, 7, "outcome unknown at deadline", HOUR_10, "tok-7");
+    Reconciliation billed = Reconciliation.builder("t", MeteringMode.AGENTCORE)
+        .truth(GroundTruth.of(Map.of("users", 7L), Map.of()))
+        .accepted(List.of(new AcceptedRecord("r1", "users", HOUR_10, 7, "tok-7", false)))
+        .deadLetters(List.of(unknown)).allowDeadLetters("outcome unknown").build();
+    Reconciliation notBilled = Reconciliation.builder("t", MeteringMode.AGENTCORE)
+        .truth(GroundTruth.of(Map.of("users", 7L), Map.of()))
+        .deadLetters(List.of(unknown)).allowDeadLetters("outcome unknown").build();
+    Reconciliation billedUnderAnotherToken = Reconciliation.builder("t", MeteringMode.AGENTCORE)
+        .truth(GroundTruth.of(Map.of("users", 7L), Map.of()))
+        .accepted(List.of(new AcceptedRecord("r2", "users", HOUR_10, 7, "tok-8", false)))
+        .deadLetters(List.of(unknown)).allowDeadLetters("outcome unknown").build();
+    assertThat(billed.violations()).isEmpty();
+    assertThat(billed.unknownButBilledUnits("users")).isEqualTo(7);
+    assertThat(notBilled.violations()).isEmpty();
+    assertThat(billedUnderAnotherToken.violations()).anyMatch(v -> v.contains("DOUBLED 7"));
+  }
+
+  @Test
   void refusedUnitsMustMatchWhatTheMeterCounted() {
     GroundTruth truth = GroundTruth.of(Map.of("users", 1L), Map.of("users", 9L));
     Reconciliation r = Reconciliation.builder("t", MeteringMode.HOURLY).truth(truth)

@@ -33,10 +33,14 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Files in {@code logs}: {@code rec-<run>-<thread>.log}, {@code status-<run>.log} (a
  * {@link StatusLine} every 100 ms, then a last one after close), {@code errors-<run>.log} (one line per
- * ErrorHandler call: kind, message). Standard output: {@code READY run=<run>}, then {@code DRAINED}.
+ * ErrorHandler call: kind, message), {@code slow-<run>.log} (record() calls over 20 ms). Standard output: {@code READY run=<run>}, then {@code DRAINED}.
  */
 public final class RecorderMain {
   private static final Duration STATUS_EVERY = Duration.ofMillis(100);
+  /** Calls slower than this are logged to {@code slow-<run>.log}, with the simulated time. */
+  private static final long SLOW_NANOS = 20_000_000;
+  /** How long (simulated) the status must show no error before a draining child calls itself drained. */
+  private static final long QUIET_MILLIS = Duration.ofMinutes(20).toMillis();
 
   private RecorderMain() { }
 
@@ -59,32 +63,42 @@ public final class RecorderMain {
 
     FileOutputStream errors = new FileOutputStream(logs.resolve("errors-" + run + ".log").toFile(), true);
     Meter meter = ScaledMeter.build(dir, mode, clock,
-        ScaledMeter.submitter(URI.create(args.get("endpoint"))),
+        ScaledMeter.submitter(URI.create(args.get("endpoint")), clock),
         Long.parseLong(args.getOrDefault("minFree", "0")), FreeSpaceProbe.fileSystem(),
         e -> appendLine(errors, e.kind() + " " + oneLine(e.getMessage())), null, dimensions);
     System.out.println("READY run=" + run);
     System.out.flush();
 
     AtomicLong maxRecordNanos = new AtomicLong();
+    FileOutputStream slow = new FileOutputStream(logs.resolve("slow-" + run + ".log").toFile(), true);
     List<Thread> recorders = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
       Path log = logs.resolve("rec-" + run + "-" + t + ".log");
       long seed = Long.parseLong(run) * 1_000 + t;
       Thread recorder = new Thread(() -> record(meter, dimensions, log, clock, recordUntil, stopFile, pauseMicros,
-          maxQuantity, seed, maxRecordNanos), "recorder-" + t);
+          maxQuantity, seed, maxRecordNanos, slow), "recorder-" + t);
       recorder.start();
       recorders.add(recorder);
     }
 
     FileOutputStream status = new FileOutputStream(logs.resolve("status-" + run + ".log").toFile(), true);
-    long drainedAfter = recordUntil + Duration.ofHours(1).plusMinutes(5).toMillis();
+    // Drained means: recording over, and the hour it ended in closed (1 h 5 min later), and then nothing
+    // pending, unsent or failing.
+    long drainedAfter = Long.MAX_VALUE;
     while (true) {
       Thread.sleep(STATUS_EVERY.toMillis());
       MeterStatus s = writeStatus(meter, status, maxRecordNanos);
       boolean recording = recorders.stream().anyMatch(Thread::isAlive);
-      if (drain && !recording && s != null && clock.millis() > drainedAfter
+      if (!recording && drainedAfter == Long.MAX_VALUE) {
+        drainedAfter = Math.min(clock.millis(), recordUntil) + Duration.ofHours(1).plusMinutes(5).toMillis();
+      }
+      // s.drainer(): this process holds the drainer lock and has rebuilt its state; before that, status
+      // shows nothing pending whatever the ledger holds.
+      // And no error for 20 simulated minutes: a drainer whose steps keep failing shows nothing pending.
+      if (drain && !recording && s != null && s.drainer() && clock.millis() > drainedAfter
           && StatusLine.pendingByDimension(s).values().stream().allMatch(q -> q == 0)
-          && s.oldestUnsentHour() == null) {
+          && s.oldestUnsentHour() == null
+          && (s.lastErrorAt() == null || s.lastErrorAt().toEpochMilli() < clock.millis() - QUIET_MILLIS)) {
         break;
       }
     }
@@ -96,7 +110,7 @@ public final class RecorderMain {
   }
 
   private static void record(Meter meter, String[] dimensions, Path logFile, InstantSource clock, long recordUntil,
-      Path stopFile, long pauseMicros, int maxQuantity, long seed, AtomicLong maxRecordNanos) {
+      Path stopFile, long pauseMicros, int maxQuantity, long seed, AtomicLong maxRecordNanos, FileOutputStream slow) {
     SplittableRandom random = new SplittableRandom(seed);
     Dimension[] handles = new Dimension[dimensions.length];
     for (int i = 0; i < dimensions.length; i++) {
@@ -113,6 +127,10 @@ public final class RecorderMain {
         long took = System.nanoTime() - start;
         log.outcome(seq, journaled);
         maxRecordNanos.accumulateAndGet(took, Math::max);
+        if (took > SLOW_NANOS) {
+          appendLine(slow, clock.millis() + " " + took / 1_000 + "us " + Thread.currentThread().getName()
+              + (seq == 1 ? " first-call" : ""));
+        }
         if (pauseMicros > 0) {
           java.util.concurrent.locks.LockSupport.parkNanos(pauseMicros * 1_000);
         }

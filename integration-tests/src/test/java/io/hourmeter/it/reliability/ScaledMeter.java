@@ -29,32 +29,38 @@ final class ScaledMeter {
   private ScaledMeter() { }
 
   /**
-   * The real AWS SDK client over HTTP to the local endpoint. Its resilience runs on real time (the
-   * breaker's clock is the system clock), scaled down so that it opens, backs off and recovers within a
-   * few simulated hours: backoff from 50 ms doubling to 1 s, the breaker open for 1 s after half of
-   * 10 calls failed. The rate limit is raised to 20 sends a second because a simulated hour of a few
-   * seconds makes as many reports as a real hour does; the endpoint is local, and AWS's quota is not
-   * at stake.
+   * The real AWS SDK client over HTTP to the local endpoint, its resilience scaled to the simulated
+   * hour. The drainer adds {@code backoff(n)} and the breaker's {@code retryAfter} to the meter's
+   * clock, so the breaker reads the same simulated {@code clock}, and every duration here is simulated:
+   * backoff from 30 s doubling to 10 min, the breaker open for 10 min after half of 10 calls failed.
+   * The rate limit (which runs on real time) is raised to 20 sends a second because a simulated hour of
+   * a few seconds makes as many reports as a real hour; the endpoint is local, and no AWS quota is at
+   * stake. Timeouts are real time, and generous: the test machine may be very busy.
    */
-  static UsageSubmitter submitter(URI endpoint) {
+  static UsageSubmitter submitter(URI endpoint, InstantSource clock) {
     return AwsUsageSubmitter.builder()
         .endpointOverride(endpoint)
         .region(Region.of(REGION))
         .credentialsProvider(StaticCredentialsProvider.create(
             AwsBasicCredentials.create("AKIDRELIABILITY", "reliability-secret")))
-        .connectTimeout(Duration.ofSeconds(1))
-        .readTimeout(Duration.ofSeconds(2))
-        .apiCallTimeout(Duration.ofSeconds(3))
+        .clock(clock)
+        .connectTimeout(Duration.ofSeconds(2))
+        .readTimeout(Duration.ofSeconds(5))
+        .apiCallTimeout(Duration.ofSeconds(10))
         .slidingWindowSize(10)
         .minimumNumberOfCalls(5)
         .failureRateThreshold(50)
-        .waitDurationInOpenState(Duration.ofSeconds(1))
+        .waitDurationInOpenState(Duration.ofMinutes(10))
         .rateLimit(20, Duration.ofSeconds(1))
-        .backoff(Duration.ofMillis(50), 2.0, 0.5, Duration.ofSeconds(1))
+        .backoff(Duration.ofSeconds(30), 2.0, 0.5, Duration.ofMinutes(10))
         .build();
   }
 
-  /** A builder with every time setting scaled to {@code time}'s hour (all durations are simulated). */
+  /**
+   * A builder with the drainer's time settings scaled to an hour of a few real seconds (all durations
+   * are simulated): grace 2 min, jitter up to 1 min, deadline margin 30 min, AgentCore cuts every 10 min.
+   * Retention keeps its default (24 h), as a deployment would.
+   */
   static MeterBuilder builder(Path journal, MeteringMode mode, InstantSource clock, UsageSubmitter submitter,
       String... dimensions) {
     return Meter.builder()
@@ -67,7 +73,6 @@ final class ScaledMeter {
         .hourGrace(Duration.ofMinutes(2))
         .sendJitter(Duration.ofMinutes(1))
         .deadlineMargin(Duration.ofMinutes(30))
-        .retention(Duration.ofHours(1))
         .closeTimeout(Duration.ofSeconds(3))
         .agentCoreCutInterval(Duration.ofMinutes(10))
         .agentCoreCutUnits(5_000);

@@ -22,6 +22,7 @@ final class StatusLine {
     put(line, "sending", s.sending());
     put(line, "failures", s.consecutiveFailures());
     put(line, "lastSuccess", s.lastSuccess() == null ? -1 : s.lastSuccess().toEpochMilli());
+    put(line, "lastErrorAt", s.lastErrorAt() == null ? -1 : s.lastErrorAt().toEpochMilli());
     put(line, "acceptedUnits", s.acceptedUnits());
     put(line, "carriedUnits", s.carriedUnits());
     put(line, "deadLetteredReports", s.deadLetteredReports());
