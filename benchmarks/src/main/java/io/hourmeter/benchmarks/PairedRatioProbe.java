@@ -2,6 +2,7 @@ package io.hourmeter.benchmarks;
 
 import io.hourmeter.Dimension;
 import io.hourmeter.Meter;
+import io.hourmeter.journal.internal.RawJournalQueue;
 import io.hourmeter.journal.internal.RecordCodec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,8 +15,6 @@ import java.util.Arrays;
 import java.util.Locale;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptAppender;
-import net.openhft.chronicle.queue.RollCycles;
-import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 
 /**
  * The 1-thread ratio of {@code record()} on a handle to a raw Chronicle append of the same bytes, and
@@ -23,8 +22,8 @@ import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
  * {@link #BLOCK} calls of each kind, in alternating order, over and over. Each pair of blocks runs
  * within a few milliseconds, so a change in the machine's load hits both sides of a ratio alike;
  * JMH's separate runs of each benchmark, seconds or minutes apart, cannot offer that on a shared
- * machine. The meter runs as in production (drainer thread on); the raw queue has the journal's roll
- * cycle and block size. The first {@code warmupSeconds} are discarded.
+ * machine. The meter runs as in production (drainer thread on); the raw queue is a
+ * {@link RawJournalQueue}, configured as the journal configures its own. The first {@code warmupSeconds} are discarded.
  *
  * <p>Usage: {@code PairedRatioProbe <warmupSeconds> <measureSeconds> <output.jsonl> [drainer-off]}; with
  * {@code drainer-off} (a diagnostic) the meter's drainer thread does not run.
@@ -47,10 +46,7 @@ public final class PairedRatioProbe {
     Path rawDirectory = BenchDirectories.create("paired-raw");
     try (Meter meter = MeterFixture.builder(meterDirectory, InstantSource.system(),
             MeterFixture.acceptingSubmitter()).drainerThread(drainer).build();
-         ChronicleQueue queue = SingleChronicleQueueBuilder.binary(rawDirectory.toFile())
-             .rollCycle(RollCycles.FAST_HOURLY)
-             .blockSize(BaselineBenchmark.JOURNAL_BLOCK_SIZE)
-             .build();
+         ChronicleQueue queue = RawJournalQueue.open(rawDirectory);
          ExcerptAppender appender = queue.createAppender()) {
       Dimension users = meter.dimension(MeterFixture.USERS);
       run(meter, users, appender, warmupNanos);
