@@ -23,7 +23,8 @@ import net.openhft.chronicle.queue.ExcerptAppender;
  * within a few milliseconds, so a change in the machine's load hits both sides of a ratio alike;
  * JMH's separate runs of each benchmark, seconds or minutes apart, cannot offer that on a shared
  * machine. The meter runs as in production (drainer thread on); the raw queue is a
- * {@link RawJournalQueue}, configured as the journal configures its own. The first {@code warmupSeconds} are discarded.
+ * {@link RawJournalQueue}, configured as the journal configures its own. The first
+ * {@code warmupSeconds} are discarded.
  *
  * <p>Usage: {@code PairedRatioProbe <warmupSeconds> <measureSeconds> <output.jsonl> [drainer-off]}; with
  * {@code drainer-off} (a diagnostic) the meter's drainer thread does not run.
