@@ -5,6 +5,7 @@
 #   drainer.json/.txt   drainer aggregation and recovery after a restart
 #   outage-<round>.json/.txt  record() latency while the local endpoint is healthy / throttling and failing
 #   footprint.jsonl     disk bytes per record and retained heap, one forked JVM per record count
+#   paired.jsonl        handle / raw append and by-name / handle from paired blocks on one thread
 #   environment.txt     JDK, CPU, commit, load average before and after each phase
 #   summary.txt         ratios first, absolute figures second, each target met or missed
 #
@@ -21,7 +22,7 @@ for arg in "$@"; do
   case "$arg" in
     --quick) mode=quick ;;
     --no-build) build=0 ;;
-    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     *) echo "unknown argument: $arg (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -52,6 +53,8 @@ if [[ $mode == quick ]]; then
   outage=(-f 1 -wi 1 -w 3s -i 3 -r 3s)
   foot_counts=(100000 1000000)
   foot_repeats=2
+  paired=(3 8)
+  paired_repeats=1
 else
   rounds=3
   hot=(-f 1 -wi 2 -w 1s -i 5 -r 1s)
@@ -59,6 +62,8 @@ else
   outage=(-f 1 -wi 2 -w 3s -i 5 -r 3s)
   foot_counts=(1000000 10000000)
   foot_repeats=3
+  paired=(5 20)
+  paired_repeats=3
 fi
 latency_benchmarks='io.hourmeter.benchmarks.(RecordBenchmark.*|BaselineBenchmark.chronicleAppend.*)'
 
@@ -78,15 +83,8 @@ env_file=$out/environment.txt
 load() { echo "load $1: $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min)" >> "$env_file"; }
 jmh() { java -jar "$jar" "$@" -jvmArgsAppend "$data_flag"; }
 
-for round in $(seq 1 "$rounds"); do
-  load "before hot path round $round"
-  jmh 'io.hourmeter.benchmarks.(RecordBenchmark|BaselineBenchmark)' "${hot[@]}" -bm thrpt -prof gc \
-    -rf json -rff "$out/hotpath-$round-thrpt.json" | tee "$out/hotpath-$round-thrpt.txt"
-  jmh "$latency_benchmarks" "${hot[@]}" -bm sample \
-    -rf json -rff "$out/hotpath-$round-sample.json" | tee "$out/hotpath-$round-sample.txt"
-done
-load "after hot path"
 
+load "before drainer"
 jmh 'io.hourmeter.benchmarks.(AggregationBenchmark|RecoveryBenchmark)' "${drain[@]}" \
   -rf json -rff "$out/drainer.json" | tee "$out/drainer.txt"
 load "after drainer"
@@ -105,5 +103,24 @@ for count in "${foot_counts[@]}"; do
     "$count" "$foot_repeats" "$out/footprint.jsonl"
 done
 load "after footprint"
+
+# The hot path last: it is the most sensitive to the machine's load, which falls as other work ends.
+for round in $(seq 1 "$rounds"); do
+  load "before hot path round $round"
+  jmh 'io.hourmeter.benchmarks.(RecordBenchmark|BaselineBenchmark)' "${hot[@]}" -bm thrpt -prof gc \
+    -rf json -rff "$out/hotpath-$round-thrpt.json" | tee "$out/hotpath-$round-thrpt.txt"
+  jmh "$latency_benchmarks" "${hot[@]}" -bm sample \
+    -rf json -rff "$out/hotpath-$round-sample.json" | tee "$out/hotpath-$round-sample.txt"
+done
+load "after hot path"
+
+# handle / raw append and by-name / handle as paired blocks on one thread: the load-robust ratios.
+for _ in $(seq 1 "$paired_repeats"); do
+  # shellcheck disable=SC2086
+  java $jvm_flags "$data_flag" -cp "$jar" io.hourmeter.benchmarks.PairedRatioProbe "${paired[@]}" "$out/paired.jsonl"
+  # shellcheck disable=SC2086
+  java $jvm_flags "$data_flag" -cp "$jar" io.hourmeter.benchmarks.PairedRatioProbe "${paired[@]}" "$out/paired.jsonl" drainer-off
+done
+load "after paired"
 
 python3 "$here/summarize.py" "$out" | tee "$out/summary.txt"

@@ -201,6 +201,8 @@ def hot_path(rounds, lines, target):
     if r:
         target("handle, 2 threads aggregate throughput >= 0.8x 1 thread", r.value >= 0.8, f"{r.fmt(2)} x")
     show("(raw Chronicle: 2-thread / 1-thread throughput)", raw, "BaselineBenchmark.chronicleAppend2Threads")
+    show("handle / raw Chronicle append, 2 threads each", "RecordBenchmark.handle2Threads",
+         "BaselineBenchmark.chronicleAppend2Threads")
 
     lines.append("absolute: ns/op from throughput (median of rounds, range) | SampleTime percentiles in ns "
                  "(all rounds pooled) | gc.alloc.rate.norm B/op (every thread of the JVM)")
@@ -334,6 +336,33 @@ def footprint(directory, lines, target):
     lines.append("")
 
 
+def paired(directory, lines, target):
+    path = os.path.join(directory, "paired.jsonl")
+    if not os.path.exists(path):
+        return
+    rows = [json.loads(line) for line in open(path) if line.strip()]
+    lines.append("== paired blocks on one thread (PairedRatioProbe: 10,000 calls of each kind, alternating; "
+                 "median of pairs per run, [p25..p75 of pairs])")
+    for drainer_on in (True, False):
+        rs = [r for r in rows if r.get("drainer", True) == drainer_on]
+        for r in rs:
+            lines.append(f"  drainer {'on ' if drainer_on else 'off'}: handle/raw {r['handleToRaw']:.2f} "
+                         f"[{r['handleToRawP25']:.2f}..{r['handleToRawP75']:.2f}], by-name/handle "
+                         f"{r['byNameToHandle']:.2f} [{r['byNameToHandleP25']:.2f}..{r['byNameToHandleP75']:.2f}]; "
+                         f"ns/call handle {r['handleNs']:.0f}, raw {r['rawNs']:.0f}, by name {r['byNameNs']:.0f}; "
+                         f"{r['pairs']} pairs")
+        if rs:
+            med = statistics.median(r["handleToRaw"] for r in rs)
+            label = "production: drainer on" if drainer_on else "diagnostic: drainer off"
+            lines.append(f"  -> handle / raw append, {label}: median {med:.2f} x over {len(rs)} run(s)")
+            if drainer_on:
+                target("handle, 1 thread <= 1.25x raw Chronicle append (paired blocks, drainer on)", med <= 1.25,
+                       f"{med:.2f} x (runs {min(r['handleToRaw'] for r in rs):.2f}..{max(r['handleToRaw'] for r in rs):.2f})")
+                bn = statistics.median(r["byNameToHandle"] for r in rs)
+                target("by name <= 1.5x handle (paired blocks)", bn <= 1.5, f"{bn:.2f} x")
+    lines.append("")
+
+
 def main(directory):
     lines, targets = [], []
 
@@ -348,6 +377,7 @@ def main(directory):
     drainer(load_rounds(directory, "drainer"), lines, target)
     outage(load_rounds(directory, "outage"), lines, target)
     footprint(directory, lines, target)
+    paired(directory, lines, target)
     lines.append("== targets")
     lines.extend(targets or ["  (no results)"])
     print("\n".join(lines))

@@ -66,6 +66,7 @@ class AwsUsageSubmitterTest {
     assertThat(stored.quantity()).isEqualTo(7);
     assertThat(stored.allocations()).containsExactly(new AcceptedRecord.Allocation(4, tags),
         new AcceptedRecord.Allocation(3, Map.of()));
+    assertThat(stored.clientToken()).isNull();
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.hourmeter.benchmarks;
 
+import io.hourmeter.journal.internal.RawJournalQueue;
 import io.hourmeter.journal.internal.RecordCodec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,8 +16,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptAppender;
-import net.openhft.chronicle.queue.RollCycles;
-import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -36,8 +35,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * journals: a dimension id (int), a quantity (long) and a tag-set id (int), 16 bytes.
  * <ul>
  *   <li>{@code chronicleAppend}: a raw Chronicle Queue append of those 16 bytes with the journal's own
- *       codec ({@link RecordCodec#appendRaw}), roll cycle (FAST_HOURLY) and block size, one appender per
- *       thread: what the journal costs without Hourmeter's guards, clock and thread-local lookup.
+ *       codec ({@link RecordCodec#appendRaw}) on a {@link RawJournalQueue} (the journal's roll cycle and
+ *       block size), one appender per thread: what the journal costs without Hourmeter's guards, clock and thread-local lookup.
  *   <li>{@code longAdder}: {@link LongAdder#add}, in memory and not durable: what a Micrometer-style
  *       counter costs.
  *   <li>{@code mappedPutLong}: claim 16 bytes with an atomic add, write the header, publish the quantity
@@ -53,8 +52,6 @@ import org.openjdk.jmh.annotations.Warmup;
 public class BaselineBenchmark {
   static final int DIMENSION_ID = 1;
   static final int TAG_SET_ID = 0;
-  /** The journal's block size (ChronicleUsageJournal.DEFAULT_BLOCK_SIZE, package-private there). */
-  static final long JOURNAL_BLOCK_SIZE = 4L << 20;
 
   /** One queue shared by the benchmark's threads, as one journal directory is. */
   @State(Scope.Benchmark)
@@ -65,10 +62,7 @@ public class BaselineBenchmark {
     @Setup(Level.Trial)
     public void open() {
       directory = BenchDirectories.create("chronicle");
-      queue = SingleChronicleQueueBuilder.binary(directory.toFile())
-          .rollCycle(RollCycles.FAST_HOURLY)
-          .blockSize(JOURNAL_BLOCK_SIZE)
-          .build();
+      queue = RawJournalQueue.open(directory);
     }
 
     @TearDown(Level.Trial)

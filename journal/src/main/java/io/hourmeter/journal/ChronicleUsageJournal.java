@@ -77,7 +77,10 @@ public final class ChronicleUsageJournal implements UsageJournal {
     CopyOnWriteArrayList<AppenderSlot> registry = slots;
     this.slotOfThread = ThreadLocal.withInitial(() -> {
       AppenderSlot slot = new AppenderSlot(Thread.currentThread(), q, g, fg, failures);
-      registry.add(slot);
+      if (!g.closed) {
+        // After close a slot never creates an appender, so it need not be remembered for closing.
+        registry.add(slot);
+      }
       return slot;
     });
   }

@@ -10,18 +10,28 @@ import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Creates directories and files that only their owner may read or write (rwx------ / rw-------). */
 final class OwnerOnly {
+  private static final Logger LOG = LoggerFactory.getLogger(OwnerOnly.class);
   private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
   private static final Set<PosixFilePermission> DIRECTORY = PosixFilePermissions.fromString("rwx------");
   private static final Set<PosixFilePermission> FILE = PosixFilePermissions.fromString("rw-------");
 
   private OwnerOnly() { }
 
-  /** Creates the directory (and missing parents) owner-only; an existing one is left as it is. */
+  /**
+   * Creates the directory (and missing parents) owner-only. An existing one is left as it is (its owner
+   * chose), with a warning if others may read it: the journal and ledger hold the product's usage.
+   */
   static Path directory(Path directory) throws IOException {
     if (Files.isDirectory(directory)) {
+      if (POSIX && !DIRECTORY.containsAll(Files.getPosixFilePermissions(directory))) {
+        LOG.warn("{} is readable or writable by others ({}); Hourmeter creates its directories rwx------",
+            directory, PosixFilePermissions.toString(Files.getPosixFilePermissions(directory)));
+      }
       return directory;
     }
     if (POSIX) {

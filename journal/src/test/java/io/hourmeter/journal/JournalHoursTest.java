@@ -107,6 +107,37 @@ class JournalHoursTest {
   }
 
   @Test
+  void aReaderAtTheEndOfAnHourFollowsAppendsIntoTheNextHours() {
+    try (ChronicleUsageJournal journal = open()) {
+      int users = journal.dimensionId("users");
+      journal.append(users, 1, 0);
+      try (JournalReader reader = journal.reader(0)) {
+        List<JournalRecord> seen = new ArrayList<>();
+        JournalVisitorCollector collect = new JournalVisitorCollector(seen);
+        assertThat(reader.read(collect, 10)).isEqualTo(1);
+        assertThat(reader.read(collect, 10)).isZero();
+
+        clock.advance(Duration.ofHours(1));
+        journal.append(users, 2, 0);
+        clock.advance(Duration.ofHours(2));
+        journal.append(users, 3, 0);
+
+        assertThat(reader.read(collect, 10)).isEqualTo(2);
+        assertThat(seen).extracting(JournalRecord::epochHour).containsExactly(HOUR, HOUR + 1, HOUR + 3);
+        assertThat(reader.position()).isEqualTo(journal.firstPositionOfHour(HOUR + 3) + 1);
+      }
+    }
+  }
+
+  /** Collects what a reader hands out. */
+  private record JournalVisitorCollector(List<JournalRecord> into) implements io.hourmeter.spi.JournalVisitor {
+    @Override
+    public void onRecord(long position, long epochHour, int dimensionId, long quantity, int tagSetId) {
+      into.add(new JournalRecord(position, epochHour, dimensionId, quantity, tagSetId));
+    }
+  }
+
+  @Test
   void aReaderSkipsADeletedHour() {
     try (ChronicleUsageJournal journal = open()) {
       int users = journal.dimensionId("users");

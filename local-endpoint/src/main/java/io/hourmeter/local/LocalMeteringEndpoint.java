@@ -63,6 +63,16 @@ public final class LocalMeteringEndpoint implements AutoCloseable {
   static final String METER_USAGE_TARGET = "AWSMPMeteringService.MeterUsage";
   private static final Logger LOG = LoggerFactory.getLogger(LocalMeteringEndpoint.class);
 
+  static {
+    // The JDK's HTTP server writes a response's headers and body in two packets; with Nagle's algorithm
+    // on, the body waits for the client's delayed ACK, about 40 ms a request (measured: median MeterUsage
+    // round trip 48 ms with it, 2.7 ms without). The JDK reads this property once, when its server is
+    // first used in the JVM; an explicit setting is left alone.
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+  }
+
   private final MeteringRecords records;
   private final Faults faults = new Faults();
   private final MeteringHttpHandler handler;

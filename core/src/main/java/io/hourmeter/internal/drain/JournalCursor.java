@@ -37,7 +37,8 @@ final class JournalCursor implements AutoCloseable {
    * A reader at the first record at or after {@code from}, or {@code null} if none can be opened yet.
    * Some journals cannot open a reader at a position in an hour that has no cycle file (a checkpoint
    * taken at the start of the next hour); then the reader starts at the first later hour on disk, which
-   * holds the first record at or after {@code from}, or waits until one exists.
+   * holds the first record at or after {@code from}, or waits until one exists. If the position's hour
+   * does have a file, the failure is rethrown: skipping ahead there would skip records.
    */
   static JournalReader open(UsageJournal journal, long from) {
     try {
@@ -45,8 +46,11 @@ final class JournalCursor implements AutoCloseable {
     } catch (RuntimeException e) {
       for (long hour : journal.hours()) {
         long first = journal.firstPositionOfHour(hour);
+        if (first <= from && from < journal.firstPositionOfHour(hour + 1)) {
+          throw e;
+        }
         if (first >= from) {
-          LOG.debug("no reader at {} ({}); starting at hour {}", from, e.toString(), hour);
+          LOG.debug("no reader at {} ({}); its hour has no cycle file, starting at hour {}", from, e.toString(), hour);
           return journal.reader(first);
         }
       }

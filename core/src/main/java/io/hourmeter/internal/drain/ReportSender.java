@@ -34,6 +34,9 @@ import java.util.Map;
  *       {@link #SUSPENSION} and then tried again with the oldest report.</li>
  * </ul>
  *
+ * <p>A report whose Timestamp is after the clock (the clock went back since it was frozen) waits until
+ * the clock passes it again, rather than be sent into a TimestampOutOfBounds.
+ *
  * <p>A report whose window is closing (its timestamp + 6 h - deadlineMargin) is carried, or
  * dead-lettered under {@link CarryPolicy#DEAD_LETTER}. A report that may already be recorded by
  * AWS (an attempt had an unknown outcome, or a crash interrupted its send) is never carried, since that
@@ -109,7 +112,8 @@ final class ReportSender {
     UsageReport due = null;
     for (UsageReport report : state.unsettled().values()) {
       Instant at = notBefore.get(report.id());
-      if (state.quarantined().containsKey(report.dimension())) {
+      if (state.quarantined().containsKey(report.dimension()) || report.timestamp().isAfter(now)) {
+        // A Timestamp after now (the clock went back since the freeze) would be out of bounds: hold it.
         continue;
       }
       if (ignoreJitter || at == null || !now.isBefore(at)) {

@@ -116,4 +116,26 @@ class AgentCoreDrainTest {
       assertThat(ranges.get(i)[0]).isEqualTo(ranges.get(i - 1)[1]);
     }
   }
+
+  @Test
+  void aSubmissionCutBeforeTheClockWentBackWaitsUntilItsTimestampHasPassed() {
+    DrainerFixture f = new DrainerFixture(dir, DrainerFixture.agentCore());
+    f.drain();
+    f.record("users", 5);
+    f.aws.failNext(1, OutcomeClass.RETRYABLE);
+    f.advance(Duration.ofSeconds(6)).drain();
+    java.time.Instant cut = f.ledger().reports().firstEntry().getValue().timestamp();
+    f.crashAndRestart();
+    f.clock.set(cut.minus(Duration.ofMinutes(20)));
+    f.run(Duration.ofMinutes(19));
+
+    assertThat(f.aws.sent()).as("only the first, failed attempt; nothing with a future Timestamp").hasSize(1);
+    f.run(Duration.ofMinutes(2));
+
+    assertThat(f.aws.accepted()).singleElement().satisfies(a -> {
+      assertThat(a.quantity()).isEqualTo(5);
+      assertThat(a.timestamp()).isEqualTo(cut);
+    });
+    assertThat(f.meter.status().carriedUnits()).isZero();
+  }
 }

@@ -85,6 +85,10 @@ public final class Demo implements Callable<Integer> {
       description = "With --aws: the region (default: the SDK's region chain, e.g. the instance's own).")
   String region;
 
+  @Option(names = "--endpoint-override", paramLabel = "URI",
+      description = "With --aws: another Metering endpoint, e.g. a VPC interface endpoint or a FIPS one.")
+  java.net.URI endpointOverride;
+
   @Option(names = "--records-per-second", paramLabel = "N",
       description = "Records per second over all threads (default: as fast as the demo goes locally; "
           + "10 with --aws).")
@@ -95,8 +99,6 @@ public final class Demo implements Callable<Integer> {
           + "the partial hour is reported at the end.")
   Duration duration;
 
-  /** Against real AWS: real time the metering process gets to start before recording begins. */
-  private static final Duration STARTUP_ALLOWANCE = Duration.ofSeconds(4);
   /** How long a metering process may take to start, at most. */
   private static final Duration STARTUP_BUDGET = Duration.ofSeconds(60);
 
@@ -104,6 +106,9 @@ public final class Demo implements Callable<Integer> {
   private volatile Reconciliation lastReconciliation;
   private volatile int restarts;
   private volatile WorkerArgs workerArgs;
+  /** The recording window, on the meter's clock, once the first metering process is ready. */
+  private volatile Instant recordingFrom;
+  private volatile Instant recordingUntil;
 
   public Demo() {
     this(System.out);
@@ -137,8 +142,9 @@ public final class Demo implements Callable<Integer> {
     if (aws && (productCode == null || dimensions == null || dimensions.isEmpty())) {
       throw new CommandLine.ParameterException(cli, "--aws needs --product-code and --dimensions");
     }
-    if (!aws && (productCode != null || dimensions != null || region != null)) {
-      throw new CommandLine.ParameterException(cli, "--product-code, --dimensions and --region go with --aws");
+    if (!aws && (productCode != null || dimensions != null || region != null || endpointOverride != null)) {
+      throw new CommandLine.ParameterException(cli,
+          "--product-code, --dimensions, --region and --endpoint-override go with --aws");
     }
     if (recordsPerSecond != null && !(recordsPerSecond > 0)) {
       throw new CommandLine.ParameterException(cli, "--records-per-second must be positive");
@@ -174,7 +180,7 @@ public final class Demo implements Callable<Integer> {
           Duration.ofMillis(Math.round(2 * secondsPerHour * 1000)).plusSeconds(60),
           recordsPerSecond == null ? 0 : recordsPerSecond);
       ProgressDisplay display = new ProgressDisplay(out, !plain && System.console() != null, origin, recordUntil);
-      boolean finished = runWorker(args, clock, origin, Duration.ofMillis(Math.round(hours * secondsPerHour * 1000)),
+      boolean finished = runWorker(args, clock, Duration.ofMillis(Math.round(hours * secondsPerHour * 1000)),
           display, dir);
       DemoLedger.Snapshot books = DemoLedger.read(args.journal());
       Reconciliation account = new Reconciliation(books.recorded(), books.reports(),
@@ -185,38 +191,44 @@ public final class Demo implements Callable<Integer> {
 
   private int runAgainstAws(Path dir) throws Exception {
     InstantSource clock = InstantSource.system();
-    Instant start = clock.instant().plus(STARTUP_ALLOWANCE); // the application threads wait for it
+    Instant start = clock.instant(); // moved to when the metering process is ready
     Instant recordUntil = start.plus(duration);
     out.println("Hourmeter demo against AWS Marketplace: product " + productCode + ", dimensions " + dimensions
         + ", region " + (region != null ? region : "from the default chain") + "; recording for " + duration
         + ", then the partial hour is reported at close");
     WorkerArgs args = new WorkerArgs(dir.resolve("journal"), dir.resolve("app-counters.bin"), productCode,
-        dimensions, threads, true, null, region, start, start, 1, recordUntil, Duration.ofMinutes(5),
+        dimensions, threads, true, endpointOverride, region, start, start, 1, recordUntil, Duration.ofMinutes(5),
         recordsPerSecond == null ? 10 : recordsPerSecond);
     ProgressDisplay display = new ProgressDisplay(out, !plain && System.console() != null, start, recordUntil);
-    boolean finished = runWorker(args, clock, start, STARTUP_ALLOWANCE.plus(duration), display, dir);
+    boolean finished = runWorker(args, clock, duration, display, dir);
     DemoLedger.Snapshot books = DemoLedger.read(args.journal());
     Reconciliation account = new Reconciliation(books.recorded(), books.reports(), null, appCounts(args));
     return report(account, finished);
   }
 
   /** Runs the metering process to its end, killing and restarting it on the way if asked. */
-  private boolean runWorker(WorkerArgs args, InstantSource clock, Instant recordFrom, Duration realRecording,
-      ProgressDisplay display, Path dir) throws Exception {
+  private boolean runWorker(WorkerArgs args, InstantSource clock, Duration realRecording, ProgressDisplay display,
+      Path dir) throws Exception {
     long deadline = System.nanoTime() + STARTUP_BUDGET.plus(realRecording).plus(args.drainTimeout()).plusSeconds(60)
         .toNanos();
-    List<Instant> killAt = crashRestart ? killTimes(recordFrom, args.recordUntil()) : List.of();
     Path log = dir.resolve("metering-process.log");
     workerArgs = args;
+    recordingFrom = null;
     Process process = startWorker(clock, display, log);
+    long startBy = System.nanoTime() + STARTUP_BUDGET.toNanos();
+    while (recordingFrom == null && process.isAlive() && System.nanoTime() < startBy) {
+      display.render();
+      Thread.sleep(50);
+    }
+    List<Instant> killAt = crashRestart && recordingFrom != null ? killTimes(recordingFrom, recordingUntil) : List.of();
     for (Instant at : killAt) {
       // Kill only once this process records, so that the kill always interrupts real work.
       while (process.isAlive() && (clock.instant().isBefore(at) || !display.recording())
-          && clock.instant().isBefore(args.recordUntil())) {
+          && clock.instant().isBefore(recordingUntil)) {
         display.render();
         Thread.sleep(50);
       }
-      if (!process.isAlive() || !clock.instant().isBefore(args.recordUntil())) {
+      if (!process.isAlive() || !clock.instant().isBefore(recordingUntil)) {
         display.event("(the recording phase ended before the metering process could be killed again)");
         break;
       }
@@ -247,7 +259,8 @@ public final class Demo implements Callable<Integer> {
     return true;
   }
 
-  private Process startWorker(InstantSource clock, ProgressDisplay display, Path log) throws IOException {
+  private Process startWorker(InstantSource clock, ProgressDisplay display, Path log)
+      throws IOException {
     WorkerArgs args = workerArgs;
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -274,7 +287,7 @@ public final class Demo implements Callable<Integer> {
         if (line.startsWith("ready uptime=")) {
           display.event("metering process (pid " + process.pid() + ") ready after "
               + Long.parseLong(line.substring("ready uptime=".length())) / 1000.0 + " s");
-          startClock(process, clock);
+          startClock(process, clock, display);
         } else {
           display.update(line);
         }
@@ -284,14 +297,27 @@ public final class Demo implements Callable<Integer> {
     }
   }
 
-  /** At the first process's "ready": starts the demo's clock now, here and in that process. */
-  private synchronized void startClock(Process process, InstantSource clock) throws IOException {
-    if (!(clock instanceof StartableClock demoClock) || demoClock.started()) {
+  /**
+   * At the first process's "ready": recording starts now. Locally the simulated clock starts here and in
+   * that process; against AWS the recording window starts now, as long as asked.
+   */
+  private synchronized void startClock(Process process, InstantSource clock, ProgressDisplay display)
+      throws IOException {
+    if (recordingFrom != null) {
       return;
     }
     Instant realOrigin = InstantSource.system().instant();
-    demoClock.start(realOrigin);
-    workerArgs = workerArgs.withRealOrigin(realOrigin); // restarted processes join the running clock
+    WorkerArgs args = workerArgs;
+    if (clock instanceof StartableClock demoClock) {
+      demoClock.start(realOrigin);
+      recordingUntil = args.recordUntil();
+      recordingFrom = args.simulatedOrigin();
+    } else {
+      recordingUntil = realOrigin.plus(Duration.between(args.simulatedOrigin(), args.recordUntil()));
+      recordingFrom = realOrigin;
+      display.window(realOrigin, recordingUntil);
+    }
+    workerArgs = args.withRealOrigin(realOrigin); // restarted processes join the running demo
     process.getOutputStream().write(("start " + realOrigin + "\n").getBytes(StandardCharsets.UTF_8));
     process.getOutputStream().flush();
   }

@@ -42,6 +42,9 @@ public final class DemoWorker {
   private final PrintStream out;
   private final LongAdder records = new LongAdder();
   private volatile boolean stopRecording;
+  /** When application threads start and stop recording, on the meter's clock; known once started. */
+  private volatile Instant recordFrom;
+  private volatile Instant recordUntil;
 
   private DemoWorker(WorkerArgs args, PrintStream out) {
     this.args = args;
@@ -49,11 +52,10 @@ public final class DemoWorker {
     if (args.aws()) {
       this.clock = InstantSource.system();
     } else {
-      StartableClock demoClock = new StartableClock(args.simulatedOrigin(), args.factor());
-      if (args.realOrigin() != null) {
-        demoClock.start(args.realOrigin());
-      }
-      this.clock = demoClock;
+      this.clock = new StartableClock(args.simulatedOrigin(), args.factor());
+    }
+    if (args.realOrigin() != null) {
+      start(args.realOrigin()); // a restarted process joins the running demo
     }
   }
 
@@ -118,6 +120,9 @@ public final class DemoWorker {
       if (args.region() != null) {
         builder.region(Region.of(args.region()));
       }
+      if (args.endpoint() != null) {
+        builder.endpointOverride(args.endpoint());
+      }
       return builder.build();
     }
     return AwsUsageSubmitter.builder()
@@ -144,7 +149,7 @@ public final class DemoWorker {
 
   /** One application thread: small units of usage, spread over the dimensions, at a modest rate. */
   private void recordUntilStopped(int thread, List<Dimension> handles, AppCounters counters) {
-    while (!stopRecording && clock.instant().isBefore(args.simulatedOrigin())) {
+    while (!stopRecording && clock.instant().isBefore(recordFrom)) {
       sleepQuietly(5); // the first simulated hour has not begun
     }
     ThreadLocalRandom random = ThreadLocalRandom.current();
@@ -166,9 +171,12 @@ public final class DemoWorker {
     }
   }
 
-  /** The first process of a demo waits for the demo to start the simulated clock: "start <instant>". */
+  /**
+   * The first process of a demo, once ready, waits for the demo to say when recording starts:
+   * "start <instant>".
+   */
   private void awaitClockStart() throws IOException {
-    if (!(clock instanceof StartableClock demoClock) || demoClock.started()) {
+    if (recordFrom != null) {
       return;
     }
     BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
@@ -176,12 +184,28 @@ public final class DemoWorker {
     if (line == null || !line.startsWith("start ")) {
       throw new IllegalStateException("expected 'start <instant>' from the demo but got " + line);
     }
-    demoClock.start(Instant.parse(line.substring("start ".length()).strip()));
+    start(Instant.parse(line.substring("start ".length()).strip()));
+  }
+
+  /**
+   * Fixes the recording window. Locally the simulated clock starts (its origin is reached at
+   * {@code realOrigin}) and the window is the simulated hours. Against AWS the clock is the real one
+   * and the window, as long as asked, starts at {@code realOrigin}.
+   */
+  private void start(Instant realOrigin) {
+    if (clock instanceof StartableClock demoClock) {
+      demoClock.start(realOrigin);
+      recordFrom = args.simulatedOrigin();
+      recordUntil = args.recordUntil();
+    } else {
+      recordFrom = realOrigin;
+      recordUntil = realOrigin.plus(Duration.between(args.simulatedOrigin(), args.recordUntil()));
+    }
   }
 
   /** A little before the last hour ends, so that no append lands in the hour after it. */
   private Instant stopAt() {
-    return args.recordUntil().minus(simulated(Duration.ofMillis(150)));
+    return recordUntil.minus(simulated(Duration.ofMillis(150)));
   }
 
   private void waitForRecordingEnd(Meter meter) throws InterruptedException {

@@ -20,8 +20,8 @@ final class ProgressDisplay {
 
   private final PrintStream out;
   private final boolean terminal;
-  private final Instant start;
-  private final Instant end;
+  private Instant start;
+  private Instant end;
   private Map<String, String> latest = Map.of();
   private long lastRecords;
   private long lastRecordsAtNanos = System.nanoTime();
@@ -62,6 +62,12 @@ final class ProgressDisplay {
       lastRecordsAtNanos = now;
     }
     latest = values;
+  }
+
+  /** Moves the recording window, once the demo knows when recording starts. */
+  synchronized void window(Instant from, Instant until) {
+    this.start = from;
+    this.end = until;
   }
 
   /** Whether the current metering process has recorded anything yet. */

@@ -20,7 +20,7 @@ import java.util.Map;
  * @param dimensions       the product's dimensions
  * @param threads          application threads
  * @param aws              whether to send to real AWS (system clock) instead of the local endpoint
- * @param endpoint         the local endpoint (local mode), else {@code null}
+ * @param endpoint         the local endpoint (local mode), an endpoint override (AWS mode), or {@code null}
  * @param region           the AWS region (AWS mode; {@code null} for the default chain)
  * @param simulatedOrigin  the accelerated clock's simulated origin (local mode)
  * @param realOrigin       the accelerated clock's real origin (local mode); {@code null} until the demo

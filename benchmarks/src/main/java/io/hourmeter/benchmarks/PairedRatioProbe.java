@@ -1,0 +1,152 @@
+package io.hourmeter.benchmarks;
+
+import io.hourmeter.Dimension;
+import io.hourmeter.Meter;
+import io.hourmeter.journal.internal.RawJournalQueue;
+import io.hourmeter.journal.internal.RecordCodec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.InstantSource;
+import java.util.Arrays;
+import java.util.Locale;
+import net.openhft.chronicle.queue.ChronicleQueue;
+import net.openhft.chronicle.queue.ExcerptAppender;
+
+/**
+ * The 1-thread ratio of {@code record()} on a handle to a raw Chronicle append of the same bytes, and
+ * of {@code record(String, long)} to the handle, measured as paired blocks on one thread: a block of
+ * {@link #BLOCK} calls of each kind, in alternating order, over and over. Each pair of blocks runs
+ * within a few milliseconds, so a change in the machine's load hits both sides of a ratio alike;
+ * JMH's separate runs of each benchmark, seconds or minutes apart, cannot offer that on a shared
+ * machine. The meter runs as in production (drainer thread on); the raw queue is a
+ * {@link RawJournalQueue}, configured as the journal configures its own. The first
+ * {@code warmupSeconds} are discarded.
+ *
+ * <p>Usage: {@code PairedRatioProbe <warmupSeconds> <measureSeconds> <output.jsonl> [drainer-off]}; with
+ * {@code drainer-off} (a diagnostic) the meter's drainer thread does not run.
+ */
+public final class PairedRatioProbe {
+  static final int BLOCK = 10_000;
+
+  private PairedRatioProbe() { }
+
+  public static void main(String[] args) {
+    if (args.length < 3 || args.length > 4 || (args.length == 4 && !args[3].equals("drainer-off"))) {
+      System.err.println("usage: PairedRatioProbe <warmupSeconds> <measureSeconds> <output.jsonl> [drainer-off]");
+      System.exit(2);
+    }
+    long warmupNanos = (long) (Double.parseDouble(args[0]) * 1e9);
+    long measureNanos = (long) (Double.parseDouble(args[1]) * 1e9);
+    Path output = Path.of(args[2]);
+    boolean drainer = args.length == 3;
+    Path meterDirectory = BenchDirectories.create("paired-meter");
+    Path rawDirectory = BenchDirectories.create("paired-raw");
+    try (Meter meter = MeterFixture.builder(meterDirectory, InstantSource.system(),
+            MeterFixture.acceptingSubmitter()).drainerThread(drainer).build();
+         ChronicleQueue queue = RawJournalQueue.open(rawDirectory);
+         ExcerptAppender appender = queue.createAppender()) {
+      Dimension users = meter.dimension(MeterFixture.USERS);
+      run(meter, users, appender, warmupNanos);
+      String line = run(meter, users, appender, measureNanos).toJson(drainer);
+      System.out.println(line);
+      append(output, line);
+    } finally {
+      BenchDirectories.delete(meterDirectory);
+      BenchDirectories.delete(rawDirectory);
+    }
+  }
+
+  /** Per-call nanoseconds of each block, and their per-pair ratios. */
+  record Pairs(double[] handle, double[] raw, double[] byName) {
+
+    String toJson(boolean drainer) {
+      double[] handleToRaw = new double[handle.length];
+      double[] byNameToHandle = new double[handle.length];
+      for (int i = 0; i < handle.length; i++) {
+        handleToRaw[i] = handle[i] / raw[i];
+        byNameToHandle[i] = byName[i] / handle[i];
+      }
+      return String.format(Locale.ROOT, "{\"drainer\":%b,\"pairs\":%d,\"block\":%d,\"handleNs\":%.2f,\"rawNs\":%.2f,"
+              + "\"byNameNs\":%.2f,\"handleToRaw\":%.4f,\"handleToRawP25\":%.4f,\"handleToRawP75\":%.4f,"
+              + "\"byNameToHandle\":%.4f,\"byNameToHandleP25\":%.4f,\"byNameToHandleP75\":%.4f}",
+          drainer, handle.length, BLOCK, quantile(handle, 0.5), quantile(raw, 0.5), quantile(byName, 0.5),
+          quantile(handleToRaw, 0.5), quantile(handleToRaw, 0.25), quantile(handleToRaw, 0.75),
+          quantile(byNameToHandle, 0.5), quantile(byNameToHandle, 0.25), quantile(byNameToHandle, 0.75));
+    }
+  }
+
+  static Pairs run(Meter meter, Dimension users, ExcerptAppender appender, long nanos) {
+    int capacity = 1024;
+    double[] handle = new double[capacity];
+    double[] raw = new double[capacity];
+    double[] byName = new double[capacity];
+    int n = 0;
+    long end = System.nanoTime() + nanos;
+    while (System.nanoTime() < end) {
+      if (n == capacity) {
+        capacity *= 2;
+        handle = Arrays.copyOf(handle, capacity);
+        raw = Arrays.copyOf(raw, capacity);
+        byName = Arrays.copyOf(byName, capacity);
+      }
+      if ((n & 1) == 0) {
+        handle[n] = handleBlock(users);
+        raw[n] = rawBlock(appender);
+        byName[n] = byNameBlock(meter);
+      } else {
+        byName[n] = byNameBlock(meter);
+        raw[n] = rawBlock(appender);
+        handle[n] = handleBlock(users);
+      }
+      n++;
+    }
+    return new Pairs(Arrays.copyOf(handle, n), Arrays.copyOf(raw, n), Arrays.copyOf(byName, n));
+  }
+
+  static double handleBlock(Dimension users) {
+    long start = System.nanoTime();
+    for (int i = 0; i < BLOCK; i++) {
+      if (!users.record(1)) {
+        throw new IllegalStateException("record() was refused");
+      }
+    }
+    return (System.nanoTime() - start) / (double) BLOCK;
+  }
+
+  static double byNameBlock(Meter meter) {
+    long start = System.nanoTime();
+    for (int i = 0; i < BLOCK; i++) {
+      if (!meter.record(MeterFixture.USERS, 1)) {
+        throw new IllegalStateException("record() was refused");
+      }
+    }
+    return (System.nanoTime() - start) / (double) BLOCK;
+  }
+
+  static double rawBlock(ExcerptAppender appender) {
+    long start = System.nanoTime();
+    for (int i = 0; i < BLOCK; i++) {
+      RecordCodec.appendRaw(appender, BaselineBenchmark.DIMENSION_ID, 1, BaselineBenchmark.TAG_SET_ID);
+    }
+    return (System.nanoTime() - start) / (double) BLOCK;
+  }
+
+  static double quantile(double[] values, double q) {
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    return sorted[(int) Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+  }
+
+  private static void append(Path output, String line) {
+    try {
+      Files.writeString(output, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+          StandardOpenOption.APPEND);
+    } catch (IOException e) {
+      throw new UncheckedIOException("writing " + output, e);
+    }
+  }
+}
