@@ -129,7 +129,16 @@ final class CrashRig implements AutoCloseable {
     }
     Files.writeString(root.resolve("stop"), "stop");
     assertThat(last.awaitExit(Duration.ofSeconds(30))).as("the last child closes cleanly").isZero();
-    assertThat(done).as("everything drained within " + timeout + "; see " + root).isTrue();
+    assertThat(done).as("everything drained within " + timeout + "; see " + root + "; last: " + describe()).isTrue();
+  }
+
+  private String describe() {
+    try (JournalInspection inspection = JournalInspection.open(journal, new ChronicleStorageProvider())) {
+      return inspection.summary() + " unsettled " + inspection.reports().stream()
+          .filter(v -> !v.report().state().isFinal()).map(v -> v.report().toString()).toList();
+    } catch (RuntimeException e) {
+      return e.toString();
+    }
   }
 
   private boolean drained() {

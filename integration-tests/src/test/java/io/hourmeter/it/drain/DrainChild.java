@@ -73,6 +73,7 @@ public final class DrainChild {
     System.out.println("built in " + (System.nanoTime() - startedAt) / 1_000_000 + " ms");
     try (FileOutputStream out = new FileOutputStream(log.toFile(), true)) {
       boolean drainer = false;
+      boolean bigFirst = random.nextInt(4) == 0;
       long seq = 0;
       while (!Files.exists(stop)) {
         boolean now = meter.status().drainer();
@@ -85,7 +86,9 @@ public final class DrainChild {
           continue;
         }
         String dimension = DIMENSIONS[random.nextInt(DIMENSIONS.length)];
-        long quantity = random.nextInt(200) == 0 ? 1_500_000_000L : 1 + random.nextInt(1_000);
+        // Now and then one child's first record is big enough that its hour passes 2,147,483,647 and is
+        // carried; not more often, since an hour carries at most that much forward.
+        long quantity = seq == 0 && bigFirst ? 2_200_000_000L : 1 + random.nextInt(1_000);
         seq++;
         write(out, "B " + seq + " " + dimension + " " + quantity + "\n");
         boolean ok = meter.record(dimension, quantity);
