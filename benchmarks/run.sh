@@ -118,6 +118,8 @@ load "after hot path"
 for _ in $(seq 1 "$paired_repeats"); do
   # shellcheck disable=SC2086
   java $jvm_flags "$data_flag" -cp "$jar" io.hourmeter.benchmarks.PairedRatioProbe "${paired[@]}" "$out/paired.jsonl"
+  # shellcheck disable=SC2086 # like for like: the raw queue has a live tailer, as the journal has its drainer
+  java $jvm_flags "$data_flag" -cp "$jar" io.hourmeter.benchmarks.PairedRatioProbe "${paired[@]}" "$out/paired.jsonl" raw-tailer
   # shellcheck disable=SC2086
   java $jvm_flags "$data_flag" -cp "$jar" io.hourmeter.benchmarks.PairedRatioProbe "${paired[@]}" "$out/paired.jsonl" drainer-off
   # shellcheck disable=SC2086 # diagnostic: the free-space probe change proposed for the journal
