@@ -18,8 +18,12 @@ PKG = "io.hourmeter.benchmarks."
 
 
 def load_jmh(path):
-    with open(path) as f:
-        runs = json.load(f)
+    try:
+        with open(path) as f:
+            runs = json.load(f)
+    except ValueError:
+        print(f"(skipping {path}: not complete JSON)", file=sys.stderr)
+        return {}
     out = {}
     for run in runs:
         name = run["benchmark"].replace(PKG, "")
