@@ -120,6 +120,8 @@ for _ in $(seq 1 "$paired_repeats"); do
   java $jvm_flags "$data_flag" -cp "$jar" io.hourmeter.benchmarks.PairedRatioProbe "${paired[@]}" "$out/paired.jsonl"
   # shellcheck disable=SC2086
   java $jvm_flags "$data_flag" -cp "$jar" io.hourmeter.benchmarks.PairedRatioProbe "${paired[@]}" "$out/paired.jsonl" drainer-off
+  # shellcheck disable=SC2086 # diagnostic: the free-space probe change proposed for the journal
+  java $jvm_flags "$data_flag" -cp "$jar" io.hourmeter.benchmarks.PairedRatioProbe "${paired[@]}" "$out/paired.jsonl" drainer-off cached-store
 done
 load "after paired"
 

@@ -14,8 +14,6 @@ public final class HourmeterException extends RuntimeException {
   public enum Kind {
     /** The journal's file system is below the free-space threshold; units are being refused. */
     DISK_LOW,
-    /** {@code record()} was called on a closed meter; its units were refused. */
-    RECORD_AFTER_CLOSE,
     /** The journal or the report ledger failed. */
     STORAGE,
     /** A send failed in a way worth retrying (throttling, 5xx, timeout, connection). */

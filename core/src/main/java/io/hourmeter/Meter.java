@@ -49,9 +49,13 @@ public interface Meter extends AutoCloseable {
 
   /**
    * Stops the drainer (waiting, bounded, for an in-flight send), applies the {@link ShutdownPolicy},
-   * and closes the journal. Idempotent. After close, {@code record()} journals nothing and returns
-   * {@code false}; the refused units are counted in {@link MeterStatus#refusedUnits()} and reported
-   * to the {@link ErrorHandler} as {@link HourmeterException.Kind#RECORD_AFTER_CLOSE}.
+   * and closes the journal. Idempotent.
+   *
+   * <p>After close, {@code record()} still throws for caller mistakes, but otherwise journals nothing
+   * and returns {@code false}; the refused units are counted in {@link MeterStatus#refusedUnits()}
+   * (status keeps working after close) and the first such call is logged once at WARN. The
+   * {@link ErrorHandler} is not told: no background thread is left to tell it, and a recording thread
+   * never runs it. Close the meter after the threads that record have stopped.
    */
   @Override
   void close();

@@ -17,7 +17,8 @@ import java.util.SortedMap;
  * @param closed                   whether {@link Meter#close()} has been called
  * @param drainer                  whether this process holds the journal directory's drainer lock
  * @param pendingUnitsByHour       per epoch hour start, per dimension: units journaled but not yet
- *                                 accepted, carried or dead-lettered (open and frozen hours)
+ *                                 accepted, carried or dead-lettered (open and frozen hours); known only
+ *                                 in the drainer process, empty in a process that only appends
  * @param oldestUnsentHour         start of the oldest hour with unsent usage, or {@code null}
  * @param timeLeftBeforeDeadline   time until that hour passes AWS's six-hour window, or {@code null}
  * @param lastSuccess              when AWS last accepted a report
@@ -26,7 +27,8 @@ import java.util.SortedMap;
  * @param consecutiveFailures      failed sends since the last success
  * @param sending                  whether the drainer is sending, backing off, or suspended
  * @param circuitState             the submitter's circuit breaker state
- * @param acceptedReports          reports AWS accepted, since the journal directory was created
+ * @param acceptedReports          reports AWS accepted, since the journal directory was created (this and
+ *                                 the other totals as of the last time this process drained)
  * @param acceptedUnits            units in those reports
  * @param carriedUnits             units carried into a later hour, since the directory was created
  * @param deadLetteredReports      reports dead-lettered

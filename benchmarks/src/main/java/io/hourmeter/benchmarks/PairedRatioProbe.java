@@ -2,17 +2,22 @@ package io.hourmeter.benchmarks;
 
 import io.hourmeter.Dimension;
 import io.hourmeter.Meter;
+import io.hourmeter.MeterBuilder;
 import io.hourmeter.journal.internal.RawJournalQueue;
 import io.hourmeter.journal.internal.RecordCodec;
+import io.hourmeter.spi.FreeSpaceProbe;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.InstantSource;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptAppender;
 
@@ -26,8 +31,10 @@ import net.openhft.chronicle.queue.ExcerptAppender;
  * {@link RawJournalQueue}, configured as the journal configures its own. The first
  * {@code warmupSeconds} are discarded.
  *
- * <p>Usage: {@code PairedRatioProbe <warmupSeconds> <measureSeconds> <output.jsonl> [drainer-off]}; with
- * {@code drainer-off} (a diagnostic) the meter's drainer thread does not run.
+ * <p>Usage: {@code PairedRatioProbe <warmupSeconds> <measureSeconds> <output.jsonl> [options]}. Diagnostic
+ * options: {@code drainer-off}, the meter's drainer thread does not run; {@code cached-store}, the meter's
+ * free-space probe resolves the journal's FileStore once instead of on every sample (the default probe
+ * calls {@code Files.getFileStore}, which re-reads the mount table, each time).
  */
 public final class PairedRatioProbe {
   static final int BLOCK = 10_000;
@@ -35,23 +42,30 @@ public final class PairedRatioProbe {
   private PairedRatioProbe() { }
 
   public static void main(String[] args) {
-    if (args.length < 3 || args.length > 4 || (args.length == 4 && !args[3].equals("drainer-off"))) {
-      System.err.println("usage: PairedRatioProbe <warmupSeconds> <measureSeconds> <output.jsonl> [drainer-off]");
+    List<String> options = List.of(args).subList(Math.min(3, args.length), args.length);
+    if (args.length < 3 || !Set.of("drainer-off", "cached-store").containsAll(options)) {
+      System.err.println("usage: PairedRatioProbe <warmupSeconds> <measureSeconds> <output.jsonl> "
+          + "[drainer-off] [cached-store]");
       System.exit(2);
     }
     long warmupNanos = (long) (Double.parseDouble(args[0]) * 1e9);
     long measureNanos = (long) (Double.parseDouble(args[1]) * 1e9);
     Path output = Path.of(args[2]);
-    boolean drainer = args.length == 3;
+    boolean drainer = !options.contains("drainer-off");
+    boolean cachedStore = options.contains("cached-store");
     Path meterDirectory = BenchDirectories.create("paired-meter");
     Path rawDirectory = BenchDirectories.create("paired-raw");
-    try (Meter meter = MeterFixture.builder(meterDirectory, InstantSource.system(),
-            MeterFixture.acceptingSubmitter()).drainerThread(drainer).build();
+    MeterBuilder builder = MeterFixture.builder(meterDirectory, InstantSource.system(),
+        MeterFixture.acceptingSubmitter()).drainerThread(drainer);
+    if (cachedStore) {
+      builder.freeSpaceProbe(cachedFileStore(meterDirectory));
+    }
+    try (Meter meter = builder.build();
          ChronicleQueue queue = RawJournalQueue.open(rawDirectory);
          ExcerptAppender appender = queue.createAppender()) {
       Dimension users = meter.dimension(MeterFixture.USERS);
       run(meter, users, appender, warmupNanos);
-      String line = run(meter, users, appender, measureNanos).toJson(drainer);
+      String line = run(meter, users, appender, measureNanos).toJson(drainer, cachedStore);
       System.out.println(line);
       append(output, line);
     } finally {
@@ -63,17 +77,17 @@ public final class PairedRatioProbe {
   /** Per-call nanoseconds of each block, and their per-pair ratios. */
   record Pairs(double[] handle, double[] raw, double[] byName) {
 
-    String toJson(boolean drainer) {
+    String toJson(boolean drainer, boolean cachedStore) {
       double[] handleToRaw = new double[handle.length];
       double[] byNameToHandle = new double[handle.length];
       for (int i = 0; i < handle.length; i++) {
         handleToRaw[i] = handle[i] / raw[i];
         byNameToHandle[i] = byName[i] / handle[i];
       }
-      return String.format(Locale.ROOT, "{\"drainer\":%b,\"pairs\":%d,\"block\":%d,\"handleNs\":%.2f,\"rawNs\":%.2f,"
+      return String.format(Locale.ROOT, "{\"drainer\":%b,\"cachedStore\":%b,\"pairs\":%d,\"block\":%d,\"handleNs\":%.2f,\"rawNs\":%.2f,"
               + "\"byNameNs\":%.2f,\"handleToRaw\":%.4f,\"handleToRawP25\":%.4f,\"handleToRawP75\":%.4f,"
               + "\"byNameToHandle\":%.4f,\"byNameToHandleP25\":%.4f,\"byNameToHandleP75\":%.4f}",
-          drainer, handle.length, BLOCK, quantile(handle, 0.5), quantile(raw, 0.5), quantile(byName, 0.5),
+          drainer, cachedStore, handle.length, BLOCK, quantile(handle, 0.5), quantile(raw, 0.5), quantile(byName, 0.5),
           quantile(handleToRaw, 0.5), quantile(handleToRaw, 0.25), quantile(handleToRaw, 0.75),
           quantile(byNameToHandle, 0.5), quantile(byNameToHandle, 0.25), quantile(byNameToHandle, 0.75));
     }
@@ -133,6 +147,22 @@ public final class PairedRatioProbe {
       RecordCodec.appendRaw(appender, BaselineBenchmark.DIMENSION_ID, 1, BaselineBenchmark.TAG_SET_ID);
     }
     return (System.nanoTime() - start) / (double) BLOCK;
+  }
+
+  /** A free-space probe that resolves the FileStore once: the change proposed for the default probe. */
+  static FreeSpaceProbe cachedFileStore(Path directory) {
+    try {
+      FileStore store = Files.getFileStore(directory);
+      return ignored -> {
+        try {
+          return store.getUsableSpace();
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      };
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   static double quantile(double[] values, double q) {

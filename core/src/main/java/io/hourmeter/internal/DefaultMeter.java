@@ -1,7 +1,6 @@
 package io.hourmeter.internal;
 
 import io.hourmeter.Dimension;
-import io.hourmeter.HourmeterException;
 import io.hourmeter.Meter;
 import io.hourmeter.MeterStatus;
 import io.hourmeter.ShutdownPolicy;
@@ -12,6 +11,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,7 +29,7 @@ public final class DefaultMeter implements Meter {
   private final UsageJournal journal;
   private final Map<String, DefaultDimension> dimensions;
   private final LongAdder refusedUnits = new LongAdder();
-  private final LongAdder refusedAfterClose = new LongAdder();
+  private final AtomicBoolean warnedAfterClose = new AtomicBoolean();
   private final Drainer drainer;
   private DrainerRunner runner;
   private volatile boolean closed;
@@ -87,8 +87,10 @@ public final class DefaultMeter implements Meter {
       return true;
     }
     refusedUnits.add(quantity);
-    if (closed) {
-      refusedAfterClose.add(quantity);
+    if (closed && !warnedAfterClose.get() && warnedAfterClose.compareAndSet(false, true)) {
+      // No background thread is left to tell the ErrorHandler; a caller's thread never runs it.
+      LOG.warn("record() called after close(): its units were refused and are counted in "
+          + "status().refusedUnits(); this is logged once");
     }
     return false;
   }
@@ -122,15 +124,6 @@ public final class DefaultMeter implements Meter {
       drainer.shutdown(settings.shutdownPolicy() == ShutdownPolicy.REPORT_PARTIAL_HOUR, deadline);
     }
     closeQuietly(journal);
-    long refused = refusedAfterClose.sum();
-    if (refused > 0) {
-      try {
-        settings.errorHandler().onError(new HourmeterException(HourmeterException.Kind.RECORD_AFTER_CLOSE,
-            refused + " units recorded after close() were refused"));
-      } catch (RuntimeException e) {
-        LOG.error("the ErrorHandler threw; ignored", e);
-      }
-    }
   }
 
   private static void closeQuietly(AutoCloseable closeable) {
