@@ -66,6 +66,11 @@ public record MeterStatus(
   public enum Sending {
     /** Sending as reports become due. */
     ACTIVE,
+    /**
+     * Rebuilding state from the ledger and the journal, at start or after a failed step; nothing is
+     * sent meanwhile, and pending figures are the last known ones.
+     */
+    RECOVERING,
     /** Waiting after retryable failures, or while the circuit breaker is open. */
     BACKING_OFF,
     /** Stopped for a configuration problem (product code, region, credentials); retrying slowly. */

@@ -15,6 +15,7 @@ import io.hourmeter.spi.UsageReport;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.Collections;
 import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
@@ -71,6 +72,12 @@ public final class Drainer {
   private long journalBytes;
   private boolean permissionChecked;
   private Counters lastCounters = Counters.ZERO;
+  /**
+   * Pending units and quarantined dimensions as last known, kept while the state is rebuilt (at start,
+   * or after a failed step), so status never reads "all sent" while nothing is being sent.
+   */
+  private volatile SortedMap<Instant, Map<String, Long>> lastPending = Collections.emptySortedMap();
+  private volatile Set<String> lastQuarantined = Set.of();
 
   public Drainer(MeterSettings settings, UsageJournal journal, LongSupplier refusedUnits, BooleanSupplier closed,
       RandomGenerator random) {
@@ -322,27 +329,30 @@ public final class Drainer {
   }
 
   private MeterStatus snapshot(Instant now, boolean isClosed, boolean onDrainerThread) {
-    SortedMap<Instant, Map<String, Long>> pending = new TreeMap<>();
-    Set<String> quarantined = Set.of();
     Counters counters = lastCounters;
     LedgerState current = onDrainerThread ? state : null;
     if (current != null) {
+      SortedMap<Instant, Map<String, Long>> pending = new TreeMap<>();
       aggregation.pending(pending);
       for (UsageReport report : current.unsettled().values()) {
         Instant hour = Instant.ofEpochSecond(report.epochHour() * 3600);
         pending.computeIfAbsent(hour, h -> new TreeMap<>()).merge(report.dimension(), report.quantity(),
             Counters::plus);
       }
-      quarantined = Set.copyOf(new TreeSet<>(current.quarantined().keySet()));
+      SortedMap<Instant, Map<String, Long>> frozenPending = new TreeMap<>();
+      pending.forEach((hour, dims) -> frozenPending.put(hour, Map.copyOf(dims)));
+      lastPending = Collections.unmodifiableSortedMap(frozenPending);
+      lastQuarantined = Set.copyOf(new TreeSet<>(current.quarantined().keySet()));
       counters = current.counters();
       lastCounters = counters;
     }
-    SortedMap<Instant, Map<String, Long>> frozenPending = new TreeMap<>();
-    pending.forEach((hour, dims) -> frozenPending.put(hour, Map.copyOf(dims)));
-    Instant oldest = frozenPending.isEmpty() ? null : frozenPending.firstKey();
-    Sending sending = lock.held() ? sender.sending(now) : Sending.NOT_DRAINER;
-    return new MeterStatus(now, settings.mode(), isClosed, lock.held(),
-        java.util.Collections.unmodifiableSortedMap(frozenPending), oldest, timeLeft(oldest, now),
+    SortedMap<Instant, Map<String, Long>> pending = lastPending;
+    Instant oldest = pending.isEmpty() ? null : pending.firstKey();
+    Sending sending = !lock.held() ? Sending.NOT_DRAINER
+        : !isClosed && (!onDrainerThread || state == null) ? Sending.RECOVERING
+        : sender.sending(now);
+    Set<String> quarantined = lastQuarantined;
+    return new MeterStatus(now, settings.mode(), isClosed, lock.held(), pending, oldest, timeLeft(oldest, now),
         sender.lastSuccess(), board.lastErrorAt(), board.lastError(), sender.consecutiveFailures(), sending,
         circuitState(), counters.acceptedReports(), counters.acceptedUnits(), counters.carriedUnits(),
         counters.deadLetteredReports(), counters.deadLetteredUnits(), quarantined, refusedUnits.getAsLong(),

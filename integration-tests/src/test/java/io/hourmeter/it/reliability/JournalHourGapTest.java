@@ -11,16 +11,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What the crash storm found: a drainer that resumes reading at the end of an hour must read on past a
- * later hour that has no cycle file, because nothing was recorded in it (the application was down or
- * idle for an hour) or because retention deleted it while an older hour was kept. In the storm every
- * later drainer step failed with "'file not found' for the lowerCycle" until a restart read from an
- * earlier checkpoint, and meanwhile status showed nothing pending.
+ * What the crash storm found (fixed in the journal since): a reader that resumes at the end of an hour
+ * must read on past a later hour that has no cycle file, because nothing was recorded in it (the
+ * application was down or idle for an hour) or because retention deleted it while an older hour was
+ * kept. Before the fix Chronicle threw "'file not found' for the lowerCycle", and in the storm every
+ * later drainer step failed while status showed nothing pending.
  */
 class JournalHourGapTest {
   private static final long HOUR = 498_000;
@@ -29,9 +28,6 @@ class JournalHourGapTest {
   Path dir;
 
   @Test
-  @Disabled("known journal bug, reported: ChronicleJournalReader.moveToFirstAtOrAfter calls "
-      + "queue.listCyclesBetween(cycle + 1, lastCycle), which throws when no file exists for cycle + 1. "
-      + "Remove this line with the fix.")
   void aReaderResumingAtTheEndOfAnHourReadsOnPastAnHourInWhichNothingWasRecorded() {
     MutableClock clock = MutableClock.atHour(HOUR);
     try (UsageJournal journal = new ChronicleStorageProvider()
@@ -58,9 +54,6 @@ class JournalHourGapTest {
   }
 
   @Test
-  @Disabled("known journal bug, reported: ChronicleJournalReader.moveToFirstAtOrAfter calls "
-      + "queue.listCyclesBetween(cycle + 1, lastCycle), which throws when the file of cycle + 1 was deleted. "
-      + "Remove this line with the fix.")
   void aReaderResumingAtTheEndOfAnHourReadsOnPastADeletedLaterHour() {
     MutableClock clock = MutableClock.atHour(HOUR);
     try (UsageJournal journal = new ChronicleStorageProvider()

@@ -27,8 +27,8 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
 class OutageTest {
   static final String[] DIMENSIONS = {"users", "requests"};
   /**
-   * A sanity bound, not a performance target: half the shortest network timeout (the 1 s connect
-   * timeout), so a record() that waited on the network even once would break it. A thread's first call
+   * A sanity bound, not a performance target: a quarter of the shortest network timeout (the 2 s
+   * connect timeout), so a record() that waited on the network even once would break it. A thread's first call
    * (which creates its Chronicle appender and loads classes) is bounded by the timeout itself. Calls over
    * 100 ms are counted and printed; on a loaded 2-core machine a scheduling stall or a GC pause of that
    * size happens, and it happens alike in and out of the outage.

@@ -197,7 +197,7 @@ public final class Demo implements Callable<Integer> {
         + ", region " + (region != null ? region : "from the default chain") + "; recording for " + duration
         + ", then the partial hour is reported at close");
     WorkerArgs args = new WorkerArgs(dir.resolve("journal"), dir.resolve("app-counters.bin"), productCode,
-        dimensions, threads, true, endpointOverride, region, start, start, 1, recordUntil, Duration.ofMinutes(5),
+        dimensions, threads, true, endpointOverride, region, start, null, 1, recordUntil, Duration.ofMinutes(5),
         recordsPerSecond == null ? 10 : recordsPerSecond);
     ProgressDisplay display = new ProgressDisplay(out, !plain && System.console() != null, start, recordUntil);
     boolean finished = runWorker(args, clock, duration, display, dir);
@@ -270,13 +270,32 @@ public final class Demo implements Callable<Integer> {
     command.add(System.getProperty("java.class.path"));
     command.add(DemoWorker.class.getName());
     command.addAll(args.toArgs());
-    Process process = new ProcessBuilder(command)
-        .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
-        .start();
+    ProcessBuilder builder = new ProcessBuilder(command)
+        .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    forwardCredentialProperties(builder);
+    Process process = builder.start();
     Thread reader = new Thread(() -> pump(process, display, clock), "metering-process-output");
     reader.setDaemon(true);
     reader.start();
     return process;
+  }
+
+  /**
+   * The SDK reads credentials from the {@code aws.accessKeyId}, {@code aws.secretAccessKey} and
+   * {@code aws.sessionToken} system properties too; given to the demo, they reach the metering process
+   * through its environment (not its command line, which other users can read).
+   */
+  private static void forwardCredentialProperties(ProcessBuilder builder) {
+    String[][] names = {
+        {"aws.accessKeyId", "AWS_ACCESS_KEY_ID"},
+        {"aws.secretAccessKey", "AWS_SECRET_ACCESS_KEY"},
+        {"aws.sessionToken", "AWS_SESSION_TOKEN"}};
+    for (String[] name : names) {
+      String value = System.getProperty(name[0]);
+      if (value != null) {
+        builder.environment().put(name[1], value);
+      }
+    }
   }
 
   private void pump(Process process, ProgressDisplay display, InstantSource clock) {
