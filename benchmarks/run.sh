@@ -72,7 +72,7 @@ env_file=$out/environment.txt
 {
   echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
   echo "mode: $mode"
-  echo "commit: $(git -C "$root" rev-parse HEAD 2>/dev/null || echo unknown)$(git -C "$root" diff --quiet 2>/dev/null || echo ' (dirty)')"
+  echo "commit: $(git -C "$root" rev-parse HEAD 2>/dev/null || echo unknown)$(git -C "$root" diff --quiet -- . ':!benchmarks/results' 2>/dev/null || echo ' (dirty)')"
   echo "java: $(java -version 2>&1 | tr '\n' ' ')"
   echo "cpu: $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) cores"
   echo "memory: $(free -g | awk '/^Mem:/ {print $2 " GiB"}')"
@@ -118,6 +118,8 @@ load "after hot path"
 for _ in $(seq 1 "$paired_repeats"); do
   # shellcheck disable=SC2086
   java $jvm_flags "$data_flag" -cp "$jar" io.hourmeter.benchmarks.PairedRatioProbe "${paired[@]}" "$out/paired.jsonl"
+  # shellcheck disable=SC2086 # like for like: the raw queue has a live tailer, as the journal has its drainer
+  java $jvm_flags "$data_flag" -cp "$jar" io.hourmeter.benchmarks.PairedRatioProbe "${paired[@]}" "$out/paired.jsonl" raw-tailer
   # shellcheck disable=SC2086
   java $jvm_flags "$data_flag" -cp "$jar" io.hourmeter.benchmarks.PairedRatioProbe "${paired[@]}" "$out/paired.jsonl" drainer-off
   # shellcheck disable=SC2086 # diagnostic: the free-space probe change proposed for the journal

@@ -18,8 +18,12 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.locks.LockSupport;
+import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.wire.DocumentContext;
 
 /**
  * The 1-thread ratio of {@code record()} on a handle to a raw Chronicle append of the same bytes, and
@@ -34,7 +38,9 @@ import net.openhft.chronicle.queue.ExcerptAppender;
  * <p>Usage: {@code PairedRatioProbe <warmupSeconds> <measureSeconds> <output.jsonl> [options]}. Diagnostic
  * options: {@code drainer-off}, the meter's drainer thread does not run; {@code cached-store}, the meter's
  * free-space probe resolves the journal's FileStore once instead of on every sample (the default probe
- * calls {@code Files.getFileStore}, which re-reads the mount table, each time).
+ * calls {@code Files.getFileStore}, which re-reads the mount table, each time); {@code raw-tailer}, a
+ * thread tails the raw queue as the drainer tails the journal (reading every record, idling from
+ * 100 µs to 50 ms when it has caught up), so that the baseline pays for a live reader too.
  */
 public final class PairedRatioProbe {
   static final int BLOCK = 10_000;
@@ -43,9 +49,9 @@ public final class PairedRatioProbe {
 
   public static void main(String[] args) {
     List<String> options = List.of(args).subList(Math.min(3, args.length), args.length);
-    if (args.length < 3 || !Set.of("drainer-off", "cached-store").containsAll(options)) {
+    if (args.length < 3 || !Set.of("drainer-off", "cached-store", "raw-tailer").containsAll(options)) {
       System.err.println("usage: PairedRatioProbe <warmupSeconds> <measureSeconds> <output.jsonl> "
-          + "[drainer-off] [cached-store]");
+          + "[drainer-off] [cached-store] [raw-tailer]");
       System.exit(2);
     }
     long warmupNanos = (long) (Double.parseDouble(args[0]) * 1e9);
@@ -53,6 +59,7 @@ public final class PairedRatioProbe {
     Path output = Path.of(args[2]);
     boolean drainer = !options.contains("drainer-off");
     boolean cachedStore = options.contains("cached-store");
+    boolean rawTailer = options.contains("raw-tailer");
     Path meterDirectory = BenchDirectories.create("paired-meter");
     Path rawDirectory = BenchDirectories.create("paired-raw");
     MeterBuilder builder = MeterFixture.builder(meterDirectory, InstantSource.system(),
@@ -64,10 +71,17 @@ public final class PairedRatioProbe {
          ChronicleQueue queue = RawJournalQueue.open(rawDirectory);
          ExcerptAppender appender = queue.createAppender()) {
       Dimension users = meter.dimension(MeterFixture.USERS);
+      Thread tailer = rawTailer ? startTailer(queue) : null;
       run(meter, users, appender, warmupNanos);
-      String line = run(meter, users, appender, measureNanos).toJson(drainer, cachedStore);
+      String line = run(meter, users, appender, measureNanos).toJson(drainer, cachedStore, rawTailer);
       System.out.println(line);
       append(output, line);
+      if (tailer != null) {
+        tailer.interrupt();
+        tailer.join(5_000);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     } finally {
       BenchDirectories.delete(meterDirectory);
       BenchDirectories.delete(rawDirectory);
@@ -77,17 +91,17 @@ public final class PairedRatioProbe {
   /** Per-call nanoseconds of each block, and their per-pair ratios. */
   record Pairs(double[] handle, double[] raw, double[] byName) {
 
-    String toJson(boolean drainer, boolean cachedStore) {
+    String toJson(boolean drainer, boolean cachedStore, boolean rawTailer) {
       double[] handleToRaw = new double[handle.length];
       double[] byNameToHandle = new double[handle.length];
       for (int i = 0; i < handle.length; i++) {
         handleToRaw[i] = handle[i] / raw[i];
         byNameToHandle[i] = byName[i] / handle[i];
       }
-      return String.format(Locale.ROOT, "{\"drainer\":%b,\"cachedStore\":%b,\"pairs\":%d,\"block\":%d,\"handleNs\":%.2f,\"rawNs\":%.2f,"
+      return String.format(Locale.ROOT, "{\"drainer\":%b,\"cachedStore\":%b,\"rawTailer\":%b,\"pairs\":%d,\"block\":%d,\"handleNs\":%.2f,\"rawNs\":%.2f,"
               + "\"byNameNs\":%.2f,\"handleToRaw\":%.4f,\"handleToRawP25\":%.4f,\"handleToRawP75\":%.4f,"
               + "\"byNameToHandle\":%.4f,\"byNameToHandleP25\":%.4f,\"byNameToHandleP75\":%.4f}",
-          drainer, cachedStore, handle.length, BLOCK, quantile(handle, 0.5), quantile(raw, 0.5), quantile(byName, 0.5),
+          drainer, cachedStore, rawTailer, handle.length, BLOCK, quantile(handle, 0.5), quantile(raw, 0.5), quantile(byName, 0.5),
           quantile(handleToRaw, 0.5), quantile(handleToRaw, 0.25), quantile(handleToRaw, 0.75),
           quantile(byNameToHandle, 0.5), quantile(byNameToHandle, 0.25), quantile(byNameToHandle, 0.75));
     }
@@ -147,6 +161,43 @@ public final class PairedRatioProbe {
       RecordCodec.appendRaw(appender, BaselineBenchmark.DIMENSION_ID, 1, BaselineBenchmark.TAG_SET_ID);
     }
     return (System.nanoTime() - start) / (double) BLOCK;
+  }
+
+  /** A thread that reads and sums every record of the raw queue, idling as the drainer's runner does. */
+  static Thread startTailer(ChronicleQueue queue) {
+    Thread thread = new Thread(() -> {
+      long sum = 0;
+      long idle = 100_000;
+      try (ExcerptTailer tailer = queue.createTailer()) {
+        while (!Thread.currentThread().isInterrupted()) {
+          int read = 0;
+          while (read < 4096) {
+            try (DocumentContext dc = tailer.readingDocument()) {
+              if (!dc.isPresent()) {
+                break;
+              }
+              Bytes<?> bytes = dc.wire().bytes();
+              bytes.readInt();
+              sum += bytes.readLong();
+              bytes.readInt();
+              read++;
+            }
+          }
+          if (read > 0) {
+            idle = 100_000;
+          } else {
+            LockSupport.parkNanos(idle);
+            idle = Math.min(50_000_000, idle * 2);
+          }
+        }
+      }
+      if (sum < 0) {
+        System.out.println(sum);
+      }
+    }, "raw-tailer");
+    thread.setDaemon(true);
+    thread.start();
+    return thread;
   }
 
   /** A free-space probe that resolves the FileStore once: the change proposed for the default probe. */

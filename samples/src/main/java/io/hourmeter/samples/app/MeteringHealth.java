@@ -13,8 +13,9 @@ import java.util.Objects;
  *
  * <ul>
  *   <li>{@link Level#OK}: nothing is waiting longer than usual.</li>
- *   <li>{@link Level#DEGRADED}: sends are failing or suspended, but no closed hour has waited two hours
- *       past its end. Alert an operator; keep serving (HTTP 200).</li>
+ *   <li>{@link Level#DEGRADED}: sends are failing or suspended, or the drainer is rebuilding its state,
+ *       but no closed hour has waited two hours past its end. Alert an operator if it lasts; keep
+ *       serving (HTTP 200).</li>
  *   <li>{@link Level#FAILING}: a closed hour has waited two hours or more past its end. This is when a
  *       product may, by its own policy, stop serving; the sample answers HTTP 503 so that an
  *       orchestrator or a load balancer can act. Usage stays journaled either way.</li>
@@ -51,7 +52,8 @@ public record MeteringHealth(Level level, String reason, Instant oldestUnsentHou
             + overdue.toMinutes() + " minutes after the hour ended" + lastError(status), oldest, left);
       }
     }
-    if (status.consecutiveFailures() > 0 || status.sending() == MeterStatus.Sending.SUSPENDED_CONFIGURATION
+    if (status.consecutiveFailures() > 0 || status.sending() == MeterStatus.Sending.RECOVERING
+        || status.sending() == MeterStatus.Sending.SUSPENDED_CONFIGURATION
         || status.sending() == MeterStatus.Sending.SUSPENDED_NOT_ENTITLED || status.diskLow()) {
       return new MeteringHealth(Level.DEGRADED, "metering is " + status.sending() + " after "
           + status.consecutiveFailures() + " consecutive failure(s)" + (status.diskLow() ? "; disk low" : "")

@@ -232,7 +232,8 @@ public final class DemoWorker {
     while (System.nanoTime() < deadline) {
       MeterStatus status = meter.status();
       printProgress(status);
-      if (clock.instant().isAfter(lastHourDue) && status.oldestUnsentHour() == null && pendingUnits(status) == 0
+      if (clock.instant().isAfter(lastHourDue) && status.sending() != MeterStatus.Sending.RECOVERING
+          && status.oldestUnsentHour() == null && pendingUnits(status) == 0
           && status.acceptedUnits() + status.deadLetteredUnits() >= acknowledged) {
         return true;
       }

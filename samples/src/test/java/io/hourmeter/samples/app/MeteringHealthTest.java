@@ -73,4 +73,13 @@ class MeteringHealthTest {
     assertThat(MeteringHealth.of(status(oldest.plusSeconds(1), 1, MeterStatus.Sending.BACKING_OFF), NOW).level())
         .isEqualTo(MeteringHealth.Level.DEGRADED);
   }
+
+  @Test
+  void aDrainerRebuildingItsStateIsDegradedNotOk() {
+    MeteringHealth health = MeteringHealth.of(
+        status(Instant.parse("2026-11-23T11:00:00Z"), 0, MeterStatus.Sending.RECOVERING), NOW);
+
+    assertThat(health.level()).isEqualTo(MeteringHealth.Level.DEGRADED);
+    assertThat(health.httpStatus()).isEqualTo(200);
+  }
 }
