@@ -50,7 +50,7 @@ if [[ $mode == quick ]]; then
   rounds=1
   hot=(-f 1 -wi 2 -w 1s -i 3 -r 1s)
   drain=(-f 1 -wi 1 -i 3 -p records=1000000)
-  outage=(-f 1 -wi 1 -w 5s -i 3 -r 5s)  # the first hour closes (and the first send goes) ~10 s in
+  outage=(-f 1 -wi 1 -w 3s -i 3 -r 3s)
   foot_counts=(100000 1000000)
   foot_repeats=2
   paired=(3 8)
@@ -59,7 +59,7 @@ else
   rounds=3
   hot=(-f 1 -wi 2 -w 1s -i 5 -r 1s)
   drain=(-f 2 -wi 1 -i 5 -p records=10000000)
-  outage=(-f 1 -wi 2 -w 3s -i 5 -r 3s)
+  outage=(-f 1 -wi 3 -w 3s -i 5 -r 3s)
   foot_counts=(1000000 10000000)
   foot_repeats=3
   paired=(5 20)
