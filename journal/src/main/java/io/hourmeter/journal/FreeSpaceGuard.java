@@ -33,6 +33,8 @@ final class FreeSpaceGuard implements AutoCloseable {
   private final Thread sampler;
   private volatile boolean low;
   private volatile boolean stopped;
+  /** When the sampler last sampled ({@link System#nanoTime()}); appenders read it before waking it. */
+  private volatile long lastSampleNanos = System.nanoTime();
   private boolean probeFailing;
 
   FreeSpaceGuard(Path directory, FreeSpaceProbe probe, long minFreeBytes, long reserveBytes, Runnable onTick) {
@@ -56,9 +58,14 @@ final class FreeSpaceGuard implements AutoCloseable {
     return thresholdBytes;
   }
 
-  /** Asks for a sample soon. Cheap: an unpark of the sampler thread. */
+  /**
+   * Asks for a sample soon: unparks the sampler, unless it sampled within the last millisecond (it could
+   * not sample sooner anyway, and an unpark costs the appending thread a system call).
+   */
   void wake() {
-    LockSupport.unpark(sampler);
+    if (System.nanoTime() - lastSampleNanos >= MIN_GAP_NANOS) {
+      LockSupport.unpark(sampler);
+    }
   }
 
   private void run() {
@@ -74,6 +81,7 @@ final class FreeSpaceGuard implements AutoCloseable {
       }
       sample();
       lastSample = System.nanoTime();
+      lastSampleNanos = lastSample;
       try {
         onTick.run();
       } catch (RuntimeException e) {

@@ -40,6 +40,13 @@ final class HourlyAggregation implements Aggregation {
   private final TreeMap<Long, Map<String, UnitSum>> open = new TreeMap<>();
   private final TreeMap<Long, Map<String, UnitSum>> late = new TreeMap<>();
   private LedgerState state;
+  /**
+   * The sums of the hour the last record belonged to, in {@link #open} or {@link #late}: records come in
+   * hour order, so this spares a boxed hour and a tree lookup per record. Cleared whenever an hour
+   * leaves those maps or changes sides.
+   */
+  private long cachedHour;
+  private Map<String, UnitSum> cachedSums;
 
   HourlyAggregation(UsageJournal journal, ReportFreezer freezer, CarryPolicy policy, Duration grace,
       StatusBoard board, Consumer<UsageReport> frozen) {
@@ -56,13 +63,24 @@ final class HourlyAggregation implements Aggregation {
     this.state = fresh;
     open.clear();
     late.clear();
+    cachedSums = null;
   }
 
   @Override
   public void accept(long position, long epochHour, String dimension, long quantity) {
-    TreeMap<Long, Map<String, UnitSum>> into = epochHour <= state.frozenThrough() ? late : open;
-    into.computeIfAbsent(epochHour, h -> new HashMap<>()).computeIfAbsent(dimension, d -> new UnitSum())
-        .add(quantity);
+    Map<String, UnitSum> sums = cachedSums;
+    if (sums == null || epochHour != cachedHour) {
+      TreeMap<Long, Map<String, UnitSum>> into = epochHour <= state.frozenThrough() ? late : open;
+      sums = into.computeIfAbsent(epochHour, h -> new HashMap<>());
+      cachedHour = epochHour;
+      cachedSums = sums;
+    }
+    UnitSum sum = sums.get(dimension);
+    if (sum == null) {
+      sum = new UnitSum();
+      sums.put(dimension, sum);
+    }
+    sum.add(quantity);
   }
 
   @Override
@@ -92,6 +110,7 @@ final class HourlyAggregation implements Aggregation {
   }
 
   private void freezeHour(JournalCursor cursor, long hour, Map<String, UnitSum> sums, Instant now) {
+    cachedSums = null;
     LedgerTransaction tx = state.begin();
     TreeSet<String> dimensions = new TreeSet<>(sums.keySet());
     dimensions.addAll(state.carryPool().keySet());
@@ -125,6 +144,7 @@ final class HourlyAggregation implements Aggregation {
   }
 
   private void commitLate(JournalCursor cursor, Instant now) {
+    cachedSums = null;
     LedgerTransaction tx = state.begin();
     BigInteger total = BigInteger.ZERO;
     for (Map.Entry<Long, Map<String, UnitSum>> hour : late.entrySet()) {

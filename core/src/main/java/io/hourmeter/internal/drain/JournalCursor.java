@@ -2,6 +2,7 @@ package io.hourmeter.internal.drain;
 
 import io.hourmeter.spi.JournalReader;
 import io.hourmeter.spi.UsageJournal;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -22,8 +23,13 @@ final class JournalCursor implements AutoCloseable {
 
   private final UsageJournal journal;
   private final long from;
+  /** Ids at or above this (never seen from a real registry) are looked up without an array slot. */
+  private static final int MAX_INDEXED_ID = 4096;
+
   private JournalReader reader;
   private final Map<Integer, String> names = new HashMap<>();
+  /** The same names indexed by id (ids are small and dense): a record costs no boxed map lookup. */
+  private String[] namesById = new String[0];
   private long maxHourRead = Long.MIN_VALUE;
   private boolean caughtUp;
 
@@ -91,6 +97,21 @@ final class JournalCursor implements AutoCloseable {
   }
 
   private String name(int dimensionId) {
+    String[] byId = namesById;
+    if (dimensionId >= 0 && dimensionId < byId.length && byId[dimensionId] != null) {
+      return byId[dimensionId];
+    }
+    String name = lookUp(dimensionId);
+    if (dimensionId >= 0 && dimensionId < MAX_INDEXED_ID) {
+      if (dimensionId >= byId.length) {
+        namesById = byId = Arrays.copyOf(byId, dimensionId + 1);
+      }
+      byId[dimensionId] = name;
+    }
+    return name;
+  }
+
+  private String lookUp(int dimensionId) {
     String name = names.get(dimensionId);
     if (name == null) {
       names.putAll(journal.dimensions());

@@ -76,12 +76,8 @@ class ClockTroubleTest {
       Reconciliation reconciliation = Reconciliation.builder("clock trouble, " + jumps.size() + " jumps over "
           + hours + " hours", mode)
           .truth(tally.truth())
-          .accepted(endpoint.accepted())
-          .requests(endpoint.requests())
-          .deadLetters(Inspection.deadLetters(tmp))
-          .ledgerMismatches(Inspection.ledgerMismatches(tmp))
-          .pending(StatusLine.pendingByDimension(status))
-          .refusedCounted(status.refusedUnits())
+          .observed(endpoint, tmp)
+          .status(status)
           .build();
       System.out.printf("%nclock trouble (%s): jumps %s; carried units %d; alerts %s%n%s", mode, jumps,
           status.carriedUnits(), alerts.stream().map(HourmeterException::kind).distinct().toList(),

@@ -131,10 +131,7 @@ class CrashStormTest {
       Reconciliation reconciliation = Reconciliation.builder("crash storm, " + killed + " SIGKILLs over " + hours
           + " simulated hours", mode)
           .truth(truth)
-          .accepted(endpoint.accepted())
-          .requests(endpoint.requests())
-          .deadLetters(Inspection.deadLetters(root.resolve("journal")))
-          .ledgerMismatches(Inspection.ledgerMismatches(root.resolve("journal")))
+          .observed(endpoint, root.resolve("journal"))
           .pending(StatusLine.decodeMap(last.get("pendingByDimension")))
           // A kill between a send and its outcome's commit leaves a report whose outcome is unknown; if
           // it cannot be resent before its window closes, it is dead-lettered for an operator, never

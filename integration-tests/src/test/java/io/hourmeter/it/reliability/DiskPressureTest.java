@@ -65,12 +65,8 @@ class DiskPressureTest {
 
       Reconciliation reconciliation = Reconciliation.builder("disk pressure, injected probe", MeteringMode.HOURLY)
           .truth(tally.truth())
-          .accepted(endpoint.accepted())
-          .requests(endpoint.requests())
-          .deadLetters(Inspection.deadLetters(tmp))
-          .ledgerMismatches(Inspection.ledgerMismatches(tmp))
-          .pending(StatusLine.pendingByDimension(status))
-          .refusedCounted(status.refusedUnits())
+          .observed(endpoint, tmp)
+          .status(status)
           .build();
       System.out.println(reconciliation.table());
       assertThat(refusedSome).as("record() refused units once the disk was low").isTrue();
@@ -143,10 +139,7 @@ class DiskPressureTest {
         Reconciliation reconciliation = Reconciliation.builder("disk pressure, 16 MiB tmpfs filled to "
             + leftFree / 1024 + " KiB free", MeteringMode.HOURLY)
             .truth(GroundTruth.read(logs))
-            .accepted(endpoint.accepted())
-            .requests(endpoint.requests())
-            .deadLetters(Inspection.deadLetters(journal))
-            .ledgerMismatches(Inspection.ledgerMismatches(journal))
+            .observed(endpoint, journal)
             .pending(StatusLine.decodeMap(last.get("pendingByDimension")))
             .refusedCounted(Long.parseLong(last.get("refusedUnits")))
             .build();

@@ -71,12 +71,8 @@ class ExternalDuplicateTest {
       Reconciliation reconciliation = Reconciliation.builder("duplicates from outside, " + hours + " hours",
           MeteringMode.HOURLY)
           .truth(tally.truth())
-          .accepted(endpoint.accepted())
-          .requests(endpoint.requests())
-          .deadLetters(deadLetters)
-          .ledgerMismatches(Inspection.ledgerMismatches(tmp))
-          .pending(StatusLine.pendingByDimension(status))
-          .refusedCounted(status.refusedUnits())
+          .observed(endpoint, tmp)
+          .status(status)
           .allowDeadLetters("DuplicateRequest")
           .build();
       System.out.println(reconciliation.table());

@@ -76,12 +76,8 @@ class HourBoundaryStressTest {
       Reconciliation reconciliation = Reconciliation.builder("hour boundary, " + threads + " threads across "
           + rolls + " hour rolls", MeteringMode.HOURLY)
           .truth(tally.truth())
-          .accepted(endpoint.accepted())
-          .requests(endpoint.requests())
-          .deadLetters(Inspection.deadLetters(tmp))
-          .ledgerMismatches(Inspection.ledgerMismatches(tmp))
-          .pending(StatusLine.pendingByDimension(status))
-          .refusedCounted(status.refusedUnits())
+          .observed(endpoint, tmp)
+          .status(status)
           .build();
       Map<String, Long> acceptedByHour = new TreeMap<>();
       endpoint.accepted().forEach(r -> acceptedByHour.merge(r.dimension() + "@" + r.epochHour(), r.quantity(), Long::sum));

@@ -92,10 +92,7 @@ class OutageTest {
         Reconciliation reconciliation = Reconciliation.builder("outage: 50% faults for 2 h, then all requests "
             + "failing for 7 h, " + cycles + " time(s)", MeteringMode.HOURLY)
             .truth(truth)
-            .accepted(endpoint.accepted())
-            .requests(endpoint.requests())
-            .deadLetters(Inspection.deadLetters(tmp.resolve("journal")))
-            .ledgerMismatches(Inspection.ledgerMismatches(tmp.resolve("journal")))
+            .observed(endpoint, tmp.resolve("journal"))
             .pending(StatusLine.decodeMap(last.get("pendingByDimension")))
             .refusedCounted(Long.parseLong(last.get("refusedUnits")))
             // A report whose connection dropped may have been recorded by AWS: carrying it could bill it

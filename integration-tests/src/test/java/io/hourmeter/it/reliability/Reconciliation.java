@@ -1,6 +1,8 @@
 package io.hourmeter.it.reliability;
 
+import io.hourmeter.MeterStatus;
 import io.hourmeter.MeteringMode;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -337,6 +339,22 @@ final class Reconciliation {
     Builder ledgerMismatches(List<String> mismatches) {
       ledgerMismatches.addAll(mismatches);
       return this;
+    }
+
+    /**
+     * What the endpoint accepted and was sent, and what the ledger of {@code journal} dead-lettered and
+     * accounted differently from the journal: the observations every scenario reconciles against.
+     */
+    Builder observed(EndpointFixture endpoint, Path journal) {
+      return accepted(endpoint.accepted())
+          .requests(endpoint.requests())
+          .deadLetters(Inspection.deadLetters(journal))
+          .ledgerMismatches(Inspection.ledgerMismatches(journal));
+    }
+
+    /** Pending and refused units as an in-process meter's status shows them. */
+    Builder status(MeterStatus status) {
+      return pending(StatusLine.pendingByDimension(status)).refusedCounted(status.refusedUnits());
     }
 
     Reconciliation build() {
