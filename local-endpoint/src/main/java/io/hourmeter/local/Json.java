@@ -9,9 +9,10 @@ import java.util.Map;
 /**
  * The little JSON the endpoint needs: a strict RFC 8259 reader that yields {@code Map} (insertion
  * ordered), {@code List}, {@code String}, {@code BigDecimal}, {@code Boolean} and {@code null}, and a
- * string quoter for writing the flat responses. Stateless; thread-safe.
+ * string quoter for writing the flat responses. Stateless; thread-safe. Public only so that the samples'
+ * JSON output quotes strings the same way; not a general JSON library.
  */
-final class Json {
+public final class Json {
 
   private final String text;
   private int pos;
@@ -33,7 +34,7 @@ final class Json {
   }
 
   /** {@code s} as a JSON string literal, quotes included. */
-  static String quote(String s) {
+  public static String quote(String s) {
     StringBuilder out = new StringBuilder(s.length() + 2).append('"');
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
