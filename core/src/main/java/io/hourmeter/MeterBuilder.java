@@ -4,6 +4,7 @@ import io.hourmeter.internal.DefaultMeter;
 import io.hourmeter.internal.MeterSettings;
 import io.hourmeter.spi.FreeSpaceProbe;
 import io.hourmeter.spi.StorageProvider;
+import io.hourmeter.spi.UsageReport;
 import io.hourmeter.spi.UsageSubmitter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,7 +15,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.ServiceLoader;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Configures and builds a {@link Meter}. Every option is checked here, and a wrong one fails
@@ -25,8 +25,6 @@ import java.util.regex.Pattern;
  */
 public final class MeterBuilder {
 
-  /** The ProductCode pattern of the MeterUsage model. */
-  static final Pattern PRODUCT_CODE = Pattern.compile("^[-a-zA-Z0-9/=:_.@]*$");
   /** A product has at most this many dimensions. */
   public static final int MAX_DIMENSIONS = 24;
 
@@ -68,9 +66,9 @@ public final class MeterBuilder {
   public MeterBuilder productCode(String productCode) {
     requireUnset(this.productCode, "productCode");
     Objects.requireNonNull(productCode, "productCode");
-    if (productCode.isEmpty() || productCode.length() > 255 || !PRODUCT_CODE.matcher(productCode).matches()) {
+    if (!UsageReport.isValidProductCode(productCode)) {
       throw new IllegalArgumentException("productCode must be 1..255 characters of "
-          + PRODUCT_CODE.pattern() + " but was '" + productCode + "'");
+          + UsageReport.PRODUCT_CODE.pattern() + " but was '" + productCode + "'");
     }
     this.productCode = productCode;
     return this;

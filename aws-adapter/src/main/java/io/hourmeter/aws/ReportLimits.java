@@ -17,7 +17,6 @@ final class ReportLimits {
 
   static final int MAX_ALLOCATIONS = 2500;
   static final int MAX_TAGS = 5;
-  private static final Pattern PRODUCT_CODE = Pattern.compile("^[-a-zA-Z0-9/=:_.@]*$");
   /** The model's TagKey/TagValue pattern, verbatim (note that {@code " -="} is a range). */
   private static final Pattern TAG_TEXT = Pattern.compile("^[a-zA-Z0-9+ -=._:\\/@]+$");
 
@@ -26,8 +25,9 @@ final class ReportLimits {
   /** The first limit {@code report} breaks, described for an operator, or empty when it breaks none. */
   static Optional<String> violation(UsageReport report) {
     String code = report.productCode();
-    if (code.isEmpty() || code.length() > 255 || !PRODUCT_CODE.matcher(code).matches()) {
-      return Optional.of("ProductCode '" + code + "' must be 1..255 characters matching ^[-a-zA-Z0-9/=:_.@]*$");
+    if (!UsageReport.isValidProductCode(code)) {
+      return Optional.of("ProductCode '" + code + "' must be 1..255 characters matching "
+          + UsageReport.PRODUCT_CODE.pattern());
     }
     if (report.dimension().isEmpty() || report.dimension().length() > 255) {
       return Optional.of("UsageDimension must be 1..255 characters but has " + report.dimension().length());

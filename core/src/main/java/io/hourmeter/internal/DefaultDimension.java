@@ -19,10 +19,6 @@ final class DefaultDimension implements Dimension {
     return name;
   }
 
-  int id() {
-    return id;
-  }
-
   @Override
   public boolean record(long quantity) {
     if (quantity < 0) {

@@ -95,18 +95,6 @@ public final class DefaultMeter implements Meter {
     return false;
   }
 
-  MeterSettings settings() {
-    return settings;
-  }
-
-  UsageJournal journal() {
-    return journal;
-  }
-
-  long refusedUnits() {
-    return refusedUnits.sum();
-  }
-
   @Override
   public MeterStatus status() {
     return drainer.status();

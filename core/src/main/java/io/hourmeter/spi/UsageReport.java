@@ -3,6 +3,7 @@ package io.hourmeter.spi;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * One MeterUsage call and its state. Everything that goes on the wire (product code, dimension,
@@ -47,6 +48,13 @@ public record UsageReport(
 
   /** The most one MeterUsage call accepts. */
   public static final long MAX_QUANTITY = Integer.MAX_VALUE;
+  /** The ProductCode pattern of the MeterUsage model. */
+  public static final Pattern PRODUCT_CODE = Pattern.compile("^[-a-zA-Z0-9/=:_.@]*$");
+
+  /** Whether {@code code} is a ProductCode MeterUsage accepts: 1..255 characters of {@link #PRODUCT_CODE}. */
+  public static boolean isValidProductCode(String code) {
+    return !code.isEmpty() && code.length() <= 255 && PRODUCT_CODE.matcher(code).matches();
+  }
 
   public UsageReport {
     Objects.requireNonNull(productCode, "productCode");
