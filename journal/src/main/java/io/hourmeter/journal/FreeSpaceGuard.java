@@ -69,10 +69,9 @@ final class FreeSpaceGuard implements AutoCloseable {
   }
 
   private void run() {
-    long lastSample = System.nanoTime();
     while (!stopped) {
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(INTERVAL_MILLIS));
-      long sinceLast = System.nanoTime() - lastSample;
+      long sinceLast = System.nanoTime() - lastSampleNanos;
       if (sinceLast < MIN_GAP_NANOS) {
         LockSupport.parkNanos(MIN_GAP_NANOS - sinceLast);
       }
@@ -80,8 +79,7 @@ final class FreeSpaceGuard implements AutoCloseable {
         return;
       }
       sample();
-      lastSample = System.nanoTime();
-      lastSampleNanos = lastSample;
+      lastSampleNanos = System.nanoTime();
       try {
         onTick.run();
       } catch (RuntimeException e) {
