@@ -147,10 +147,9 @@ public final class InMemoryUsageJournal implements UsageJournal {
     public int read(JournalVisitor visitor, int maxRecords) {
       List<JournalRecord> batch = new ArrayList<>();
       synchronized (state) {
-        for (JournalRecord record : state.records) {
-          if (record.position() >= position && batch.size() < maxRecords) {
-            batch.add(record);
-          }
+        List<JournalRecord> records = state.records;
+        for (int i = firstAtOrAfter(records, position); i < records.size() && batch.size() < maxRecords; i++) {
+          batch.add(records.get(i));
         }
       }
       for (JournalRecord record : batch) {
@@ -159,6 +158,21 @@ public final class InMemoryUsageJournal implements UsageJournal {
         position = record.position() + 1;
       }
       return batch.size();
+    }
+
+    /** Records are kept in position order (appends never go to an older hour), so a binary search finds it. */
+    private static int firstAtOrAfter(List<JournalRecord> records, long position) {
+      int low = 0;
+      int high = records.size();
+      while (low < high) {
+        int mid = (low + high) >>> 1;
+        if (records.get(mid).position() < position) {
+          low = mid + 1;
+        } else {
+          high = mid;
+        }
+      }
+      return low;
     }
 
     @Override

@@ -10,8 +10,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -235,5 +237,120 @@ public abstract class UsageJournalContract {
 
     assertThat(journal.hours()).doesNotContain(HOUR).contains(HOUR + 1);
     assertThat(readAll(journal, 0)).extracting(JournalRecord::quantity).containsExactly(2L);
+  }
+
+  @Test
+  void aReaderOpenedAtTheEndWhileAnotherThreadAppendsSkipsNothing() throws Exception {
+    UsageJournal journal = open();
+    int users = journal.dimensionId("users");
+    try (BusyAppender appender = new BusyAppender(journal, users);
+         JournalReader tracking = journal.reader(0)) {
+      for (int round = 0; round < 2_000; round++) {
+        while (tracking.read((p, h, d, q, t) -> { }, 1_000) > 0) {
+          // to the end, for now: the appender goes on
+        }
+        long checkpoint = tracking.position();
+        assertReadersAgreeFrom(journal, checkpoint, tracking, "caught-up checkpoint, round " + round);
+      }
+      appender.assertHealthy();
+    }
+  }
+
+  @Test
+  void aReaderOpenedAtAnHourNotWrittenYetSkipsNothingOfIt() throws Exception {
+    UsageJournal journal = open();
+    int users = journal.dimensionId("users");
+    try (BusyAppender appender = new BusyAppender(journal, users);
+         JournalReader tracking = journal.reader(0)) {
+      for (int round = 0; round < 100; round++) {
+        long nextHour = clock.epochHour() + 1;
+        long checkpoint = journal.firstPositionOfHour(nextHour);
+        // Half the rounds open the reader before the hour begins, half while its first record is written.
+        if (round % 2 == 0) {
+          clock.advance(Duration.ofHours(1));
+          assertReadersAgreeFrom(journal, checkpoint, tracking, "hour " + nextHour + " just begun");
+        } else {
+          try (JournalReader early = journal.reader(checkpoint)) {
+            clock.advance(Duration.ofHours(1));
+            assertThat(firstRecord(early)).as("reader opened before hour " + nextHour + " began")
+                .isEqualTo(firstRecordAtOrAfter(tracking, checkpoint));
+          }
+        }
+      }
+      appender.assertHealthy();
+    }
+  }
+
+  /**
+   * A reader opened at {@code from} now must return, first, the record that a reader which has been
+   * reading all along returns first at or after {@code from}: nothing appended meanwhile is skipped.
+   */
+  private static void assertReadersAgreeFrom(UsageJournal journal, long from, JournalReader tracking, String what) {
+    JournalRecord first;
+    try (JournalReader reader = journal.reader(from)) {
+      first = firstRecord(reader);
+    }
+    JournalRecord expected = firstRecordAtOrAfter(tracking, from);
+    assertThat(first).as(what + ": the first record a reader opened at " + from + " returns").isEqualTo(expected);
+    assertThat(first.position()).as(what).isGreaterThanOrEqualTo(from);
+  }
+
+  private static JournalRecord firstRecordAtOrAfter(JournalReader reader, long from) {
+    JournalRecord record;
+    do {
+      record = firstRecord(reader);
+    } while (record.position() < from);
+    return record;
+  }
+
+  /** The next record the reader returns, waiting (boundedly) for one to be appended. */
+  private static JournalRecord firstRecord(JournalReader reader) {
+    AtomicReference<JournalRecord> seen = new AtomicReference<>();
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (reader.read((p, h, d, q, t) -> seen.set(new JournalRecord(p, h, d, q, t)), 1) == 0) {
+      assertThat(System.nanoTime()).as("a record arrives within 10 s").isLessThan(deadline);
+      Thread.onSpinWait();
+    }
+    return seen.get();
+  }
+
+  /** A thread that appends a record every 1 to 20 microseconds until closed, each with its own quantity. */
+  private static final class BusyAppender implements AutoCloseable {
+    private final Thread thread;
+    private final AtomicLong refused = new AtomicLong();
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private volatile boolean stop;
+
+    BusyAppender(UsageJournal journal, int dimensionId) {
+      thread = new Thread(() -> {
+        SplittableRandom random = new SplittableRandom(42);
+        try {
+          for (long seq = 1; !stop; seq++) {
+            if (!journal.append(dimensionId, seq, 0)) {
+              refused.incrementAndGet();
+            }
+            long until = System.nanoTime() + 1_000 + random.nextInt(19_000);
+            while (System.nanoTime() < until) {
+              Thread.onSpinWait();
+            }
+          }
+        } catch (Throwable t) {
+          failure.set(t);
+        }
+      }, "busy-appender");
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    void assertHealthy() {
+      assertThat(failure.get()).as("the appender thread's failure").isNull();
+      assertThat(refused.get()).as("appends refused").isZero();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      stop = true;
+      thread.join(10_000);
+    }
   }
 }

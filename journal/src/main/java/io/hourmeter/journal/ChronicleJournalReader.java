@@ -23,6 +23,8 @@ import net.openhft.chronicle.wire.DocumentContext;
  * The journal's {@code close()} may close it from another thread, through the close gate.
  */
 final class ChronicleJournalReader extends CloseGate.User implements JournalReader {
+  /** Rounds of "look for the index, else check that nothing at or after it was written meanwhile". */
+  private static final int MAX_POSITIONING_ATTEMPTS = 8;
   private final SingleChronicleQueue queue;
   private final Path directory;
   private final RollCycle rollCycle;
@@ -49,22 +51,40 @@ final class ChronicleJournalReader extends CloseGate.User implements JournalRead
   /**
    * Puts the tailer at or before the first record with an index of {@code from} or more; {@link #read}
    * skips any record below {@code from}, so being early is safe and being late is impossible.
+   *
+   * <p>It never jumps to the end: the end moves while appenders write (another thread, another
+   * process), so "the end" taken a moment after finding no record at {@code from} may already lie past
+   * one. When no record at or after {@code from} exists yet, the tailer goes to the last record
+   * written, below {@code from}, and the check is repeated: if a record at or after {@code from}
+   * appeared in between, the tailer moves to it instead.
    */
   private void moveToFirstAtOrAfter(long index) {
-    NavigableSet<Long> hours = CycleFiles.hours(directory);
-    int cycle = rollCycle.toCycle(index);
-    if (hours.isEmpty() || cycle < hours.first() || index <= rollCycle.toIndex(hours.first().intValue(), 0)) {
-      tailer.toStart();
-      return;
-    }
-    // Its own cycle if that has the index, else the first record of the next cycle that has one.
-    for (Long existing : hours.tailSet((long) cycle, true)) {
-      long candidate = existing == cycle ? index : rollCycle.toIndex(existing.intValue(), 0);
-      if (moveTo(candidate)) {
+    for (int attempt = 0; attempt < MAX_POSITIONING_ATTEMPTS; attempt++) {
+      NavigableSet<Long> hours = CycleFiles.hours(directory);
+      int cycle = rollCycle.toCycle(index);
+      if (hours.isEmpty() || cycle < hours.first() || index <= rollCycle.toIndex(hours.first().intValue(), 0)) {
+        tailer.toStart();
+        return;
+      }
+      // Its own cycle if that has the index, else the first record of the next cycle that has one.
+      for (Long existing : hours.tailSet((long) cycle, true)) {
+        long candidate = existing == cycle ? index : rollCycle.toIndex(existing.intValue(), 0);
+        if (moveTo(candidate)) {
+          return;
+        }
+      }
+      // Nothing at or after the index was found; the last record now is below it, unless one came since.
+      long last = queue.lastIndex();
+      if (last < index) {
+        if (last < 0 || !moveTo(last)) {
+          tailer.toStart();
+        }
         return;
       }
     }
-    tailer.toEnd();
+    // Records at or after the index keep appearing where no tailer finds them (retention deleting
+    // files as we look, say): the start is slow to read from but never late.
+    tailer.toStart();
   }
 
   /** Moves the tailer to an index; false if it is not there (past the end, or its file is gone). */
