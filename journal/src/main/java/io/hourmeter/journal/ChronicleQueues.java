@@ -7,8 +7,6 @@ import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.RollCycles;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
-import net.openhft.chronicle.queue.impl.single.TableStoreWriteLock;
-import net.openhft.chronicle.threads.Pauser;
 import net.openhft.chronicle.wire.DocumentContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,12 +70,8 @@ final class ChronicleQueues {
   }
 
   private static void releaseLockOfDeadWriter(SingleChronicleQueue queue) {
-    TableStoreWriteLock lock = new TableStoreWriteLock(queue.metaStore(), Pauser::balanced,
-        RECOVERY_TIMEOUT_MILLIS);
-    try {
-      lock.forceUnlockIfProcessIsDead();
-    } finally {
-      lock.close();
+    try (WriteLockWatch watch = new WriteLockWatch(queue)) {
+      watch.releaseIfHolderDead();
     }
   }
 }

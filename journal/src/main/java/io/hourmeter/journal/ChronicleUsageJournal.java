@@ -43,7 +43,10 @@ public final class ChronicleUsageJournal implements UsageJournal {
   private static final Logger LOG = LoggerFactory.getLogger(ChronicleUsageJournal.class);
   /** Size of Chronicle's mapped blocks, and of the free-space reserve that covers the next one. */
   static final long DEFAULT_BLOCK_SIZE = RawJournalQueue.BLOCK_SIZE;
-  /** Chronicle's lock and header timeout in normal operation (its default). */
+  /**
+   * Chronicle's header timeout in normal operation (its default); its write lock waits 1.5 times this
+   * (15 s) before it checks the holder, which {@link WriteLockWatch} does far sooner, off the hot path.
+   */
   private static final long TIMEOUT_MILLIS = 10_000;
 
   private final Path directory;
@@ -52,6 +55,7 @@ public final class ChronicleUsageJournal implements UsageJournal {
   private final MonotonicHourClock clock;
   private final SingleChronicleQueue queue;
   private final FreeSpaceGuard guard;
+  private final WriteLockWatch writeLockWatch;
   private final CloseGate gate = new CloseGate();
   private final ReentrantLock admin = new ReentrantLock();
   private final AtomicLong appendFailures = new AtomicLong();
@@ -66,8 +70,9 @@ public final class ChronicleUsageJournal implements UsageJournal {
     this.dimensions = dimensions;
     this.clock = clock;
     this.queue = queue;
+    this.writeLockWatch = new WriteLockWatch(queue);
     this.guard = new FreeSpaceGuard(directory, settings.freeSpaceProbe(), settings.minFreeDiskBytes(),
-        blockSize, this::closeSlotsOfDeadThreads);
+        blockSize, this::housekeeping);
     // The slot references what it needs, never this journal, so a thread-local left in a living thread
     // after close does not keep the journal reachable.
     SingleChronicleQueue q = queue;
@@ -254,6 +259,7 @@ public final class ChronicleUsageJournal implements UsageJournal {
       admin.unlock();
     }
     guard.close();
+    writeLockWatch.close();
     for (AppenderSlot slot : slots) {
       slot.awaitIdle();
       slot.close();
@@ -271,7 +277,16 @@ public final class ChronicleUsageJournal implements UsageJournal {
     BackgroundResourceReleaser.releasePendingResources();
   }
 
-  /** Runs on the free-space sampler: a dead thread's appender would otherwise stay mapped until close. */
+  /**
+   * Runs on the free-space sampler, every tick: releases the write lock if a killed process holds it
+   * (else every appender here would wait 15 s for it), and closes the appenders of dead threads (else
+   * they stay mapped until close).
+   */
+  private void housekeeping() {
+    writeLockWatch.check(System.nanoTime());
+    closeSlotsOfDeadThreads();
+  }
+
   private void closeSlotsOfDeadThreads() {
     for (AppenderSlot slot : slots) {
       if (!slot.owner.isAlive() && slots.remove(slot)) {
