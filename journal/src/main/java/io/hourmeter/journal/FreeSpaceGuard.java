@@ -12,7 +12,9 @@ import org.slf4j.LoggerFactory;
  * call too slow for the hot path, so a small daemon thread samples the probe every
  * {@value #INTERVAL_MILLIS} ms, and sooner when appenders wake it (every
  * {@link AppenderSlot#WAKE_SAMPLER_EVERY} appends of a thread), but never more often than once a
- * millisecond. The hot path only reads a volatile flag.
+ * millisecond. The hot path only reads a volatile flag. After each sample the thread runs the
+ * journal's housekeeping ({@code onTick}: releasing a write lock that a killed process holds, closing
+ * dead threads' appenders), so that none of it runs on a recording thread.
  *
  * <p>Appends are refused below {@code minFreeBytes + reserveBytes}. The reserve covers what Chronicle
  * may claim at once beyond the records themselves (the next mapped block of a cycle file, or a new

@@ -40,9 +40,12 @@ final class WriteLockWatch implements AutoCloseable {
   private static final long OWN_PID = ProcessHandle.current().pid();
   private static final long NONE = AbstractTSQueueLock.UNLOCKED;
   private static final Path PROC_SELF = Path.of("/proc/self");
+  /** At most about two looks per free-space sample interval, however often the sampler ticks. */
+  private static final long LOOK_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(FreeSpaceGuard.INTERVAL_MILLIS / 2);
 
   private final SingleChronicleQueue queue;
   private final LongValue word;
+  private long lastLookAt = System.nanoTime() - LOOK_INTERVAL_NANOS;
   private long suspect = NONE;
   private long suspectLastIndex;
   private long suspectSince;
@@ -66,6 +69,12 @@ final class WriteLockWatch implements AutoCloseable {
    * holder has kept it for {@value #CONFIRM_MILLIS} ms with no record appended; returns whether it did.
    */
   boolean check(long nowNanos) {
+    // Under heavy appends the sampler ticks up to a thousand times a second; one look per interval is
+    // enough for the bound, and keeps the system calls below off a busy machine.
+    if (nowNanos - lastLookAt < LOOK_INTERVAL_NANOS) {
+      return false;
+    }
+    lastLookAt = nowNanos;
     long holder = word.getVolatileValue();
     if (holder == NONE || holder == OWN_PID || alive(holder)) {
       suspect = NONE;
