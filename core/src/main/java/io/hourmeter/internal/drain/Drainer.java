@@ -68,6 +68,8 @@ public final class Drainer {
   private Instant nextLockTry = Instant.MIN;
   private Instant nextRecovery = Instant.MIN;
   private Instant nextSample = Instant.MIN;
+  /** The time of the last step that read the clock, for reporting a step whose clock read failed. */
+  private Instant lastNow = Instant.EPOCH;
   private long refusedReported;
   private long journalBytes;
   private boolean permissionChecked;
@@ -99,11 +101,16 @@ public final class Drainer {
     this.requeue = new RequeueRequests(settings.journalDirectory());
   }
 
-  /** One bounded step; returns the work done (0 when idle). Never throws. */
+  /**
+   * One bounded step; returns the work done (0 when idle). Never throws: this is the one place that
+   * catches a step's failure, whatever its type, and hands it to {@link #failed}.
+   */
   public int doWork() {
-    Instant now = clock.instant();
+    Instant now = lastNow;
     int work = 0;
     try {
+      now = clock.instant();
+      lastNow = now;
       work += sample(now);
       if (holdsLock(now)) {
         if (state == null && !now.isBefore(nextRecovery)) {
@@ -114,7 +121,7 @@ public final class Drainer {
           work += drain(now, false);
         }
       }
-    } catch (RuntimeException e) {
+    } catch (Throwable e) {
       failed(e, now);
     }
     publish(now, false);
@@ -196,12 +203,34 @@ public final class Drainer {
     sender.schedule(report.id(), clock.instant().plusMillis(delay));
   }
 
-  private void failed(RuntimeException e, Instant now) {
-    board.error(Kind.DRAINER, "drainer step failed; rebuilding from the ledger and journal: " + e, e, now);
+  /**
+   * A step failed: memory may be out of step with the ledger (a commit half applied, a report left
+   * IN_FLIGHT, an hour's sums taken out for a freeze), so every in-memory figure is dropped and the
+   * next step after {@link #RECOVERY_RETRY} rebuilds from storage, which marks a report left IN_FLIGHT
+   * outcome-unknown before it is resent unchanged.
+   *
+   * <p>Every {@link Throwable} takes this path, {@link VirtualMachineError}s included. An
+   * OutOfMemoryError or StackOverflowError in the drainer is usually the drainer's own (a large
+   * batch, a deep SDK stack) or a passing spike in the host, and rethrowing it would only end the
+   * one thread that reports usage while {@code record()} goes on journaling; the host application,
+   * not a metering library, decides whether the JVM should die. So the error is reported (log at
+   * ERROR, the error handler as {@link Kind#DRAINER}, status' last error) and the drainer rebuilds,
+   * at most once per {@link #RECOVERY_RETRY}. Dropping memory comes first and allocates nothing, so
+   * it happens even when reporting fails for lack of memory.
+   */
+  private void failed(Throwable e, Instant now) {
     state = null;
-    closeCursor();
-    closeLedger();
     nextRecovery = now.plus(RECOVERY_RETRY);
+    try {
+      closeCursor();
+      closeLedger();
+      if (e instanceof Error) {
+        LOG.error("drainer step failed with an Error; rebuilding from the ledger and journal", e);
+      }
+      board.error(Kind.DRAINER, "drainer step failed; rebuilding from the ledger and journal: " + e, e, now);
+    } catch (Throwable again) {
+      LOG.error("reporting a failed drainer step failed too; rebuilding anyway", again);
+    }
   }
 
   private void closeLedger() {
@@ -272,7 +301,7 @@ public final class Drainer {
               settings.journalDirectory());
         }
       }
-    } catch (RuntimeException e) {
+    } catch (Throwable e) {
       failed(e, now);
     } finally {
       closeCursor();
@@ -323,7 +352,7 @@ public final class Drainer {
   private void publish(Instant now, boolean closing) {
     try {
       board.publish(snapshot(now, closing || closed.getAsBoolean(), true));
-    } catch (RuntimeException e) {
+    } catch (Throwable e) {
       LOG.warn("building the status failed", e);
     }
   }

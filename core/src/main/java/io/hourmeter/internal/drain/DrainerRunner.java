@@ -36,13 +36,9 @@ public final class DrainerRunner {
   private void run() {
     long idle = MIN_IDLE;
     while (running) {
-      int work;
-      try {
-        work = drainer.doWork();
-      } catch (RuntimeException | Error e) {
-        LOG.error("drainer step threw; continuing", e);
-        work = 0;
-      }
+      // doWork() never throws: it is the one place that catches a step's failure, reports it and
+      // rebuilds the drainer's state from storage before the next step.
+      int work = drainer.doWork();
       if (work > 0) {
         idle = MIN_IDLE;
       } else if (running) {

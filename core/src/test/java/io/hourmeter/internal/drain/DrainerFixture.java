@@ -6,8 +6,11 @@ import io.hourmeter.MeterBuilder;
 import io.hourmeter.MeteringMode;
 import io.hourmeter.ShutdownPolicy;
 import io.hourmeter.internal.DefaultMeter;
+import io.hourmeter.spi.JournalSettings;
 import io.hourmeter.spi.ReportLedger;
 import io.hourmeter.spi.ReportState;
+import io.hourmeter.spi.StorageProvider;
+import io.hourmeter.spi.UsageJournal;
 import io.hourmeter.spi.UsageReport;
 import io.hourmeter.spi.UsageSubmitter;
 import io.hourmeter.testing.InMemoryStorage;
@@ -20,7 +23,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.function.Consumer;
 
 /**
@@ -45,6 +50,8 @@ final class DrainerFixture {
   volatile Consumer<HourmeterException> alertHook = e -> { };
   /** Also called with each status, on the drainer thread; may throw. */
   volatile Consumer<io.hourmeter.MeterStatus> statusHook = s -> { };
+  /** Called with the puts of each ledger commit of the meter, before it is written; may throw. */
+  volatile Consumer<Map<String, String>> commitHook = puts -> { };
   DefaultMeter meter;
 
   DrainerFixture(Path directory) {
@@ -66,7 +73,7 @@ final class DrainerFixture {
         .journalDirectory(directory)
         .submitter(submitter)
         .clock(clock)
-        .storage(storage)
+        .storage(hooked())
         .drainerThread(false)
         .errorHandler(e -> {
           alerts.add(e);
@@ -79,6 +86,43 @@ final class DrainerFixture {
         .freeSpaceProbe(d -> usableBytes.get());
     options.accept(builder);
     return (DefaultMeter) builder.build();
+  }
+
+  /** The fixture's storage, with {@link #commitHook} before each ledger commit. */
+  private StorageProvider hooked() {
+    return new StorageProvider() {
+      @Override
+      public UsageJournal openJournal(JournalSettings settings) {
+        return storage.openJournal(settings);
+      }
+
+      @Override
+      public ReportLedger openLedger(Path dir) {
+        ReportLedger ledger = storage.openLedger(dir);
+        return new ReportLedger() {
+          @Override
+          public SortedMap<String, String> load() {
+            return ledger.load();
+          }
+
+          @Override
+          public void commit(Map<String, String> puts, Set<String> removes) {
+            commitHook.accept(puts);
+            ledger.commit(puts, removes);
+          }
+
+          @Override
+          public long diskBytes() {
+            return ledger.diskBytes();
+          }
+
+          @Override
+          public void close() {
+            ledger.close();
+          }
+        };
+      }
+    };
   }
 
   static Consumer<MeterBuilder> defaults(Consumer<MeterBuilder> more) {
