@@ -110,6 +110,11 @@ public final class DefaultMeter implements Meter {
     boolean stopped = runner == null || runner.stop(settings.closeTimeout());
     if (stopped) {
       drainer.shutdown(settings.shutdownPolicy() == ShutdownPolicy.REPORT_PARTIAL_HOUR, deadline);
+    } else {
+      // A send is stuck past closeTimeout: release the lock and ledger when it returns, and let a
+      // meter re-created in this JVM be built now (it drains once the lock is free).
+      runner.whenStopped(() -> drainer.shutdown(false, deadline));
+      drainer.unclaim();
     }
     closeQuietly(journal);
   }

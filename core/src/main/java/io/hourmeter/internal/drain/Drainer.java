@@ -81,6 +81,10 @@ public final class Drainer {
   private volatile SortedMap<Instant, Map<String, Long>> lastPending = Collections.emptySortedMap();
   private volatile Set<String> lastQuarantined = Set.of();
 
+  /**
+   * @throws io.hourmeter.HourmeterException if another open meter of this JVM meters the journal
+   *                                         directory (see {@link DrainerLock#claim})
+   */
   public Drainer(MeterSettings settings, UsageJournal journal, LongSupplier refusedUnits, BooleanSupplier closed,
       RandomGenerator random) {
     this.settings = settings;
@@ -89,7 +93,7 @@ public final class Drainer {
     this.refusedUnits = refusedUnits;
     this.closed = closed;
     this.random = random;
-    this.lock = new DrainerLock(settings.journalDirectory());
+    this.lock = DrainerLock.claim(settings.journalDirectory());
     this.board = new StatusBoard(settings.errorHandler(), settings.statusListener());
     this.sender = new ReportSender(settings.submitter(), settings.carryPolicy(), settings.deadlineMargin(), board);
     ReportFreezer freezer = new ReportFreezer(settings.productCode(), settings.carryPolicy());
@@ -417,6 +421,15 @@ public final class Drainer {
     ledger = null;
     state = null;
     lock.close();
+  }
+
+  /**
+   * Gives up this meter's claim on the journal directory, so that another meter of this JVM may be
+   * built on it, while a step still in flight (a stuck send at a close that timed out) keeps the lock
+   * and ledger until {@link #shutdown} releases them.
+   */
+  public void unclaim() {
+    lock.unclaim();
   }
 
   /** Whether this drainer holds the directory's lock. */

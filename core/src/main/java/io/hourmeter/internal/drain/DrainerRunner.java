@@ -2,6 +2,7 @@ package io.hourmeter.internal.drain;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,8 +17,12 @@ public final class DrainerRunner {
   static final long MIN_IDLE = TimeUnit.MICROSECONDS.toNanos(100);
   static final long MAX_IDLE = TimeUnit.MILLISECONDS.toNanos(50);
 
+  /** Marks {@link #afterExit} once the thread has left its loop. */
+  private static final Runnable EXITED = () -> { };
+
   private final Drainer drainer;
   private final Thread thread;
+  private final AtomicReference<Runnable> afterExit = new AtomicReference<>();
   private volatile boolean running = true;
 
   private DrainerRunner(Drainer drainer, String name) {
@@ -46,6 +51,22 @@ public final class DrainerRunner {
         idle = Math.min(MAX_IDLE, idle * 2);
       }
     }
+    Runnable last = afterExit.getAndSet(EXITED);
+    if (last != null) {
+      last.run();
+    }
+  }
+
+  /**
+   * Runs {@code last} once the thread has left its loop: on the thread itself when its current step
+   * returns, or at once on the caller's thread if it has already left. For a {@link #stop} that timed
+   * out on a stuck send: the drainer's lock and ledger are then released as soon as the send
+   * returns, not at JVM exit. At most one action may be registered.
+   */
+  public void whenStopped(Runnable last) {
+    if (!afterExit.compareAndSet(null, last)) {
+      last.run();
+    }
   }
 
   /**
@@ -61,8 +82,9 @@ public final class DrainerRunner {
       Thread.currentThread().interrupt();
     }
     if (thread.isAlive()) {
-      LOG.warn("the drainer did not stop within {}; a send is still in flight and will be resent "
-          + "unchanged by the next drainer", timeout);
+      LOG.warn("the drainer did not stop within {}; a send is still in flight: the drainer lock is "
+          + "released when it returns, and a send it could not record is resent unchanged by the next "
+          + "drainer", timeout);
       return false;
     }
     return true;
