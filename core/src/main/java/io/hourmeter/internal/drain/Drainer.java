@@ -286,40 +286,92 @@ public final class Drainer {
   }
 
   /**
-   * Stops draining: with {@code reportPartialHour}, first freezes everything read (the open hour
-   * included) and sends what it can before {@code deadlineNanos} ({@link System#nanoTime()}); then
-   * releases the lock and closes the ledger. Never throws.
+   * Stops draining, then {@link #release releases}. This process first takes the lock if it is free
+   * (a meter closed before its drainer's first step is still the drainer) and brings its figures up
+   * to date: it reads the journal to the end, so that the final status and the closing log line count
+   * every unit recorded. With {@code reportPartialHour} it then freezes everything read (the open hour
+   * included) and sends what it can before {@code deadlineNanos} ({@link System#nanoTime()}); without,
+   * it commits nothing more. Never throws.
    */
   public void shutdown(boolean reportPartialHour, long deadlineNanos) {
-    Instant now = clock.instant();
+    Instant now = lastNow;
     try {
-      if (reportPartialHour) {
-        nextLockTry = Instant.MIN;
-        if (holdsLock(now)) {
-          if (state == null) {
-            recover(now);
-          }
-          flush(deadlineNanos);
-        } else {
-          LOG.info("REPORT_PARTIAL_HOUR: another process drains {}; it reports the hour",
-              settings.journalDirectory());
+      now = clock.instant();
+      nextLockTry = Instant.MIN;
+      if (holdsLock(now)) {
+        if (state == null) {
+          recover(now);
         }
+        readToEnd(deadlineNanos);
+        if (reportPartialHour) {
+          flush(deadlineNanos);
+        }
+      } else if (reportPartialHour) {
+        LOG.info("REPORT_PARTIAL_HOUR: another process drains {}; it reports the hour",
+            settings.journalDirectory());
       }
     } catch (Throwable e) {
       failed(e, now);
     } finally {
-      closeCursor();
-      closeLedger();
-      state = null;
-      lock.close();
-      publish(clock.instant(), true);
+      release(reportPartialHour);
+    }
+  }
+
+  /**
+   * Ends this drainer's life without any further step: remembers the final figures, closes the
+   * journal reader and the ledger, releases the lock and the directory's claim, publishes the final
+   * status ({@link Sending#CLOSED}) and logs once, at INFO, what waits for the next start. Called by
+   * {@link #shutdown}, or on the runner thread once a step that outlived {@code close()}'s timeout
+   * returned. Never throws.
+   */
+  public void release(boolean reportPartialHour) {
+    boolean wasDrainer = lock.held();
+    try {
+      if (state != null) {
+        remember(state);
+      }
+    } catch (Throwable e) {
+      LOG.warn("taking the final figures failed; status keeps the last known ones", e);
+    }
+    closeCursor();
+    closeLedger();
+    state = null;
+    lock.close();
+    publish(clock.instant(), true);
+    LOG.info(whatWaits(wasDrainer, reportPartialHour, lastPending, settings.journalDirectory()));
+  }
+
+  /** The closing log line: how many units wait for the next start, and why a first run sent nothing. */
+  static String whatWaits(boolean wasDrainer, boolean reportPartialHour,
+      SortedMap<Instant, Map<String, Long>> pending, java.nio.file.Path directory) {
+    if (!wasDrainer) {
+      return "closed; this process was not the drainer of " + directory + ": the process that drains it "
+          + "(or the next meter started on it) reports the usage recorded here";
+    }
+    long units = 0;
+    for (Map<String, Long> dims : pending.values()) {
+      for (long quantity : dims.values()) {
+        units = Counters.plus(units, quantity);
+      }
+    }
+    if (units == 0) {
+      return "closed; nothing recorded in " + directory + " waits to be reported";
+    }
+    String why = reportPartialHour
+        ? "they could not all be sent within closeTimeout; the next start sends them unchanged"
+        : "ShutdownPolicy.LEAVE_OPEN_HOUR (the default) leaves the hour in progress in the journal: the "
+            + "next start reports it once the hour has ended (plus hourGrace), so a short run reports "
+            + "nothing by itself; ShutdownPolicy.REPORT_PARTIAL_HOUR reports it at close instead";
+    return "closed; " + units + " units wait in " + directory + " for the next start " + pending + ": " + why;
+  }
+
+  private void readToEnd(long deadlineNanos) {
+    while (cursor.read(aggregation, BATCH) == BATCH && System.nanoTime() < deadlineNanos) {
+      // read to the end
     }
   }
 
   private void flush(long deadlineNanos) {
-    while (cursor.read(aggregation, BATCH) == BATCH && System.nanoTime() < deadlineNanos) {
-      // read to the end
-    }
     aggregation.decide(state, cursor, clock.instant(), true);
     while (System.nanoTime() < deadlineNanos && !state.unsettled().isEmpty()) {
       if (sender.sendOne(state, clock.instant(), true) == 0) {
@@ -346,9 +398,11 @@ public final class Drainer {
     if (s == null) {
       return snapshot(now, closed.getAsBoolean(), false);
     }
-    return new MeterStatus(now, s.mode(), closed.getAsBoolean(), s.drainer(), s.pendingUnitsByHour(),
+    boolean isClosed = closed.getAsBoolean();
+    return new MeterStatus(now, s.mode(), isClosed, s.drainer(), s.pendingUnitsByHour(),
         s.oldestUnsentHour(), timeLeft(s.oldestUnsentHour(), now), s.lastSuccess(), s.lastErrorAt(),
-        s.lastError(), s.consecutiveFailures(), s.sending(), s.circuitState(), s.acceptedReports(),
+        s.lastError(), s.consecutiveFailures(), isClosed ? Sending.CLOSED : s.sending(), s.circuitState(),
+        s.acceptedReports(),
         s.acceptedUnits(), s.carriedUnits(), s.deadLetteredReports(), s.deadLetteredUnits(),
         s.quarantinedDimensions(), refusedUnits.getAsLong(), safeDiskLow(), s.journalBytes());
   }
@@ -361,28 +415,33 @@ public final class Drainer {
     }
   }
 
+  /** Takes pending units, quarantined dimensions and totals from the state; on the drainer thread. */
+  private void remember(LedgerState current) {
+    SortedMap<Instant, Map<String, Long>> pending = new TreeMap<>();
+    aggregation.pending(pending);
+    for (UsageReport report : current.unsettled().values()) {
+      Instant hour = Instant.ofEpochSecond(report.epochHour() * 3600);
+      pending.computeIfAbsent(hour, h -> new TreeMap<>()).merge(report.dimension(), report.quantity(),
+          Counters::plus);
+    }
+    SortedMap<Instant, Map<String, Long>> frozenPending = new TreeMap<>();
+    pending.forEach((hour, dims) -> frozenPending.put(hour, Map.copyOf(dims)));
+    lastPending = Collections.unmodifiableSortedMap(frozenPending);
+    lastQuarantined = Set.copyOf(new TreeSet<>(current.quarantined().keySet()));
+    lastCounters = current.counters();
+  }
+
   private MeterStatus snapshot(Instant now, boolean isClosed, boolean onDrainerThread) {
-    Counters counters = lastCounters;
     LedgerState current = onDrainerThread ? state : null;
     if (current != null) {
-      SortedMap<Instant, Map<String, Long>> pending = new TreeMap<>();
-      aggregation.pending(pending);
-      for (UsageReport report : current.unsettled().values()) {
-        Instant hour = Instant.ofEpochSecond(report.epochHour() * 3600);
-        pending.computeIfAbsent(hour, h -> new TreeMap<>()).merge(report.dimension(), report.quantity(),
-            Counters::plus);
-      }
-      SortedMap<Instant, Map<String, Long>> frozenPending = new TreeMap<>();
-      pending.forEach((hour, dims) -> frozenPending.put(hour, Map.copyOf(dims)));
-      lastPending = Collections.unmodifiableSortedMap(frozenPending);
-      lastQuarantined = Set.copyOf(new TreeSet<>(current.quarantined().keySet()));
-      counters = current.counters();
-      lastCounters = counters;
+      remember(current);
     }
+    Counters counters = lastCounters;
     SortedMap<Instant, Map<String, Long>> pending = lastPending;
     Instant oldest = pending.isEmpty() ? null : pending.firstKey();
-    Sending sending = !lock.held() ? Sending.NOT_DRAINER
-        : !isClosed && (!onDrainerThread || state == null) ? Sending.RECOVERING
+    Sending sending = isClosed ? Sending.CLOSED
+        : !lock.held() ? Sending.NOT_DRAINER
+        : !onDrainerThread || state == null ? Sending.RECOVERING
         : sender.sending(now);
     Set<String> quarantined = lastQuarantined;
     return new MeterStatus(now, settings.mode(), isClosed, lock.held(), pending, oldest, timeLeft(oldest, now),
