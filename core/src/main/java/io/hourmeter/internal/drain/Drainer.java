@@ -157,8 +157,9 @@ public final class Drainer {
     }
     try {
       ledger = settings.storage().openLedger(settings.journalDirectory());
-    } catch (RuntimeException e) {
-      lock.close();
+    } catch (Throwable e) {
+      // Not draining without a ledger: let another process try, and this one again in LOCK_RETRY.
+      lock.release();
       throw e;
     }
     LOG.info("this process is the drainer of {}", settings.journalDirectory());

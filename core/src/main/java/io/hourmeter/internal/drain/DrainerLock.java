@@ -207,7 +207,23 @@ public final class DrainerLock implements AutoCloseable {
     }
   }
 
-  /** Releases the lock if held and the claim; the handle cannot take the lock again. Idempotent. */
+  /** Releases the lock if this handle holds it; the handle may {@link #tryAcquire()} again later. */
+  public void release() {
+    synchronized (REGISTRY) {
+      if (shared.holder != this) {
+        return;
+      }
+      try {
+        shared.lock.release();
+      } catch (IOException e) {
+        LOG.warn("cannot release the drainer lock {}", shared.file, e);
+      }
+      shared.lock = null;
+      shared.holder = null;
+    }
+  }
+
+  /** Releases the lock if held, and the claim; the handle cannot take the lock again. Idempotent. */
   @Override
   public void close() {
     synchronized (REGISTRY) {
@@ -216,15 +232,7 @@ public final class DrainerLock implements AutoCloseable {
       }
       closed = true;
       unclaim();
-      if (shared.holder == this) {
-        try {
-          shared.lock.release();
-        } catch (IOException e) {
-          LOG.warn("cannot release the drainer lock {}", shared.file, e);
-        }
-        shared.lock = null;
-        shared.holder = null;
-      }
+      release();
       shared.users--;
       forgetIfUnused(shared);
     }

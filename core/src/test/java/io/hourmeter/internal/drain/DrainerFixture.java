@@ -52,6 +52,8 @@ final class DrainerFixture {
   volatile Consumer<io.hourmeter.MeterStatus> statusHook = s -> { };
   /** Called with the puts of each ledger commit of the meter, before it is written; may throw. */
   volatile Consumer<Map<String, String>> commitHook = puts -> { };
+  /** Called before each ledger open of the meter; may throw to fail the open. */
+  volatile Runnable openLedgerHook = () -> { };
   DefaultMeter meter;
 
   DrainerFixture(Path directory) {
@@ -88,7 +90,7 @@ final class DrainerFixture {
     return (DefaultMeter) builder.build();
   }
 
-  /** The fixture's storage, with {@link #commitHook} before each ledger commit. */
+  /** The fixture's storage, with {@link #openLedgerHook} and {@link #commitHook} around the ledger. */
   private StorageProvider hooked() {
     return new StorageProvider() {
       @Override
@@ -98,6 +100,7 @@ final class DrainerFixture {
 
       @Override
       public ReportLedger openLedger(Path dir) {
+        openLedgerHook.run();
         ReportLedger ledger = storage.openLedger(dir);
         return new ReportLedger() {
           @Override

@@ -67,6 +67,28 @@ class OneDrainerTest {
   }
 
   @Test
+  void aLedgerThatFailsToOpenReleasesTheLockForAWhileAndTheMeterDrainsOnTheNextTry() throws Exception {
+    DrainerFixture f = new DrainerFixture(dir, DrainerFixture.noJitter());
+    java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
+    f.openLedgerHook = () -> {
+      if (failed.compareAndSet(false, true)) {
+        throw new IllegalStateException("test: the ledger cannot be opened");
+      }
+    };
+    f.record("users", 3);
+    f.drain();
+    assertThat(failed).isTrue();
+    assertThat(f.meter.status().drainer()).isFalse();
+    assertThat(LockProbeChild.heldByAnotherProcess(f.directory, dir.resolve("probe.log")))
+        .as("released while the ledger cannot be opened").isFalse();
+
+    f.run(Drainer.LOCK_RETRY.plus(Duration.ofMinutes(62)));
+
+    assertThat(f.meter.status().drainer()).isTrue();
+    assertThat(f.acceptedUnits("users")).isEqualTo(3);
+  }
+
+  @Test
   void probingTheLockInTheDrainersJvmKeepsItHeld() throws Exception {
     DrainerFixture f = new DrainerFixture(dir, DrainerFixture.noJitter());
     f.drain();
