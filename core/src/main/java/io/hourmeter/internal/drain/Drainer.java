@@ -12,6 +12,7 @@ import io.hourmeter.spi.ReportState;
 import io.hourmeter.spi.SubmitOutcome;
 import io.hourmeter.spi.UsageJournal;
 import io.hourmeter.spi.UsageReport;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -334,17 +335,22 @@ public final class Drainer {
     } catch (Throwable e) {
       LOG.warn("taking the final figures failed; status keeps the last known ones", e);
     }
-    closeCursor();
-    closeLedger();
-    state = null;
-    lock.close();
+    try {
+      closeCursor();
+      closeLedger();
+    } catch (Throwable e) {
+      LOG.warn("closing the journal reader or the ledger failed", e);
+    } finally {
+      state = null;
+      lock.close();
+    }
     publish(clock.instant(), true);
     LOG.info(whatWaits(wasDrainer, reportPartialHour, lastPending, settings.journalDirectory()));
   }
 
   /** The closing log line: how many units wait for the next start, and why a first run sent nothing. */
   static String whatWaits(boolean wasDrainer, boolean reportPartialHour,
-      SortedMap<Instant, Map<String, Long>> pending, java.nio.file.Path directory) {
+      SortedMap<Instant, Map<String, Long>> pending, Path directory) {
     if (!wasDrainer) {
       return "closed; this process was not the drainer of " + directory + ": the process that drains it "
           + "(or the next meter started on it) reports the usage recorded here";

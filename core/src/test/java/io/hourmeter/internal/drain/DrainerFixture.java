@@ -6,11 +6,8 @@ import io.hourmeter.MeterBuilder;
 import io.hourmeter.MeteringMode;
 import io.hourmeter.ShutdownPolicy;
 import io.hourmeter.internal.DefaultMeter;
-import io.hourmeter.spi.JournalSettings;
 import io.hourmeter.spi.ReportLedger;
 import io.hourmeter.spi.ReportState;
-import io.hourmeter.spi.StorageProvider;
-import io.hourmeter.spi.UsageJournal;
 import io.hourmeter.spi.UsageReport;
 import io.hourmeter.spi.UsageSubmitter;
 import io.hourmeter.testing.InMemoryStorage;
@@ -23,9 +20,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.SortedMap;
 import java.util.function.Consumer;
 
 /**
@@ -50,10 +45,8 @@ final class DrainerFixture {
   volatile Consumer<HourmeterException> alertHook = e -> { };
   /** Also called with each status, on the drainer thread; may throw. */
   volatile Consumer<io.hourmeter.MeterStatus> statusHook = s -> { };
-  /** Called with the puts of each ledger commit of the meter, before it is written; may throw. */
-  volatile Consumer<Map<String, String>> commitHook = puts -> { };
-  /** Called before each ledger open of the meter; may throw to fail the open. */
-  volatile Runnable openLedgerHook = () -> { };
+  /** What the meter opens: {@link #storage}, with hooks to make its ledger fail. */
+  final HookedStorage hooked = new HookedStorage(storage);
   DefaultMeter meter;
 
   DrainerFixture(Path directory) {
@@ -75,7 +68,7 @@ final class DrainerFixture {
         .journalDirectory(directory)
         .submitter(submitter)
         .clock(clock)
-        .storage(hooked())
+        .storage(hooked)
         .drainerThread(false)
         .errorHandler(e -> {
           alerts.add(e);
@@ -88,44 +81,6 @@ final class DrainerFixture {
         .freeSpaceProbe(d -> usableBytes.get());
     options.accept(builder);
     return (DefaultMeter) builder.build();
-  }
-
-  /** The fixture's storage, with {@link #openLedgerHook} and {@link #commitHook} around the ledger. */
-  private StorageProvider hooked() {
-    return new StorageProvider() {
-      @Override
-      public UsageJournal openJournal(JournalSettings settings) {
-        return storage.openJournal(settings);
-      }
-
-      @Override
-      public ReportLedger openLedger(Path dir) {
-        openLedgerHook.run();
-        ReportLedger ledger = storage.openLedger(dir);
-        return new ReportLedger() {
-          @Override
-          public SortedMap<String, String> load() {
-            return ledger.load();
-          }
-
-          @Override
-          public void commit(Map<String, String> puts, Set<String> removes) {
-            commitHook.accept(puts);
-            ledger.commit(puts, removes);
-          }
-
-          @Override
-          public long diskBytes() {
-            return ledger.diskBytes();
-          }
-
-          @Override
-          public void close() {
-            ledger.close();
-          }
-        };
-      }
-    };
   }
 
   static Consumer<MeterBuilder> defaults(Consumer<MeterBuilder> more) {

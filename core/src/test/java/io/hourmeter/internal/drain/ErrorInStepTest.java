@@ -34,7 +34,7 @@ class ErrorInStepTest {
   void anOutOfMemoryErrorDuringAFreezeLosesNoUnits() {
     DrainerFixture f = new DrainerFixture(dir, DrainerFixture.noJitter());
     AtomicBoolean thrown = new AtomicBoolean();
-    f.commitHook = puts -> {
+    f.hooked.beforeCommit = puts -> {
       if (puts.containsKey(LedgerCodec.FROZEN_THROUGH) && thrown.compareAndSet(false, true)) {
         throw new OutOfMemoryError("test: during the freeze");
       }

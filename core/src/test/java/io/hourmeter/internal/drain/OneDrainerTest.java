@@ -70,7 +70,7 @@ class OneDrainerTest {
   void aLedgerThatFailsToOpenReleasesTheLockForAWhileAndTheMeterDrainsOnTheNextTry() throws Exception {
     DrainerFixture f = new DrainerFixture(dir, DrainerFixture.noJitter());
     java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
-    f.openLedgerHook = () -> {
+    f.hooked.beforeOpenLedger = () -> {
       if (failed.compareAndSet(false, true)) {
         throw new IllegalStateException("test: the ledger cannot be opened");
       }
