@@ -9,8 +9,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The background thread that drives a {@link Drainer}: it calls {@code doWork()} in a loop and, when
- * a step did nothing, idles with a backoff from {@link #MIN_IDLE} to {@link #MAX_IDLE}. Thread-safe:
- * {@link #stop} may be called from any thread.
+ * a step did nothing, idles with a backoff from {@link #MIN_IDLE} to {@link #MAX_IDLE}. It catches
+ * nothing: {@link Drainer#doWork()} never throws, since it handles every failure of a step itself
+ * (any {@link Throwable}, reported and followed by a rebuild from storage). Thread-safe:
+ * {@link #stop} and {@link #whenStopped} may be called from any thread.
  */
 public final class DrainerRunner {
   private static final Logger LOG = LoggerFactory.getLogger(DrainerRunner.class);
