@@ -56,6 +56,12 @@ public interface Meter extends AutoCloseable {
    * (status keeps working after close) and the first such call is logged once at WARN. The
    * {@link ErrorHandler} is not told: no background thread is left to tell it, and a recording thread
    * never runs it. Close the meter after the threads that record have stopped.
+   *
+   * <p>After close, {@link #status()} shows the figures at close, with
+   * {@link MeterStatus.Sending#CLOSED}: what the closing flush sent is counted as accepted, and
+   * {@code pendingUnitsByHour} holds what waits for the next start (under the default
+   * {@link ShutdownPolicy#LEAVE_OPEN_HOUR}, the hour in progress). The same count is logged once at
+   * INFO.
    */
   @Override
   void close();

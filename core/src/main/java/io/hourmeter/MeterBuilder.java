@@ -95,7 +95,10 @@ public final class MeterBuilder {
     return this;
   }
 
-  /** Where the journal and ledger live; created with owner-only permissions if absent. Required. */
+  /**
+   * Where the journal and ledger live; created with owner-only permissions if absent. Required. At
+   * most one open meter of a JVM may use a directory: {@link #build()} refuses a second.
+   */
   public MeterBuilder journalDirectory(Path directory) {
     requireUnset(this.journalDirectory, "journalDirectory");
     this.journalDirectory = Objects.requireNonNull(directory, "journalDirectory").toAbsolutePath();
@@ -256,7 +259,10 @@ public final class MeterBuilder {
    * @throws IllegalStateException if a required option is missing, the JVM lacks the flags the
    *                               journal needs (the message lists them), or no storage is on the
    *                               class path
-   * @throws HourmeterException    if the journal directory cannot be opened
+   * @throws HourmeterException    if the journal directory cannot be opened, or another {@link Meter}
+   *                               of this JVM that is not closed uses it (one meter per directory per
+   *                               JVM: share that one; see docs/configuration.md for why, and for
+   *                               what "this JVM" means under several class loaders)
    */
   public Meter build() {
     requireSet(productCode, "productCode");

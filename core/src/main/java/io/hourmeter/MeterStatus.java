@@ -25,7 +25,8 @@ import java.util.SortedMap;
  * @param lastErrorAt              when the last send or storage error happened
  * @param lastError                that error's message
  * @param consecutiveFailures      failed sends since the last success
- * @param sending                  whether the drainer is sending, backing off, or suspended
+ * @param sending                  whether the drainer is sending, backing off, suspended, not the
+ *                                 drainer, or closed
  * @param circuitState             the submitter's circuit breaker state
  * @param acceptedReports          reports AWS accepted, since the journal directory was created (this and
  *                                 the other totals as of the last time this process drained)
@@ -78,6 +79,13 @@ public record MeterStatus(
     /** Stopped because the buyer is not entitled; checking again slowly. */
     SUSPENDED_NOT_ENTITLED,
     /** Another process holds the drainer lock; this one only appends. */
-    NOT_DRAINER
+    NOT_DRAINER,
+    /**
+     * {@link Meter#close()} has run: this meter sends nothing more and has released the drainer lock.
+     * The figures are those at close, after any {@link ShutdownPolicy#REPORT_PARTIAL_HOUR} flush:
+     * {@code pendingUnitsByHour} holds what waits for the next start (known only if this process was
+     * the drainer), and the totals include the reports the flush sent.
+     */
+    CLOSED
   }
 }

@@ -107,9 +107,15 @@ public final class DefaultMeter implements Meter {
     }
     closed = true;
     long deadline = System.nanoTime() + settings.closeTimeout().toNanos();
+    boolean partial = settings.shutdownPolicy() == ShutdownPolicy.REPORT_PARTIAL_HOUR;
     boolean stopped = runner == null || runner.stop(settings.closeTimeout());
     if (stopped) {
-      drainer.shutdown(settings.shutdownPolicy() == ShutdownPolicy.REPORT_PARTIAL_HOUR, deadline);
+      drainer.shutdown(partial, deadline);
+    } else {
+      // A send is stuck past closeTimeout: release the lock and ledger when it returns, and let a
+      // meter re-created in this JVM be built now (it drains once the lock is free).
+      runner.whenStopped(() -> drainer.release(partial));
+      drainer.unclaim();
     }
     closeQuietly(journal);
   }

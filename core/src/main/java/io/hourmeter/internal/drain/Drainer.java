@@ -12,6 +12,7 @@ import io.hourmeter.spi.ReportState;
 import io.hourmeter.spi.SubmitOutcome;
 import io.hourmeter.spi.UsageJournal;
 import io.hourmeter.spi.UsageReport;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -68,6 +69,8 @@ public final class Drainer {
   private Instant nextLockTry = Instant.MIN;
   private Instant nextRecovery = Instant.MIN;
   private Instant nextSample = Instant.MIN;
+  /** The time of the last step that read the clock, for reporting a step whose clock read failed. */
+  private Instant lastNow = Instant.EPOCH;
   private long refusedReported;
   private long journalBytes;
   private boolean permissionChecked;
@@ -79,6 +82,10 @@ public final class Drainer {
   private volatile SortedMap<Instant, Map<String, Long>> lastPending = Collections.emptySortedMap();
   private volatile Set<String> lastQuarantined = Set.of();
 
+  /**
+   * @throws io.hourmeter.HourmeterException if another open meter of this JVM meters the journal
+   *                                         directory (see {@link DrainerLock#claim})
+   */
   public Drainer(MeterSettings settings, UsageJournal journal, LongSupplier refusedUnits, BooleanSupplier closed,
       RandomGenerator random) {
     this.settings = settings;
@@ -87,7 +94,7 @@ public final class Drainer {
     this.refusedUnits = refusedUnits;
     this.closed = closed;
     this.random = random;
-    this.lock = new DrainerLock(settings.journalDirectory());
+    this.lock = DrainerLock.claim(settings.journalDirectory());
     this.board = new StatusBoard(settings.errorHandler(), settings.statusListener());
     this.sender = new ReportSender(settings.submitter(), settings.carryPolicy(), settings.deadlineMargin(), board);
     ReportFreezer freezer = new ReportFreezer(settings.productCode(), settings.carryPolicy());
@@ -99,11 +106,16 @@ public final class Drainer {
     this.requeue = new RequeueRequests(settings.journalDirectory());
   }
 
-  /** One bounded step; returns the work done (0 when idle). Never throws. */
+  /**
+   * One bounded step; returns the work done (0 when idle). Never throws: this is the one place that
+   * catches a step's failure, whatever its type, and hands it to {@link #failed}.
+   */
   public int doWork() {
-    Instant now = clock.instant();
+    Instant now = lastNow;
     int work = 0;
     try {
+      now = clock.instant();
+      lastNow = now;
       work += sample(now);
       if (holdsLock(now)) {
         if (state == null && !now.isBefore(nextRecovery)) {
@@ -114,7 +126,7 @@ public final class Drainer {
           work += drain(now, false);
         }
       }
-    } catch (RuntimeException e) {
+    } catch (Throwable e) {
       failed(e, now);
     }
     publish(now, false);
@@ -146,8 +158,9 @@ public final class Drainer {
     }
     try {
       ledger = settings.storage().openLedger(settings.journalDirectory());
-    } catch (RuntimeException e) {
-      lock.close();
+    } catch (Throwable e) {
+      // Not draining without a ledger: let another process try, and this one again in LOCK_RETRY.
+      lock.release();
       throw e;
     }
     LOG.info("this process is the drainer of {}", settings.journalDirectory());
@@ -196,12 +209,34 @@ public final class Drainer {
     sender.schedule(report.id(), clock.instant().plusMillis(delay));
   }
 
-  private void failed(RuntimeException e, Instant now) {
-    board.error(Kind.DRAINER, "drainer step failed; rebuilding from the ledger and journal: " + e, e, now);
+  /**
+   * A step failed: memory may be out of step with the ledger (a commit half applied, a report left
+   * IN_FLIGHT, an hour's sums taken out for a freeze), so every in-memory figure is dropped and the
+   * next step after {@link #RECOVERY_RETRY} rebuilds from storage, which marks a report left IN_FLIGHT
+   * outcome-unknown before it is resent unchanged.
+   *
+   * <p>Every {@link Throwable} takes this path, {@link VirtualMachineError}s included. An
+   * OutOfMemoryError or StackOverflowError in the drainer is usually the drainer's own (a large
+   * batch, a deep SDK stack) or a passing spike in the host, and rethrowing it would only end the
+   * one thread that reports usage while {@code record()} goes on journaling; the host application,
+   * not a metering library, decides whether the JVM should die. So the error is reported (log at
+   * ERROR, the error handler as {@link Kind#DRAINER}, status' last error) and the drainer rebuilds,
+   * at most once per {@link #RECOVERY_RETRY}. Dropping memory comes first and allocates nothing, so
+   * it happens even when reporting fails for lack of memory.
+   */
+  private void failed(Throwable e, Instant now) {
     state = null;
-    closeCursor();
-    closeLedger();
     nextRecovery = now.plus(RECOVERY_RETRY);
+    try {
+      closeCursor();
+      closeLedger();
+      if (e instanceof Error) {
+        LOG.error("drainer step failed with an Error; rebuilding from the ledger and journal", e);
+      }
+      board.error(Kind.DRAINER, "drainer step failed; rebuilding from the ledger and journal: " + e, e, now);
+    } catch (Throwable again) {
+      LOG.error("reporting a failed drainer step failed too; rebuilding anyway", again);
+    }
   }
 
   private void closeLedger() {
@@ -253,40 +288,97 @@ public final class Drainer {
   }
 
   /**
-   * Stops draining: with {@code reportPartialHour}, first freezes everything read (the open hour
-   * included) and sends what it can before {@code deadlineNanos} ({@link System#nanoTime()}); then
-   * releases the lock and closes the ledger. Never throws.
+   * Stops draining, then {@link #release releases}. This process first takes the lock if it is free
+   * (a meter closed before its drainer's first step is still the drainer) and brings its figures up
+   * to date: it reads the journal to the end, so that the final status and the closing log line count
+   * every unit recorded. With {@code reportPartialHour} it then freezes everything read (the open hour
+   * included) and sends what it can before {@code deadlineNanos} ({@link System#nanoTime()}); without,
+   * it commits nothing more. Never throws.
    */
   public void shutdown(boolean reportPartialHour, long deadlineNanos) {
-    Instant now = clock.instant();
+    Instant now = lastNow;
     try {
-      if (reportPartialHour) {
-        nextLockTry = Instant.MIN;
-        if (holdsLock(now)) {
-          if (state == null) {
-            recover(now);
-          }
-          flush(deadlineNanos);
-        } else {
-          LOG.info("REPORT_PARTIAL_HOUR: another process drains {}; it reports the hour",
-              settings.journalDirectory());
+      now = clock.instant();
+      nextLockTry = Instant.MIN;
+      if (holdsLock(now)) {
+        if (state == null) {
+          recover(now);
         }
+        readToEnd(deadlineNanos);
+        if (reportPartialHour) {
+          flush(deadlineNanos);
+        }
+      } else if (reportPartialHour) {
+        LOG.info("REPORT_PARTIAL_HOUR: another process drains {}; it reports the hour",
+            settings.journalDirectory());
       }
-    } catch (RuntimeException e) {
+    } catch (Throwable e) {
       failed(e, now);
     } finally {
+      release(reportPartialHour);
+    }
+  }
+
+  /**
+   * Ends this drainer's life without any further step: remembers the final figures, closes the
+   * journal reader and the ledger, releases the lock and the directory's claim, publishes the final
+   * status ({@link Sending#CLOSED}) and logs once, at INFO, what waits for the next start. Called by
+   * {@link #shutdown}, or on the runner thread once a step that outlived {@code close()}'s timeout
+   * returned. Never throws.
+   */
+  public void release(boolean reportPartialHour) {
+    boolean wasDrainer = lock.held();
+    try {
+      if (state != null) {
+        remember(state);
+      }
+    } catch (Throwable e) {
+      LOG.warn("taking the final figures failed; status keeps the last known ones", e);
+    }
+    try {
       closeCursor();
       closeLedger();
+    } catch (Throwable e) {
+      LOG.warn("closing the journal reader or the ledger failed", e);
+    } finally {
       state = null;
       lock.close();
-      publish(clock.instant(), true);
+    }
+    publish(clock.instant(), true);
+    LOG.info(whatWaits(wasDrainer, reportPartialHour, lastPending, settings.journalDirectory()));
+  }
+
+  /** The closing log line: how many units wait for the next start, and why a first run sent nothing. */
+  static String whatWaits(boolean wasDrainer, boolean reportPartialHour,
+      SortedMap<Instant, Map<String, Long>> pending, Path directory) {
+    if (!wasDrainer) {
+      return "closed; this process was not the drainer of " + directory + ": the process that drains it "
+          + "(or the next meter started on it) reports the usage recorded here";
+    }
+    long units = 0;
+    for (Map<String, Long> dims : pending.values()) {
+      for (long quantity : dims.values()) {
+        units = Counters.plus(units, quantity);
+      }
+    }
+    if (units == 0) {
+      return "closed; nothing recorded in " + directory + " waits to be reported";
+    }
+    String why = reportPartialHour
+        ? "they could not all be sent within closeTimeout; the next start sends them unchanged"
+        : "ShutdownPolicy.LEAVE_OPEN_HOUR (the default) leaves the hour in progress in the journal: the "
+            + "next start reports it once the hour has ended (plus hourGrace), so a short run reports "
+            + "nothing by itself; ShutdownPolicy.REPORT_PARTIAL_HOUR reports it at close instead";
+    return "closed; " + units + " units wait in " + directory + " for the next start " + pending + ": " + why;
+  }
+
+  private void readToEnd(long deadlineNanos) {
+    while (cursor.read(aggregation, BATCH) == BATCH && System.nanoTime() < deadlineNanos) {
+      // read to the end
     }
   }
 
   private void flush(long deadlineNanos) {
-    while (cursor.read(aggregation, BATCH) == BATCH && System.nanoTime() < deadlineNanos) {
-      // read to the end
-    }
     aggregation.decide(state, cursor, clock.instant(), true);
     while (System.nanoTime() < deadlineNanos && !state.unsettled().isEmpty()) {
       if (sender.sendOne(state, clock.instant(), true) == 0) {
@@ -313,9 +405,11 @@ public final class Drainer {
     if (s == null) {
       return snapshot(now, closed.getAsBoolean(), false);
     }
-    return new MeterStatus(now, s.mode(), closed.getAsBoolean(), s.drainer(), s.pendingUnitsByHour(),
+    boolean isClosed = closed.getAsBoolean();
+    return new MeterStatus(now, s.mode(), isClosed, s.drainer(), s.pendingUnitsByHour(),
         s.oldestUnsentHour(), timeLeft(s.oldestUnsentHour(), now), s.lastSuccess(), s.lastErrorAt(),
-        s.lastError(), s.consecutiveFailures(), s.sending(), s.circuitState(), s.acceptedReports(),
+        s.lastError(), s.consecutiveFailures(), isClosed ? Sending.CLOSED : s.sending(), s.circuitState(),
+        s.acceptedReports(),
         s.acceptedUnits(), s.carriedUnits(), s.deadLetteredReports(), s.deadLetteredUnits(),
         s.quarantinedDimensions(), refusedUnits.getAsLong(), safeDiskLow(), s.journalBytes());
   }
@@ -323,33 +417,38 @@ public final class Drainer {
   private void publish(Instant now, boolean closing) {
     try {
       board.publish(snapshot(now, closing || closed.getAsBoolean(), true));
-    } catch (RuntimeException e) {
+    } catch (Throwable e) {
       LOG.warn("building the status failed", e);
     }
   }
 
+  /** Takes pending units, quarantined dimensions and totals from the state; on the drainer thread. */
+  private void remember(LedgerState current) {
+    SortedMap<Instant, Map<String, Long>> pending = new TreeMap<>();
+    aggregation.pending(pending);
+    for (UsageReport report : current.unsettled().values()) {
+      Instant hour = Instant.ofEpochSecond(report.epochHour() * 3600);
+      pending.computeIfAbsent(hour, h -> new TreeMap<>()).merge(report.dimension(), report.quantity(),
+          Counters::plus);
+    }
+    SortedMap<Instant, Map<String, Long>> frozenPending = new TreeMap<>();
+    pending.forEach((hour, dims) -> frozenPending.put(hour, Map.copyOf(dims)));
+    lastPending = Collections.unmodifiableSortedMap(frozenPending);
+    lastQuarantined = Set.copyOf(new TreeSet<>(current.quarantined().keySet()));
+    lastCounters = current.counters();
+  }
+
   private MeterStatus snapshot(Instant now, boolean isClosed, boolean onDrainerThread) {
-    Counters counters = lastCounters;
     LedgerState current = onDrainerThread ? state : null;
     if (current != null) {
-      SortedMap<Instant, Map<String, Long>> pending = new TreeMap<>();
-      aggregation.pending(pending);
-      for (UsageReport report : current.unsettled().values()) {
-        Instant hour = Instant.ofEpochSecond(report.epochHour() * 3600);
-        pending.computeIfAbsent(hour, h -> new TreeMap<>()).merge(report.dimension(), report.quantity(),
-            Counters::plus);
-      }
-      SortedMap<Instant, Map<String, Long>> frozenPending = new TreeMap<>();
-      pending.forEach((hour, dims) -> frozenPending.put(hour, Map.copyOf(dims)));
-      lastPending = Collections.unmodifiableSortedMap(frozenPending);
-      lastQuarantined = Set.copyOf(new TreeSet<>(current.quarantined().keySet()));
-      counters = current.counters();
-      lastCounters = counters;
+      remember(current);
     }
+    Counters counters = lastCounters;
     SortedMap<Instant, Map<String, Long>> pending = lastPending;
     Instant oldest = pending.isEmpty() ? null : pending.firstKey();
-    Sending sending = !lock.held() ? Sending.NOT_DRAINER
-        : !isClosed && (!onDrainerThread || state == null) ? Sending.RECOVERING
+    Sending sending = isClosed ? Sending.CLOSED
+        : !lock.held() ? Sending.NOT_DRAINER
+        : !onDrainerThread || state == null ? Sending.RECOVERING
         : sender.sending(now);
     Set<String> quarantined = lastQuarantined;
     return new MeterStatus(now, settings.mode(), isClosed, lock.held(), pending, oldest, timeLeft(oldest, now),
@@ -388,6 +487,15 @@ public final class Drainer {
     ledger = null;
     state = null;
     lock.close();
+  }
+
+  /**
+   * Gives up this meter's claim on the journal directory, so that another meter of this JVM may be
+   * built on it, while a step still in flight (a stuck send at a close that timed out) keeps the lock
+   * and ledger until {@link #shutdown} releases them.
+   */
+  public void unclaim() {
+    lock.unclaim();
   }
 
   /** Whether this drainer holds the directory's lock. */

@@ -2,22 +2,29 @@ package io.hourmeter.internal.drain;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The background thread that drives a {@link Drainer}: it calls {@code doWork()} in a loop and, when
- * a step did nothing, idles with a backoff from {@link #MIN_IDLE} to {@link #MAX_IDLE}. Thread-safe:
- * {@link #stop} may be called from any thread.
+ * a step did nothing, idles with a backoff from {@link #MIN_IDLE} to {@link #MAX_IDLE}. It catches
+ * nothing: {@link Drainer#doWork()} never throws, since it handles every failure of a step itself
+ * (any {@link Throwable}, reported and followed by a rebuild from storage). Thread-safe:
+ * {@link #stop} and {@link #whenStopped} may be called from any thread.
  */
 public final class DrainerRunner {
   private static final Logger LOG = LoggerFactory.getLogger(DrainerRunner.class);
   static final long MIN_IDLE = TimeUnit.MICROSECONDS.toNanos(100);
   static final long MAX_IDLE = TimeUnit.MILLISECONDS.toNanos(50);
 
+  /** Marks {@link #afterExit} once the thread has left its loop. */
+  private static final Runnable EXITED = () -> { };
+
   private final Drainer drainer;
   private final Thread thread;
+  private final AtomicReference<Runnable> afterExit = new AtomicReference<>();
   private volatile boolean running = true;
 
   private DrainerRunner(Drainer drainer, String name) {
@@ -36,19 +43,31 @@ public final class DrainerRunner {
   private void run() {
     long idle = MIN_IDLE;
     while (running) {
-      int work;
-      try {
-        work = drainer.doWork();
-      } catch (RuntimeException | Error e) {
-        LOG.error("drainer step threw; continuing", e);
-        work = 0;
-      }
+      // doWork() never throws: it is the one place that catches a step's failure, reports it and
+      // rebuilds the drainer's state from storage before the next step.
+      int work = drainer.doWork();
       if (work > 0) {
         idle = MIN_IDLE;
       } else if (running) {
         LockSupport.parkNanos(this, idle);
         idle = Math.min(MAX_IDLE, idle * 2);
       }
+    }
+    Runnable last = afterExit.getAndSet(EXITED);
+    if (last != null) {
+      last.run();
+    }
+  }
+
+  /**
+   * Runs {@code last} once the thread has left its loop: on the thread itself when its current step
+   * returns, or at once on the caller's thread if it has already left. For a {@link #stop} that timed
+   * out on a stuck send: the drainer's lock and ledger are then released as soon as the send
+   * returns, not at JVM exit. At most one action may be registered.
+   */
+  public void whenStopped(Runnable last) {
+    if (!afterExit.compareAndSet(null, last)) {
+      last.run();
     }
   }
 
@@ -65,8 +84,9 @@ public final class DrainerRunner {
       Thread.currentThread().interrupt();
     }
     if (thread.isAlive()) {
-      LOG.warn("the drainer did not stop within {}; a send is still in flight and will be resent "
-          + "unchanged by the next drainer", timeout);
+      LOG.warn("the drainer did not stop within {}; a send is still in flight: the drainer lock is "
+          + "released when it returns, and a send it could not record is resent unchanged by the next "
+          + "drainer", timeout);
       return false;
     }
     return true;

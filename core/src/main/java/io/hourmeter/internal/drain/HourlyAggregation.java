@@ -129,16 +129,10 @@ final class HourlyAggregation implements Aggregation {
       }
     }
     tx.frozenThrough(hour);
-    Map<String, UnitSum> removed = open.remove(hour);
-    tx.checkpoint(checkpoint(cursor));
-    try {
-      state.commit(tx);
-    } catch (RuntimeException e) {
-      if (removed != null) {
-        open.put(hour, removed);
-      }
-      throw e;
-    }
+    tx.checkpoint(checkpointWithout(cursor, hour));
+    state.commit(tx);
+    // Only once the ledger holds the freeze: a commit that throws anything leaves memory as it was.
+    open.remove(hour);
     CrashPoints.reached(CrashPoints.AFTER_FREEZE);
     fresh.forEach(frozen);
   }
@@ -171,6 +165,12 @@ final class HourlyAggregation implements Aggregation {
 
   private long checkpoint(JournalCursor cursor) {
     return open.isEmpty() ? cursor.position() : journal.firstPositionOfHour(open.firstKey());
+  }
+
+  /** The checkpoint once {@code hour} (the oldest open hour, or one before it) has left the open set. */
+  private long checkpointWithout(JournalCursor cursor, long hour) {
+    Long next = open.higherKey(hour);
+    return next == null ? cursor.position() : journal.firstPositionOfHour(next);
   }
 
   @Override

@@ -115,7 +115,11 @@ public final class JournalInspection implements AutoCloseable {
     return LedgerState.decodeSnapshot(ledger.load());
   }
 
-  /** Whether a drainer (in this or another process) holds the directory's lock now. */
+  /**
+   * Whether a drainer (in this or another process) holds the directory's lock now. Safe inside the
+   * drainer's own JVM: the probe goes through the JVM's one lock channel per directory
+   * ({@link DrainerLock#isHeld}), so it never releases the lock it looks at.
+   */
   public boolean drainerRunning() {
     return DrainerLock.isHeld(directory);
   }

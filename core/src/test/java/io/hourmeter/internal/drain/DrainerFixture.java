@@ -45,6 +45,8 @@ final class DrainerFixture {
   volatile Consumer<HourmeterException> alertHook = e -> { };
   /** Also called with each status, on the drainer thread; may throw. */
   volatile Consumer<io.hourmeter.MeterStatus> statusHook = s -> { };
+  /** What the meter opens: {@link #storage}, with hooks to make its ledger fail. */
+  final HookedStorage hooked = new HookedStorage(storage);
   DefaultMeter meter;
 
   DrainerFixture(Path directory) {
@@ -66,7 +68,7 @@ final class DrainerFixture {
         .journalDirectory(directory)
         .submitter(submitter)
         .clock(clock)
-        .storage(storage)
+        .storage(hooked)
         .drainerThread(false)
         .errorHandler(e -> {
           alerts.add(e);

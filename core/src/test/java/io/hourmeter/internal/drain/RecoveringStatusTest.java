@@ -9,11 +9,7 @@ import io.hourmeter.Meter;
 import io.hourmeter.MeterStatus;
 import io.hourmeter.MeterStatus.Sending;
 import io.hourmeter.internal.DefaultMeter;
-import io.hourmeter.spi.JournalSettings;
 import io.hourmeter.spi.OutcomeClass;
-import io.hourmeter.spi.ReportLedger;
-import io.hourmeter.spi.StorageProvider;
-import io.hourmeter.spi.UsageJournal;
 import io.hourmeter.testing.InMemoryStorage;
 import io.hourmeter.testing.MutableClock;
 import io.hourmeter.testing.RecordingUsageSubmitter;
@@ -21,7 +17,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
-import java.util.SortedMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,44 +31,15 @@ class RecoveringStatusTest {
 
   private final MutableClock clock = MutableClock.atHour(HOUR);
   private final AtomicBoolean ledgerBroken = new AtomicBoolean();
-
   /** In-memory storage whose ledger commits fail while {@link #ledgerBroken} is set. */
-  private final class BreakableStorage implements StorageProvider {
-    private final InMemoryStorage delegate = new InMemoryStorage();
+  private final HookedStorage storage = new HookedStorage(new InMemoryStorage());
 
-    @Override
-    public UsageJournal openJournal(JournalSettings settings) {
-      return delegate.openJournal(settings);
-    }
-
-    @Override
-    public ReportLedger openLedger(Path directory) {
-      ReportLedger ledger = delegate.openLedger(directory);
-      return new ReportLedger() {
-        @Override
-        public SortedMap<String, String> load() {
-          return ledger.load();
-        }
-
-        @Override
-        public void commit(Map<String, String> puts, Set<String> removes) {
-          if (ledgerBroken.get()) {
-            throw new IllegalStateException("disk error (test)");
-          }
-          ledger.commit(puts, removes);
-        }
-
-        @Override
-        public long diskBytes() {
-          return ledger.diskBytes();
-        }
-
-        @Override
-        public void close() {
-          ledger.close();
-        }
-      };
-    }
+  {
+    storage.beforeCommit = puts -> {
+      if (ledgerBroken.get()) {
+        throw new IllegalStateException("disk error (test)");
+      }
+    };
   }
 
   @Test
@@ -86,7 +52,7 @@ class RecoveringStatusTest {
         .journalDirectory(dir)
         .submitter(aws)
         .clock(clock)
-        .storage(new BreakableStorage())
+        .storage(storage)
         .drainerThread(false)
         .sendJitter(Duration.ZERO)
         .build()) {

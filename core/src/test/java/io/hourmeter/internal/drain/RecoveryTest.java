@@ -18,7 +18,10 @@ class RecoveryTest {
   @TempDir
   Path dir;
 
-  /** Dies, as kill -9 would, when the submitter is called: after IN_FLIGHT was committed. */
+  /**
+   * Ends the step where the submitter (or the permission call) is, as a process death there would; the
+   * drainer catches it like any Error, and {@link DrainerFixture#crashAndRestart()} is the death.
+   */
   static final class Crash extends Error {
     private static final long serialVersionUID = 1L;
   }
@@ -36,11 +39,7 @@ class RecoveryTest {
     f.meter = f.build();
     f.record("users", 8);
     f.advance(Duration.ofMinutes(62));
-    try {
-      f.drain();
-    } catch (Crash expected) {
-      // the process "died" mid-send
-    }
+    f.drain(); // the step ends mid-send; crashAndRestart() below is the process death
     UsageReport inFlight = f.reports(ReportState.IN_FLIGHT).get(0);
 
     f.submitter = f.aws;
@@ -89,11 +88,7 @@ class RecoveryTest {
     f.record("users", 5);
     f.record("requests", 1);
     f.advance(Duration.ofMinutes(61).plusSeconds(1));
-    try {
-      f.drain();
-    } catch (Crash expected) {
-      // died between the freeze and the first send
-    }
+    f.drain(); // the step ends between the freeze and the first send
     assertThat(f.reports(ReportState.FROZEN)).hasSize(2);
     f.submitter = f.aws;
     f.crashAndRestart();

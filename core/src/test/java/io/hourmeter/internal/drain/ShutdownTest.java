@@ -5,6 +5,8 @@ import static io.hourmeter.internal.drain.DrainerFixture.hourStart;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hourmeter.Meter;
+import io.hourmeter.MeterStatus;
+import io.hourmeter.MeterStatus.Sending;
 import io.hourmeter.ShutdownPolicy;
 import io.hourmeter.spi.SubmitOutcome;
 import io.hourmeter.spi.UsageReport;
@@ -13,6 +15,7 @@ import io.hourmeter.testing.MutableClock;
 import io.hourmeter.testing.RecordingUsageSubmitter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -54,6 +57,79 @@ class ShutdownTest {
       assertThat(a.quantity()).isEqualTo(4);
       assertThat(a.clientToken()).startsWith("hm1-");
     });
+  }
+
+  @Test
+  void statusAfterCloseWithReportPartialHourShowsTheFlushedHourAcceptedAndNothingPending() {
+    DrainerFixture f = new DrainerFixture(dir, DrainerFixture.partialHour());
+    f.record("users", 4);
+    f.run(Duration.ofMinutes(62));
+    f.record("users", 5);
+    f.record("requests", 2);
+    f.drain();
+    assertThat(f.meter.status().pendingUnitsByHour()).containsKey(hourStart(HOUR + 1));
+
+    f.meter.close();
+
+    MeterStatus status = f.meter.status();
+    assertThat(f.aws.accepted()).hasSize(3);
+    assertThat(status.closed()).isTrue();
+    assertThat(status.sending()).isEqualTo(Sending.CLOSED);
+    assertThat(status.drainer()).as("the lock was released").isFalse();
+    assertThat(status.pendingUnitsByHour()).isEmpty();
+    assertThat(status.oldestUnsentHour()).isNull();
+    assertThat(status.acceptedReports()).isEqualTo(3);
+    assertThat(status.acceptedUnits()).isEqualTo(11);
+    assertThat(f.statuses.get(f.statuses.size() - 1)).as("the listener is told the final figures")
+        .satisfies(last -> {
+          assertThat(last.sending()).isEqualTo(Sending.CLOSED);
+          assertThat(last.acceptedUnits()).isEqualTo(11);
+          assertThat(last.pendingUnitsByHour()).isEmpty();
+        });
+  }
+
+  @Test
+  void statusAfterCloseWithLeaveOpenHourShowsWhatWaitsForTheNextStartIncludingUnitsRecordedAfterTheLastStep() {
+    DrainerFixture f = new DrainerFixture(dir, DrainerFixture.noJitter());
+    f.record("users", 5);
+    f.drain();
+    f.record("users", 2);
+
+    f.meter.close();
+
+    MeterStatus status = f.meter.status();
+    assertThat(f.aws.sent()).isEmpty();
+    assertThat(status.sending()).isEqualTo(Sending.CLOSED);
+    assertThat(status.pendingUnitsByHour()).containsExactly(Map.entry(hourStart(HOUR), Map.of("users", 7L)));
+    assertThat(status.oldestUnsentHour()).isEqualTo(hourStart(HOUR));
+    f.restart().run(Duration.ofMinutes(62));
+    assertThat(f.acceptedUnits("users")).isEqualTo(7);
+  }
+
+  @Test
+  void aMeterClosedBeforeItsDrainersFirstStepStillCountsWhatWaitsForTheNextStart() {
+    DrainerFixture f = new DrainerFixture(dir, DrainerFixture.noJitter());
+    f.record("users", 3);
+
+    f.meter.close();
+
+    assertThat(f.meter.status().pendingUnitsByHour()).containsExactly(
+        Map.entry(hourStart(HOUR), Map.of("users", 3L)));
+    assertThat(f.meter.status().sending()).isEqualTo(Sending.CLOSED);
+  }
+
+  @Test
+  void theClosingLogLineSaysHowManyUnitsWaitAndWhyAShortRunSentNothing() {
+    Path journal = dir.resolve("j");
+    java.util.SortedMap<java.time.Instant, Map<String, Long>> pending =
+        new java.util.TreeMap<>(Map.of(hourStart(HOUR), Map.of("users", 7L, "requests", 2L)));
+
+    assertThat(Drainer.whatWaits(true, false, pending, journal))
+        .contains("9 units wait in " + journal + " for the next start")
+        .contains("LEAVE_OPEN_HOUR").contains("REPORT_PARTIAL_HOUR").contains("hourGrace");
+    assertThat(Drainer.whatWaits(true, true, pending, journal)).contains("9 units wait").contains("closeTimeout");
+    assertThat(Drainer.whatWaits(true, false, new java.util.TreeMap<>(), journal)).contains("nothing");
+    assertThat(Drainer.whatWaits(false, false, new java.util.TreeMap<>(), journal)).contains("not the drainer");
   }
 
   @Test

@@ -9,10 +9,16 @@ import picocli.CommandLine.Command;
  * {@code dead-letters --requeue --yes}, and safe to run while the application that owns the directory
  * is running.
  *
+ * <p>{@code hourmeter --help}, {@code hourmeter <command> --help} (or {@code -h}) and
+ * {@code hourmeter help <command>} print help.
+ *
  * <p>Exit codes: 0 success; 1 {@code verify} found a difference; 2 bad input (missing or foreign
  * directory, bad option); 3 an unexpected error.
  */
 @Command(name = "hourmeter",
+    // Inherited, so that every command takes --help (and --version), as docs/configuration.md says:
+    // 'hourmeter status --help' without a JOURNAL_DIR prints the command's help, not a usage error.
+    scope = CommandLine.ScopeType.INHERIT,
     mixinStandardHelpOptions = true,
     versionProvider = HourmeterCli.Version.class,
     description = "Inspects a Hourmeter journal directory (read-only unless asked).",

@@ -23,6 +23,22 @@ import org.junit.jupiter.api.io.TempDir;
 class HourmeterCliTest {
 
   @Test
+  void everyCommandPrintsItsHelpWithDashDashHelpWithoutAJournalDirectory() {
+    for (String command : new String[] {"status", "hours", "dump", "verify", "dead-letters"}) {
+      for (String flag : new String[] {"--help", "-h"}) {
+        CliRun run = CliRun.of(command, flag);
+
+        assertThat(run.exitCode()).as(command + " " + flag + "\n" + run).isZero();
+        assertThat(run.out()).as(command + " " + flag).contains("Usage: hourmeter " + command)
+            .contains("JOURNAL_DIR");
+        assertThat(run.err()).as(command + " " + flag).isEmpty();
+      }
+    }
+    CliRun help = CliRun.of("help", "status");
+    assertThat(help.out()).isEqualTo(CliRun.of("status", "--help").out());
+  }
+
+  @Test
   void statusShowsWhatMeterStatusShowsWhileTheApplicationRuns(@TempDir Path dir) throws Exception {
     try (MeteredJournal journal = new MeteredJournal(dir)) {
       MeterStatus status = journal.await(s -> s.pendingUnitsByHour().size() == 1, "only the open hour pending");
