@@ -105,6 +105,24 @@ public record UsageReport(
         meteringRecordId, reason, at);
   }
 
+  /**
+   * A dead letter re-queued by an operator: FROZEN again, byte-identical on the wire, without its
+   * reason. The outcome-unknown mark stays: AWS may still hold an earlier send of it.
+   */
+  public UsageReport requeued(Instant at) {
+    moveTo(ReportState.FROZEN, at);
+    return new UsageReport(id, productCode, dimension, epochHour, timestamp, quantity, allocations,
+        clientToken, rangeStart, rangeEnd, ReportState.FROZEN, attempts, outcomeUnknown, meteringRecordId,
+        null, at);
+  }
+
+  /** Whether AWS would take {@code other} for the same MeterUsage key: hourly, same dimension and hour. */
+  public boolean sameHourlyKey(UsageReport other) {
+    return clientToken == null && other.clientToken == null && dimension.equals(other.dimension)
+        && productCode.equals(other.productCode)
+        && Math.floorDiv(timestamp.getEpochSecond(), 3600) == Math.floorDiv(other.timestamp.getEpochSecond(), 3600);
+  }
+
   /** A final state other than ACCEPTED (CARRIED or DEAD_LETTERED), with its reason. */
   public UsageReport finish(ReportState next, String why, Instant at) {
     if (next != ReportState.CARRIED && next != ReportState.DEAD_LETTERED) {

@@ -12,7 +12,8 @@ import java.util.List;
  * Turns a dimension's units into frozen reports inside a {@link LedgerTransaction}: one FROZEN report
  * of at most 2,147,483,647 units that includes the dimension's carry pool, with any rest carried
  * (or dead-lettered, by {@link CarryPolicy}); everything dead-lettered if the dimension is
- * quarantined. Stateless apart from its settings; not thread-safe only because transactions are not.
+ * quarantined. The pool is included under either policy: under {@link CarryPolicy#DEAD_LETTER} it
+ * holds only what an operator re-queued into it. Stateless apart from its settings; not thread-safe only because transactions are not.
  */
 final class ReportFreezer {
   /** Builds the ClientToken of a new report, or returns {@code null} (hourly). */
@@ -39,7 +40,7 @@ final class ReportFreezer {
       Instant timestamp, long rangeStart, long rangeEnd, TokenSource tokens, Instant now,
       String quarantineReason) {
     BigInteger pool = tx.carry(dimension);
-    BigInteger total = policy == CarryPolicy.CARRY_FORWARD ? own.add(pool) : own;
+    BigInteger total = own.add(pool);
     if (quarantineReason != null) {
       tx.setCarry(dimension, BigInteger.ZERO);
       deadLetter(tx, dimension, own.add(pool), epochHour, timestamp, rangeStart, rangeEnd, tokens, now,
@@ -63,6 +64,7 @@ final class ReportFreezer {
         tx.countCarried(newlyCarried);
       }
     } else {
+      tx.setCarry(dimension, BigInteger.ZERO);
       deadLetter(tx, dimension, rest, epochHour, timestamp, rangeStart, rangeEnd, tokens, now,
           "quantity over " + UsageReport.MAX_QUANTITY + " in one report");
     }

@@ -52,6 +52,8 @@ final class ReportSender {
   static final Duration SUSPENSION = Duration.ofMinutes(5);
   /** How the reason of a report dead-lettered with its outcome unknown begins. */
   static final String OUTCOME_UNKNOWN = "OUTCOME_UNKNOWN";
+  /** How the reason of a report dead-lettered on a DuplicateRequest begins. */
+  static final String DUPLICATE_REQUEST = "DuplicateRequest";
 
   private final UsageSubmitter submitter;
   private final CarryPolicy policy;
@@ -80,6 +82,11 @@ final class ReportSender {
   /** Forgets scheduling, as after a recovery. */
   void reset() {
     notBefore.clear();
+  }
+
+  /** Where the sender reports errors and alerts. */
+  StatusBoard board() {
+    return board;
   }
 
   /** The window this sender decides with. */
@@ -178,7 +185,7 @@ final class ReportSender {
       }
       case DUPLICATE_REQUEST -> {
         failed();
-        deadLetter(tx, report, "DuplicateRequest: another quantity stands for this dimension-hour; " + what,
+        deadLetter(tx, report, DUPLICATE_REQUEST + ": another quantity stands for this dimension-hour; " + what,
             Kind.DUPLICATE_HOUR, now);
       }
       case IDEMPOTENCY_CONFLICT -> {

@@ -57,5 +57,8 @@ class LedgerCodecTest {
     assertThat(ReportState.FROZEN.canMoveTo(ReportState.ACCEPTED)).as("never accepted without a send").isFalse();
     assertThat(ReportState.CARRIED.canMoveTo(ReportState.FROZEN)).as("carried units are in another report").isFalse();
     assertThat(ReportState.DEAD_LETTERED.canMoveTo(ReportState.FROZEN)).isTrue();
+    assertThat(ReportState.DEAD_LETTERED.canMoveTo(ReportState.CARRIED)).as("a re-queued letter whose hour is taken")
+        .isTrue();
+    assertThat(ReportState.DEAD_LETTERED.canMoveTo(ReportState.ACCEPTED)).isFalse();
   }
 }

@@ -231,7 +231,7 @@ class OutcomeClassTest {
     f.run(Duration.ofMinutes(2));
     UsageReport letter = f.reports(ReportState.DEAD_LETTERED).get(0);
 
-    RequeueRequests.request(f.directory, letter.id());
+    RequeueRequests.request(f.directory, letter.id(), false);
     f.run(Duration.ofSeconds(10));
 
     assertThat(f.aws.accepted()).singleElement().extracting(a -> a.quantity()).isEqualTo(5L);
