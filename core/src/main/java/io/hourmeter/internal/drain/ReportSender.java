@@ -24,8 +24,9 @@ import java.util.Map;
  *   <li>ACCEPTED: final, with the MeteringRecordId.</li>
  *   <li>RETRYABLE, OUTCOME_UNKNOWN: back to FROZEN, byte-identical, after {@code submitter.backoff(n)};
  *       an unknown outcome is remembered.</li>
- *   <li>DUPLICATE_REQUEST: dead-lettered with an alert; never resent with another quantity, never
- *       carried (the quantity that stands may already include ours).</li>
+ *   <li>DUPLICATE_REQUEST: the hour's own units are dead-lettered with an alert; never resent with
+ *       another quantity, never carried (the quantity that stands may already include them). Units the
+ *       report carried in from other hours go back to the carry pool.</li>
  *   <li>IDEMPOTENCY_CONFLICT: dead-lettered with an alert; a bug, never resent with a new token.</li>
  *   <li>TIMESTAMP_OUT_OF_BOUNDS: carried or dead-lettered by {@link CarryPolicy}.</li>
  *   <li>INVALID_DIMENSION: the dimension is quarantined (persisted) and its reports dead-lettered.</li>
@@ -185,8 +186,7 @@ final class ReportSender {
       }
       case DUPLICATE_REQUEST -> {
         failed();
-        deadLetter(tx, report, DUPLICATE_REQUEST + ": another quantity stands for this dimension-hour; " + what,
-            Kind.DUPLICATE_HOUR, now);
+        duplicate(tx, report, DUPLICATE_REQUEST + ": another quantity stands for this dimension-hour; " + what, now);
       }
       case IDEMPOTENCY_CONFLICT -> {
         failed();
@@ -237,6 +237,28 @@ final class ReportSender {
     } else {
       deadLetter(tx, report, why, Kind.DEAD_LETTER, now);
     }
+  }
+
+  /**
+   * A DuplicateRequest: AWS holds another quantity for the dimension-hour, so ours was not recorded.
+   * The units the report carried in from other hours go back to the carry pool (counted as carried
+   * again); only the hour's own units are dead-lettered, never resent with another quantity and never
+   * carried, since the quantity that stands may include them. A report of carried units only is
+   * carried on whole.
+   */
+  private void duplicate(LedgerTransaction tx, UsageReport report, String why, Instant now) {
+    if (report.ownUnits() == 0) {
+      String reason = why + "; all " + report.quantity() + " units were carried in and go back to the carry pool";
+      carry(tx, report, reason, now);
+      board.error(Kind.DUPLICATE_HOUR, describe(report) + " carried on: " + reason, null, now);
+      return;
+    }
+    String reason = report.carriedUnits() == 0 ? why : why + "; sent q=" + report.quantity() + ", of which "
+        + report.carriedUnits() + " units carried in from other hours went back to the carry pool";
+    tx.addCarry(report.dimension(), BigInteger.valueOf(report.carriedUnits()), true);
+    UsageReport letter = report.refusedAsDuplicate(reason, now);
+    tx.put(letter);
+    board.error(Kind.DUPLICATE_HOUR, describe(report) + " dead-lettered: " + reason, null, now);
   }
 
   /** Moves a whole report's quantity into its dimension's carry pool. */

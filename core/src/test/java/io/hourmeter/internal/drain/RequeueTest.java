@@ -156,4 +156,22 @@ class RequeueTest {
     assertThat(f.ledger().carryPool()).isEmpty();
     assertThat(f.ledger().hourUnits().get(HOUR)).containsEntry("users", BigInteger.valueOf(3_000_000_000L));
   }
+
+  @Test
+  void aRequeuedDuplicateRequestLetterIsCarriedNotResentIntoTheHourAwsHolds() {
+    DrainerFixture f = new DrainerFixture(dir, DrainerFixture.noJitter());
+    f.aws.preRecord("users", hourStart(HOUR), 99);
+    f.record("users", 5);
+    f.run(Duration.ofMinutes(62));
+    assertThat(f.reports(ReportState.DEAD_LETTERED)).singleElement().satisfies(r ->
+        assertThat(r.reason()).startsWith(ReportSender.DUPLICATE_REQUEST));
+
+    UsageReport requeued = requeue(f, false);
+    f.run(Duration.ofHours(1));
+
+    assertThat(requeued.state()).isEqualTo(ReportState.CARRIED);
+    assertThat(f.aws.sent()).filteredOn(r -> r.timestamp().equals(hourStart(HOUR))).hasSize(1);
+    assertThat(f.aws.accepted()).extracting(Accepted::timestamp, Accepted::quantity)
+        .contains(org.assertj.core.groups.Tuple.tuple(hourStart(HOUR + 1), 5L));
+  }
 }
