@@ -230,8 +230,8 @@ final class ReportSender {
    */
   private void settleUnsendable(LedgerTransaction tx, UsageReport report, String why, Instant now) {
     if (report.outcomeUnknown()) {
-      deadLetter(tx, report, OUTCOME_UNKNOWN + ": AWS may have recorded it (an earlier send's outcome is "
-          + "unknown), so it is not carried, to avoid billing twice; " + why, Kind.DEAD_LETTER, now);
+      deadLetter(tx, report, OUTCOME_UNKNOWN + ": outcome unknown at the end of its window (AWS may have "
+          + "recorded it; not carried, to avoid billing twice): " + why, Kind.DEAD_LETTER, now);
     } else if (policy == CarryPolicy.CARRY_FORWARD) {
       carry(tx, report, why, now);
     } else {
