@@ -15,6 +15,7 @@ import io.hourmeter.spi.UsageJournal;
 import io.hourmeter.spi.UsageReport;
 import java.math.BigInteger;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -217,6 +218,11 @@ public final class JournalInspection implements AutoCloseable {
           + (report == null ? "unknown" : report.state()) + ", not DEAD_LETTERED");
     }
     return RequeueRequests.request(directory, reportId, notBilled);
+  }
+
+  /** How long AWS accepts a report after its Timestamp, in the directory's mode ({@link ReportWindow}). */
+  public Duration window() {
+    return window(state()).length();
   }
 
   /** The directory inspected. */

@@ -91,13 +91,19 @@ class OutcomeClassTest {
     assertThat(f.aws.sent()).hasSize(1);
   }
 
-  @Test
-  void duplicateRequestReturnsTheCarriedUnitsToTheCarryPoolAndDeadLettersOnlyTheHoursOwnUnits() {
+  /** 5 units of HOUR in the carry pool (TimestampOutOfBounds), and HOUR + 1 already holds 99 at AWS. */
+  private DrainerFixture fiveCarriedAndTheNextHourMeteredElsewhere() {
     DrainerFixture f = new DrainerFixture(dir, DrainerFixture.noJitter());
     f.aws.failNext(1, OutcomeClass.TIMESTAMP_OUT_OF_BOUNDS);
     f.record("users", 5);
     f.run(Duration.ofMinutes(62));
     f.aws.preRecord("users", hourStart(HOUR + 1), 99);
+    return f;
+  }
+
+  @Test
+  void duplicateRequestReturnsTheCarriedUnitsToTheCarryPoolAndDeadLettersOnlyTheHoursOwnUnits() {
+    DrainerFixture f = fiveCarriedAndTheNextHourMeteredElsewhere();
     assertThat(f.ledger().carryPool()).containsEntry("users", java.math.BigInteger.valueOf(5));
     f.record("users", 1);
     f.run(Duration.ofMinutes(60));
@@ -119,11 +125,7 @@ class OutcomeClassTest {
 
   @Test
   void duplicateRequestOnAReportOfCarriedUnitsOnlyCarriesThemAllOn() {
-    DrainerFixture f = new DrainerFixture(dir, DrainerFixture.noJitter());
-    f.aws.failNext(1, OutcomeClass.TIMESTAMP_OUT_OF_BOUNDS);
-    f.record("users", 5);
-    f.run(Duration.ofMinutes(62));
-    f.aws.preRecord("users", hourStart(HOUR + 1), 99);
+    DrainerFixture f = fiveCarriedAndTheNextHourMeteredElsewhere();
     f.run(Duration.ofMinutes(60));
 
     assertThat(f.reports(ReportState.DEAD_LETTERED)).isEmpty();

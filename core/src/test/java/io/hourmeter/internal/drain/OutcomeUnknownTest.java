@@ -72,12 +72,18 @@ class OutcomeUnknownTest {
     assertThat(f.aws.accepted()).hasSize(1);
   }
 
-  @Test
-  void aReportStillUnknownWhenTheWindowClosesIsDeadLetteredAsOutcomeUnknownNotCarried() {
-    DrainerFixture f = new DrainerFixture(dir, DrainerFixture.noJitter());
+  /** 4 units whose first send ends outcome-unknown and every later one RETRYABLE. */
+  private DrainerFixture unknownThenRetryable(java.util.function.Consumer<io.hourmeter.MeterBuilder> options) {
+    DrainerFixture f = new DrainerFixture(dir, options);
     f.record("users", 4);
     f.aws.failNext(1, OutcomeClass.OUTCOME_UNKNOWN);
     f.aws.failNext(10_000, OutcomeClass.RETRYABLE);
+    return f;
+  }
+
+  @Test
+  void aReportStillUnknownWhenTheWindowClosesIsDeadLetteredAsOutcomeUnknownNotCarried() {
+    DrainerFixture f = unknownThenRetryable(DrainerFixture.noJitter());
     Instant windowCloses = hourStart(HOUR).plus(ReportWindow.METER_USAGE);
     Instant skewDeadline = windowCloses.minus(ReportWindow.DEFAULT_CLOCK_SKEW_MARGIN);
 
@@ -96,10 +102,7 @@ class OutcomeUnknownTest {
 
   @Test
   void theClockSkewMarginIsASeparateSetting() {
-    DrainerFixture f = new DrainerFixture(dir, DrainerFixture.defaults(b -> b.clockSkewMargin(Duration.ofMinutes(50))));
-    f.record("users", 4);
-    f.aws.failNext(1, OutcomeClass.OUTCOME_UNKNOWN);
-    f.aws.failNext(10_000, OutcomeClass.RETRYABLE);
+    DrainerFixture f = unknownThenRetryable(DrainerFixture.defaults(b -> b.clockSkewMargin(Duration.ofMinutes(50))));
 
     f.run(Duration.ofHours(5).plusMinutes(5));
     assertThat(f.reports(ReportState.DEAD_LETTERED)).as("decided at hour + 6 h - 50 min").isEmpty();

@@ -79,6 +79,30 @@ class RequeueTest {
   }
 
   @Test
+  void aRequeuedOutcomeUnknownAgentCoreSubmissionIsNeverReCutUnderANewToken() {
+    DrainerFixture f = new DrainerFixture(dir, DrainerFixture.agentCore());
+    OutcomeClass[] failWith = switchable(f);
+    f.aws.acceptButLoseResponse(1);
+    f.record("users", 4);
+    f.run(Duration.ofSeconds(10));
+    failWith[0] = OutcomeClass.INVALID_REPORT;
+    f.run(Duration.ofSeconds(10));
+    assertThat(f.reports(ReportState.DEAD_LETTERED)).singleElement().extracting(UsageReport::outcomeUnknown)
+        .isEqualTo(true);
+
+    failWith[0] = OutcomeClass.RETRYABLE;
+    requeue(f, false);
+    f.run(Duration.ofHours(5).plusMinutes(45));
+    failWith[0] = null;
+    f.run(Duration.ofMinutes(5));
+
+    assertThat(f.aws.accepted()).as("one submission, one token").singleElement()
+        .extracting(Accepted::quantity).isEqualTo(4L);
+    assertThat(f.aws.sent()).extracting(UsageReport::clientToken).containsOnly(f.aws.accepted().get(0).clientToken());
+    assertThat(f.reports(ReportState.ACCEPTED)).hasSize(1);
+  }
+
+  @Test
   void aRequeuedOutcomeUnknownLetterPastItsWindowIsRefusedUnlessTheOperatorAssertsItWasNotBilled() {
     DrainerFixture f = new DrainerFixture(dir, DrainerFixture.noJitter());
     OutcomeClass[] failWith = switchable(f);
@@ -173,5 +197,24 @@ class RequeueTest {
     assertThat(f.aws.sent()).filteredOn(r -> r.timestamp().equals(hourStart(HOUR))).hasSize(1);
     assertThat(f.aws.accepted()).extracting(Accepted::timestamp, Accepted::quantity)
         .contains(org.assertj.core.groups.Tuple.tuple(hourStart(HOUR + 1), 5L));
+  }
+
+  @Test
+  void ofTwoNeverSentLettersOfOneDimensionHourTheFirstIsResentInItAndTheSecondCarried() {
+    java.time.Instant at = hourStart(HOUR).plus(Duration.ofHours(2));
+    java.util.TreeMap<Long, UsageReport> reports = new java.util.TreeMap<>();
+    for (long id = 1; id <= 2; id++) {
+      reports.put(id, new UsageReport(id, "p", "users", HOUR, hourStart(HOUR), 3, java.util.List.of(), null, -1, -1,
+          ReportState.FROZEN, 0, false, null, null, at).finish(ReportState.DEAD_LETTERED, "late", at));
+    }
+    java.util.Map<Long, Boolean> requests = new java.util.LinkedHashMap<>();
+    requests.put(1L, false);
+    requests.put(2L, false);
+
+    var plan = RequeueRequests.plan(reports, requests, at, ReportWindow.withDefaultMargins(io.hourmeter.MeteringMode.HOURLY));
+
+    assertThat(plan).extracting(RequeueRequests.Placement::action)
+        .containsExactly(RequeueRequests.Action.RESEND, RequeueRequests.Action.CARRY);
+    assertThat(plan.get(1).why()).contains("report 1");
   }
 }
