@@ -44,6 +44,24 @@ class RequeueTest {
     return failWith;
   }
 
+  /**
+   * 4 units whose first send AWS records but whose answer is lost (outcome unknown), sent after
+   * {@code toFirstSend}; the next send, within {@code toSecondSend}, is refused as invalid: an
+   * outcome-unknown dead letter that AWS holds. Returns the switch of {@link #switchable}.
+   */
+  private static OutcomeClass[] recordedButUnknownThenInvalid(DrainerFixture f, Duration toFirstSend,
+      Duration toSecondSend) {
+    OutcomeClass[] failWith = switchable(f);
+    f.aws.acceptButLoseResponse(1);
+    f.record("users", 4);
+    f.run(toFirstSend);
+    failWith[0] = OutcomeClass.INVALID_REPORT;
+    f.run(toSecondSend);
+    assertThat(f.reports(ReportState.DEAD_LETTERED)).singleElement().extracting(UsageReport::outcomeUnknown)
+        .isEqualTo(true);
+    return failWith;
+  }
+
   private static UsageReport requeue(DrainerFixture f, boolean notBilled) {
     UsageReport letter = f.reports(ReportState.DEAD_LETTERED).get(0);
     RequeueRequests.request(f.directory, letter.id(), notBilled);
@@ -54,15 +72,7 @@ class RequeueTest {
   @Test
   void aRequeuedOutcomeUnknownLetterStaysOutcomeUnknownAndIsNeverCarriedWhileItsWindowIsOpen() {
     DrainerFixture f = new DrainerFixture(dir, DrainerFixture.noJitter());
-    OutcomeClass[] failWith = switchable(f);
-    // AWS records the first send but the answer is lost; the next send is refused as invalid.
-    f.aws.acceptButLoseResponse(1);
-    f.record("users", 4);
-    f.run(Duration.ofMinutes(61));
-    failWith[0] = OutcomeClass.INVALID_REPORT;
-    f.run(Duration.ofMinutes(2));
-    assertThat(f.reports(ReportState.DEAD_LETTERED)).singleElement().extracting(UsageReport::outcomeUnknown)
-        .isEqualTo(true);
+    OutcomeClass[] failWith = recordedButUnknownThenInvalid(f, Duration.ofMinutes(61), Duration.ofMinutes(2));
 
     failWith[0] = OutcomeClass.RETRYABLE;
     UsageReport requeued = requeue(f, false);
@@ -81,14 +91,7 @@ class RequeueTest {
   @Test
   void aRequeuedOutcomeUnknownAgentCoreSubmissionIsNeverReCutUnderANewToken() {
     DrainerFixture f = new DrainerFixture(dir, DrainerFixture.agentCore());
-    OutcomeClass[] failWith = switchable(f);
-    f.aws.acceptButLoseResponse(1);
-    f.record("users", 4);
-    f.run(Duration.ofSeconds(10));
-    failWith[0] = OutcomeClass.INVALID_REPORT;
-    f.run(Duration.ofSeconds(10));
-    assertThat(f.reports(ReportState.DEAD_LETTERED)).singleElement().extracting(UsageReport::outcomeUnknown)
-        .isEqualTo(true);
+    OutcomeClass[] failWith = recordedButUnknownThenInvalid(f, Duration.ofSeconds(10), Duration.ofSeconds(10));
 
     failWith[0] = OutcomeClass.RETRYABLE;
     requeue(f, false);
