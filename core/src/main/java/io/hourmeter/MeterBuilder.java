@@ -2,6 +2,7 @@ package io.hourmeter;
 
 import io.hourmeter.internal.DefaultMeter;
 import io.hourmeter.internal.MeterSettings;
+import io.hourmeter.internal.drain.ReportWindow;
 import io.hourmeter.spi.FreeSpaceProbe;
 import io.hourmeter.spi.StorageProvider;
 import io.hourmeter.spi.UsageReport;
@@ -30,7 +31,8 @@ public final class MeterBuilder {
 
   static final Duration DEFAULT_HOUR_GRACE = Duration.ofMinutes(1);
   static final Duration DEFAULT_SEND_JITTER = Duration.ofSeconds(30);
-  static final Duration DEFAULT_DEADLINE_MARGIN = Duration.ofMinutes(30);
+  static final Duration DEFAULT_DEADLINE_MARGIN = ReportWindow.DEFAULT_DEADLINE_MARGIN;
+  static final Duration DEFAULT_CLOCK_SKEW_MARGIN = ReportWindow.DEFAULT_CLOCK_SKEW_MARGIN;
   static final Duration DEFAULT_RETENTION = Duration.ofHours(24);
   static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(10);
   static final Duration DEFAULT_AGENTCORE_CUT_INTERVAL = Duration.ofSeconds(5);
@@ -46,6 +48,7 @@ public final class MeterBuilder {
   private Duration hourGrace;
   private Duration sendJitter;
   private Duration deadlineMargin;
+  private Duration clockSkewMargin;
   private CarryPolicy carryPolicy;
   private ShutdownPolicy shutdownPolicy;
   private Duration retention;
@@ -148,6 +151,20 @@ public final class MeterBuilder {
   public MeterBuilder deadlineMargin(Duration margin) {
     requireUnset(this.deadlineMargin, "deadlineMargin");
     this.deadlineMargin = checkRange("deadlineMargin", margin, Duration.ofMinutes(1), Duration.ofHours(4));
+    return this;
+  }
+
+  /**
+   * How long before AWS's six-hour window closes a report whose send outcome is unknown (a timeout, a
+   * dropped connection, a crash mid-send) stops being resent and is dead-lettered as OUTCOME_UNKNOWN.
+   * Such a report may already be recorded, so it is never carried; an identical resend is safe until
+   * the window closes, and this margin covers the host's clock being behind AWS's. Separate from
+   * {@link #deadlineMargin}, which decides reports that were never outcome-unknown. Default 5 minutes;
+   * 1 minute to 1 hour.
+   */
+  public MeterBuilder clockSkewMargin(Duration margin) {
+    requireUnset(this.clockSkewMargin, "clockSkewMargin");
+    this.clockSkewMargin = checkRange("clockSkewMargin", margin, Duration.ofMinutes(1), Duration.ofHours(1));
     return this;
   }
 
@@ -281,6 +298,7 @@ public final class MeterBuilder {
         grace,
         orDefault(sendJitter, DEFAULT_SEND_JITTER),
         margin,
+        orDefault(clockSkewMargin, DEFAULT_CLOCK_SKEW_MARGIN),
         orDefault(carryPolicy, CarryPolicy.CARRY_FORWARD),
         orDefault(shutdownPolicy, ShutdownPolicy.LEAVE_OPEN_HOUR),
         orDefault(retention, DEFAULT_RETENTION),

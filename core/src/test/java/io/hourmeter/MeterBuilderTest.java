@@ -134,6 +134,10 @@ class MeterBuilderTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("hourGrace");
     assertThatThrownBy(() -> Meter.builder().deadlineMargin(Duration.ofHours(5)))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("deadlineMargin");
+    assertThatThrownBy(() -> Meter.builder().clockSkewMargin(Duration.ofSeconds(59)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("clockSkewMargin");
+    assertThatThrownBy(() -> Meter.builder().clockSkewMargin(Duration.ofMinutes(61)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("clockSkewMargin");
     assertThatThrownBy(() -> Meter.builder().minFreeDiskBytes(-1))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("minFreeDiskBytes");
     assertThatThrownBy(() -> Meter.builder().agentCoreCutUnits(0))

@@ -28,6 +28,7 @@ public record MeterSettings(
     Duration hourGrace,
     Duration sendJitter,
     Duration deadlineMargin,
+    Duration clockSkewMargin,
     CarryPolicy carryPolicy,
     ShutdownPolicy shutdownPolicy,
     Duration retention,

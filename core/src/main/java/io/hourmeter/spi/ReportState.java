@@ -13,7 +13,9 @@ import java.util.Set;
  *            |          |-----> CARRIED         (window passed / hour taken: quantity moves on)
  *            |          '-----> DEAD_LETTERED   (with reason)
  *            |-----> CARRIED | DEAD_LETTERED
- * DEAD_LETTERED -> FROZEN                        (an operator re-queues it)
+ * DEAD_LETTERED -> FROZEN                        (an operator re-queues it: resent in its own hour)
+ *            '-----> CARRIED                       (an operator re-queues it: its hour is taken or its
+ *                                                  window passed, so it goes into the next report)
  * </pre>
  */
 public enum ReportState {
@@ -49,7 +51,7 @@ public enum ReportState {
       case IN_FLIGHT:
         return EnumSet.of(IN_FLIGHT, ACCEPTED, FROZEN, CARRIED, DEAD_LETTERED);
       case DEAD_LETTERED:
-        return EnumSet.of(FROZEN);
+        return EnumSet.of(FROZEN, CARRIED);
       default:
         return EnumSet.noneOf(ReportState.class);
     }

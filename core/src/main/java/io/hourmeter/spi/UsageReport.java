@@ -27,6 +27,10 @@ import java.util.regex.Pattern;
  * @param meteringRecordId AWS's record id once accepted, else {@code null}
  * @param reason           why it was carried or dead-lettered, else {@code null}
  * @param updatedAt        when the state last changed, on the meter's clock
+ * @param carriedUnits     how many of {@code quantity}'s units came from the dimension's carry pool
+ *                         (other hours' usage) rather than from this report's own hour or range; 0 in
+ *                         ledgers written before the split was kept. On a DuplicateRequest they go back
+ *                         to the pool: the refusal proves that they were not recorded
  */
 public record UsageReport(
     long id,
@@ -44,7 +48,8 @@ public record UsageReport(
     boolean outcomeUnknown,
     String meteringRecordId,
     String reason,
-    Instant updatedAt) {
+    Instant updatedAt,
+    long carriedUnits) {
 
   /** The most one MeterUsage call accepts. */
   public static final long MAX_QUANTITY = Integer.MAX_VALUE;
@@ -70,6 +75,24 @@ public record UsageReport(
     if (clientToken != null && (clientToken.isEmpty() || clientToken.length() > 64)) {
       throw new IllegalArgumentException("clientToken must be 1..64 characters: " + clientToken);
     }
+    if (carriedUnits < 0 || carriedUnits > quantity) {
+      throw new IllegalArgumentException("carriedUnits must be within 0..quantity (" + quantity + ") but was "
+          + carriedUnits);
+    }
+  }
+
+  /** A report none of whose units came from the carry pool. */
+  public UsageReport(long id, String productCode, String dimension, long epochHour, Instant timestamp,
+      long quantity, List<UsageAllocation> allocations, String clientToken, long rangeStart, long rangeEnd,
+      ReportState state, int attempts, boolean outcomeUnknown, String meteringRecordId, String reason,
+      Instant updatedAt) {
+    this(id, productCode, dimension, epochHour, timestamp, quantity, allocations, clientToken, rangeStart,
+        rangeEnd, state, attempts, outcomeUnknown, meteringRecordId, reason, updatedAt, 0);
+  }
+
+  /** The report's own units: its quantity less those carried in from other hours. */
+  public long ownUnits() {
+    return quantity - carriedUnits;
   }
 
   /** This report in another state, checked against {@link ReportState#canMoveTo}. */
@@ -78,7 +101,8 @@ public record UsageReport(
       throw new IllegalStateException("report " + id + " cannot move from " + state + " to " + next);
     }
     return new UsageReport(id, productCode, dimension, epochHour, timestamp, quantity, allocations,
-        clientToken, rangeStart, rangeEnd, next, attempts, outcomeUnknown, meteringRecordId, reason, at);
+        clientToken, rangeStart, rangeEnd, next, attempts, outcomeUnknown, meteringRecordId, reason, at,
+        carriedUnits);
   }
 
   /** Marks a send as started: IN_FLIGHT, one more attempt. */
@@ -86,7 +110,7 @@ public record UsageReport(
     UsageReport moved = moveTo(ReportState.IN_FLIGHT, at);
     return new UsageReport(id, productCode, dimension, epochHour, timestamp, quantity, allocations,
         clientToken, rangeStart, rangeEnd, moved.state, attempts + 1, outcomeUnknown, meteringRecordId,
-        reason, at);
+        reason, at, carriedUnits);
   }
 
   /** ACCEPTED with AWS's record id. */
@@ -94,7 +118,7 @@ public record UsageReport(
     moveTo(ReportState.ACCEPTED, at);
     return new UsageReport(id, productCode, dimension, epochHour, timestamp, quantity, allocations,
         clientToken, rangeStart, rangeEnd, ReportState.ACCEPTED, attempts, outcomeUnknown,
-        Objects.requireNonNull(recordId, "recordId"), reason, at);
+        Objects.requireNonNull(recordId, "recordId"), reason, at, carriedUnits);
   }
 
   /** Back to FROZEN after a retryable failure; remembers whether the outcome was unknown. */
@@ -102,7 +126,37 @@ public record UsageReport(
     moveTo(ReportState.FROZEN, at);
     return new UsageReport(id, productCode, dimension, epochHour, timestamp, quantity, allocations,
         clientToken, rangeStart, rangeEnd, ReportState.FROZEN, attempts, outcomeUnknown || unknownOutcome,
-        meteringRecordId, reason, at);
+        meteringRecordId, reason, at, carriedUnits);
+  }
+
+  /**
+   * A dead letter re-queued by an operator: FROZEN again, byte-identical on the wire, without its
+   * reason. The outcome-unknown mark stays: AWS may still hold an earlier send of it.
+   */
+  public UsageReport requeued(Instant at) {
+    moveTo(ReportState.FROZEN, at);
+    return new UsageReport(id, productCode, dimension, epochHour, timestamp, quantity, allocations,
+        clientToken, rangeStart, rangeEnd, ReportState.FROZEN, attempts, outcomeUnknown, meteringRecordId,
+        null, at, carriedUnits);
+  }
+
+  /**
+   * The report refused with a DuplicateRequest, as it is dead-lettered: only its own units, none
+   * carried, and no longer outcome-unknown, since the refusal proves AWS holds another quantity for
+   * the hour and not ours. {@code why} is the reason.
+   */
+  public UsageReport refusedAsDuplicate(String why, Instant at) {
+    moveTo(ReportState.DEAD_LETTERED, at);
+    return new UsageReport(id, productCode, dimension, epochHour, timestamp, ownUnits(), allocations,
+        clientToken, rangeStart, rangeEnd, ReportState.DEAD_LETTERED, attempts, false, meteringRecordId,
+        Objects.requireNonNull(why, "why"), at, 0);
+  }
+
+  /** Whether AWS would take {@code other} for the same MeterUsage key: hourly, same dimension and hour. */
+  public boolean sameHourlyKey(UsageReport other) {
+    return clientToken == null && other.clientToken == null && dimension.equals(other.dimension)
+        && productCode.equals(other.productCode)
+        && Math.floorDiv(timestamp.getEpochSecond(), 3600) == Math.floorDiv(other.timestamp.getEpochSecond(), 3600);
   }
 
   /** A final state other than ACCEPTED (CARRIED or DEAD_LETTERED), with its reason. */
@@ -113,6 +167,6 @@ public record UsageReport(
     moveTo(next, at);
     return new UsageReport(id, productCode, dimension, epochHour, timestamp, quantity, allocations,
         clientToken, rangeStart, rangeEnd, next, attempts, outcomeUnknown, meteringRecordId,
-        Objects.requireNonNull(why, "why"), at);
+        Objects.requireNonNull(why, "why"), at, carriedUnits);
   }
 }

@@ -49,7 +49,6 @@ public final class Drainer {
   static final Duration LOCK_RETRY = Duration.ofSeconds(5);
   static final Duration RECOVERY_RETRY = Duration.ofSeconds(1);
   static final Duration SAMPLE_EVERY = Duration.ofSeconds(1);
-  private static final Duration WINDOW = Duration.ofHours(6);
 
   private final MeterSettings settings;
   private final UsageJournal journal;
@@ -96,7 +95,7 @@ public final class Drainer {
     this.random = random;
     this.lock = DrainerLock.claim(settings.journalDirectory());
     this.board = new StatusBoard(settings.errorHandler(), settings.statusListener());
-    this.sender = new ReportSender(settings.submitter(), settings.carryPolicy(), settings.deadlineMargin(), board);
+    this.sender = new ReportSender(settings.submitter(), settings.carryPolicy(), ReportWindow.of(settings), board);
     ReportFreezer freezer = new ReportFreezer(settings.productCode(), settings.carryPolicy());
     this.aggregation = settings.mode() == MeteringMode.HOURLY
         ? new HourlyAggregation(journal, freezer, settings.carryPolicy(), settings.hourGrace(), board, this::scheduleFirstSend)
@@ -458,8 +457,8 @@ public final class Drainer {
         safeDiskLow(), journalBytes);
   }
 
-  private static Duration timeLeft(Instant oldest, Instant now) {
-    return oldest == null ? null : Duration.between(now, oldest.plus(WINDOW));
+  private Duration timeLeft(Instant oldest, Instant now) {
+    return oldest == null ? null : Duration.between(now, oldest.plus(sender.window().length()));
   }
 
   private CircuitState circuitState() {

@@ -58,7 +58,10 @@ public final class LedgerCodec {
     return dec(key.substring(prefix.length()));
   }
 
-  /** One report as a line of fields; {@link #decodeReport} reverses it exactly. */
+  /**
+   * One report as a line of fields; {@link #decodeReport} reverses it exactly. Fields added later are
+   * optional ({@code carried}: absent means 0), so ledgers written before them stay readable.
+   */
   public static String encodeReport(UsageReport r) {
     Map<String, String> f = new LinkedHashMap<>();
     f.put("v", "1");
@@ -85,6 +88,9 @@ public final class LedgerCodec {
       f.put("reason", r.reason());
     }
     f.put("at", r.updatedAt().toString());
+    if (r.carriedUnits() != 0) {
+      f.put("carried", Long.toString(r.carriedUnits()));
+    }
     return join(f);
   }
 
@@ -107,7 +113,8 @@ public final class LedgerCodec {
         Boolean.parseBoolean(f.get("unknown")),
         f.get("rec"),
         f.get("reason"),
-        Instant.parse(f.get("at")));
+        Instant.parse(f.get("at")),
+        f.containsKey("carried") ? Long.parseLong(f.get("carried")) : 0);
   }
 
   /** Units per dimension, as in {@code hour/*} entries. */

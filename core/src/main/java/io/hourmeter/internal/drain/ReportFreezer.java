@@ -12,7 +12,9 @@ import java.util.List;
  * Turns a dimension's units into frozen reports inside a {@link LedgerTransaction}: one FROZEN report
  * of at most 2,147,483,647 units that includes the dimension's carry pool, with any rest carried
  * (or dead-lettered, by {@link CarryPolicy}); everything dead-lettered if the dimension is
- * quarantined. Stateless apart from its settings; not thread-safe only because transactions are not.
+ * quarantined. The report records how many of its units came from the pool
+ * ({@link UsageReport#carriedUnits()}), so that a DuplicateRequest can give them back. The pool is included under either policy: under {@link CarryPolicy#DEAD_LETTER} it
+ * holds only what an operator re-queued into it. Stateless apart from its settings; not thread-safe only because transactions are not.
  */
 final class ReportFreezer {
   /** Builds the ClientToken of a new report, or returns {@code null} (hourly). */
@@ -39,7 +41,7 @@ final class ReportFreezer {
       Instant timestamp, long rangeStart, long rangeEnd, TokenSource tokens, Instant now,
       String quarantineReason) {
     BigInteger pool = tx.carry(dimension);
-    BigInteger total = policy == CarryPolicy.CARRY_FORWARD ? own.add(pool) : own;
+    BigInteger total = own.add(pool);
     if (quarantineReason != null) {
       tx.setCarry(dimension, BigInteger.ZERO);
       deadLetter(tx, dimension, own.add(pool), epochHour, timestamp, rangeStart, rangeEnd, tokens, now,
@@ -52,9 +54,11 @@ final class ReportFreezer {
     BigInteger sent = total.min(MAX);
     BigInteger rest = total.subtract(sent);
     long id = tx.newId();
+    // Own units go first, so what stays in the pool is carried units before own ones.
+    long carriedIn = sent.subtract(own.min(sent)).longValueExact();
     UsageReport report = new UsageReport(id, productCode, dimension, epochHour, timestamp,
         sent.longValueExact(), List.of(), tokens.token(dimension, id), rangeStart, rangeEnd, ReportState.FROZEN,
-        0, false, null, null, now);
+        0, false, null, null, now, carriedIn);
     tx.put(report);
     if (policy == CarryPolicy.CARRY_FORWARD) {
       BigInteger newlyCarried = rest.subtract(pool).max(BigInteger.ZERO);
@@ -63,6 +67,7 @@ final class ReportFreezer {
         tx.countCarried(newlyCarried);
       }
     } else {
+      tx.setCarry(dimension, BigInteger.ZERO);
       deadLetter(tx, dimension, rest, epochHour, timestamp, rangeStart, rangeEnd, tokens, now,
           "quantity over " + UsageReport.MAX_QUANTITY + " in one report");
     }

@@ -24,8 +24,9 @@ import java.util.Map;
  *   <li>ACCEPTED: final, with the MeteringRecordId.</li>
  *   <li>RETRYABLE, OUTCOME_UNKNOWN: back to FROZEN, byte-identical, after {@code submitter.backoff(n)};
  *       an unknown outcome is remembered.</li>
- *   <li>DUPLICATE_REQUEST: dead-lettered with an alert; never resent with another quantity, never
- *       carried (the quantity that stands may already include ours).</li>
+ *   <li>DUPLICATE_REQUEST: the hour's own units are dead-lettered with an alert; never resent with
+ *       another quantity, never carried (the quantity that stands may already include them). Units the
+ *       report carried in from other hours go back to the carry pool.</li>
  *   <li>IDEMPOTENCY_CONFLICT: dead-lettered with an alert; a bug, never resent with a new token.</li>
  *   <li>TIMESTAMP_OUT_OF_BOUNDS: carried or dead-lettered by {@link CarryPolicy}.</li>
  *   <li>INVALID_DIMENSION: the dimension is quarantined (persisted) and its reports dead-lettered.</li>
@@ -37,22 +38,27 @@ import java.util.Map;
  * <p>A report whose Timestamp is after the clock (the clock went back since it was frozen) waits until
  * the clock passes it again, rather than be sent into a TimestampOutOfBounds.
  *
- * <p>A report whose window is closing (its timestamp + 6 h - deadlineMargin) is carried, or
- * dead-lettered under {@link CarryPolicy#DEAD_LETTER}. A report that may already be recorded by
- * AWS (an attempt had an unknown outcome, or a crash interrupted its send) is never carried, since that
- * could bill it twice: it is dead-lettered with a reason starting "outcome unknown", for an operator
- * who can check AWS's records and re-queue it.
+ * <p>Deadlines come from the {@link ReportWindow}. A report that was never outcome-unknown and is
+ * unsent at its carry deadline (window end - deadlineMargin) is carried, or dead-lettered under
+ * {@link CarryPolicy#DEAD_LETTER}. A report that may already be recorded by AWS (an attempt had an
+ * unknown outcome, or a crash interrupted its send) is never carried, since that could bill it twice:
+ * an identical resend is safe, so it is resent until the window itself closes minus the clock-skew
+ * margin, and only if still unknown then is it dead-lettered with a reason starting
+ * {@value #OUTCOME_UNKNOWN}, for an operator who can check AWS's records.
  *
  * <p>Not thread-safe: the drainer thread owns it.
  */
 final class ReportSender {
   /** How long sending pauses after a configuration or entitlement error. */
   static final Duration SUSPENSION = Duration.ofMinutes(5);
-  static final Duration WINDOW = Duration.ofHours(6);
+  /** How the reason of a report dead-lettered with its outcome unknown begins. */
+  static final String OUTCOME_UNKNOWN = "OUTCOME_UNKNOWN";
+  /** How the reason of a report dead-lettered on a DuplicateRequest begins. */
+  static final String DUPLICATE_REQUEST = "DuplicateRequest";
 
   private final UsageSubmitter submitter;
   private final CarryPolicy policy;
-  private final Duration deadlineMargin;
+  private final ReportWindow window;
   private final StatusBoard board;
   private final Map<Long, Instant> notBefore = new HashMap<>();
   private Instant backoffUntil = Instant.MIN;
@@ -62,10 +68,10 @@ final class ReportSender {
   private Instant lastSuccess;
   private String permissionDenied;
 
-  ReportSender(UsageSubmitter submitter, CarryPolicy policy, Duration deadlineMargin, StatusBoard board) {
+  ReportSender(UsageSubmitter submitter, CarryPolicy policy, ReportWindow window, StatusBoard board) {
     this.submitter = submitter;
     this.policy = policy;
-    this.deadlineMargin = deadlineMargin;
+    this.window = window;
     this.board = board;
   }
 
@@ -79,18 +85,27 @@ final class ReportSender {
     notBefore.clear();
   }
 
-  /** When a report must be decided: its timestamp + 6 h - deadlineMargin. */
-  Instant deadline(UsageReport report) {
-    return report.timestamp().plus(WINDOW).minus(deadlineMargin);
+  /** Where the sender reports errors and alerts. */
+  StatusBoard board() {
+    return board;
   }
 
-  /** Carries or dead-letters every unsettled report whose deadline has come. */
+  /** The window this sender decides with. */
+  ReportWindow window() {
+    return window;
+  }
+
+  /**
+   * Settles every unsettled report whose deadline has come: one never outcome-unknown is carried (or
+   * dead-lettered by policy) at its carry deadline; one outcome-unknown is dead-lettered as
+   * {@value #OUTCOME_UNKNOWN} at the window's end minus the clock-skew margin.
+   */
   int enforceDeadlines(LedgerState state, Instant now) {
     LedgerTransaction tx = state.begin();
     int decided = 0;
     for (UsageReport report : state.unsettled().values()) {
-      if (!now.isBefore(deadline(report))) {
-        settleUnsendable(tx, report, "6-hour window closing at " + report.timestamp().plus(WINDOW), now);
+      if (!now.isBefore(window.deadline(report))) {
+        settleUnsendable(tx, report, "the window closes at " + window.closes(report), now);
         decided++;
       }
     }
@@ -171,8 +186,7 @@ final class ReportSender {
       }
       case DUPLICATE_REQUEST -> {
         failed();
-        deadLetter(tx, report, "DuplicateRequest: another quantity stands for this dimension-hour; " + what,
-            Kind.DUPLICATE_HOUR, now);
+        duplicate(tx, report, DUPLICATE_REQUEST + ": another quantity stands for this dimension-hour; " + what, now);
       }
       case IDEMPOTENCY_CONFLICT -> {
         failed();
@@ -210,18 +224,48 @@ final class ReportSender {
     consecutiveFailures++;
   }
 
-  /** A report that cannot be sent in its own hour any more: carry its quantity, or dead-letter it. */
+  /**
+   * A report that cannot be sent in its own hour any more: carry its quantity, or dead-letter it. One
+   * that AWS may have recorded is never carried: it is dead-lettered as {@value #OUTCOME_UNKNOWN}.
+   */
   private void settleUnsendable(LedgerTransaction tx, UsageReport report, String why, Instant now) {
-    boolean mayBeRecorded = report.outcomeUnknown();
-    if (policy == CarryPolicy.CARRY_FORWARD && !mayBeRecorded) {
-      tx.put(report.finish(ReportState.CARRIED, why, now));
-      tx.addCarry(report.dimension(), BigInteger.valueOf(report.quantity()), false);
-      board.alert(Kind.CARRIED, describe(report) + " carried into the next report: " + why, null);
+    if (report.outcomeUnknown()) {
+      deadLetter(tx, report, OUTCOME_UNKNOWN + ": outcome unknown at the end of its window (AWS may have "
+          + "recorded it; not carried, to avoid billing twice): " + why, Kind.DEAD_LETTER, now);
+    } else if (policy == CarryPolicy.CARRY_FORWARD) {
+      carry(tx, report, why, now);
+    } else {
+      deadLetter(tx, report, why, Kind.DEAD_LETTER, now);
+    }
+  }
+
+  /**
+   * A DuplicateRequest: AWS holds another quantity for the dimension-hour, so ours was not recorded.
+   * The units the report carried in from other hours go back to the carry pool (counted as carried
+   * again); only the hour's own units are dead-lettered, never resent with another quantity and never
+   * carried, since the quantity that stands may include them. A report of carried units only is
+   * carried on whole.
+   */
+  private void duplicate(LedgerTransaction tx, UsageReport report, String why, Instant now) {
+    if (report.ownUnits() == 0) {
+      String reason = why + "; all " + report.quantity() + " units were carried in and go back to the carry pool";
+      carry(tx, report, reason, now);
+      board.error(Kind.DUPLICATE_HOUR, describe(report) + " carried on: " + reason, null, now);
       return;
     }
-    String reason = mayBeRecorded ? "outcome unknown at deadline (AWS may have recorded it; not carried, "
-        + "to avoid billing twice): " + why : why;
-    deadLetter(tx, report, reason, Kind.DEAD_LETTER, now);
+    String reason = report.carriedUnits() == 0 ? why : why + "; sent q=" + report.quantity() + ", of which "
+        + report.carriedUnits() + " units carried in from other hours went back to the carry pool";
+    tx.addCarry(report.dimension(), BigInteger.valueOf(report.carriedUnits()), true);
+    UsageReport letter = report.refusedAsDuplicate(reason, now);
+    tx.put(letter);
+    board.error(Kind.DUPLICATE_HOUR, describe(report) + " dead-lettered: " + reason, null, now);
+  }
+
+  /** Moves a whole report's quantity into its dimension's carry pool. */
+  private void carry(LedgerTransaction tx, UsageReport report, String why, Instant now) {
+    tx.put(report.finish(ReportState.CARRIED, why, now));
+    tx.addCarry(report.dimension(), BigInteger.valueOf(report.quantity()), false);
+    board.alert(Kind.CARRIED, describe(report) + " carried into the next report: " + why, null);
   }
 
   private void deadLetter(LedgerTransaction tx, UsageReport report, String reason, Kind kind, Instant now) {

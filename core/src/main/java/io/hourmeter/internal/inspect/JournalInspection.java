@@ -1,8 +1,10 @@
 package io.hourmeter.internal.inspect;
 
+import io.hourmeter.MeteringMode;
 import io.hourmeter.internal.drain.Counters;
 import io.hourmeter.internal.drain.DrainerLock;
 import io.hourmeter.internal.drain.LedgerState;
+import io.hourmeter.internal.drain.ReportWindow;
 import io.hourmeter.internal.drain.RequeueRequests;
 import io.hourmeter.spi.JournalReader;
 import io.hourmeter.spi.JournalSettings;
@@ -17,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
@@ -29,7 +32,7 @@ import java.util.TreeMap;
  * Read-only inspection of a journal directory, for the {@code hourmeter} CLI: reports with their
  * state, record id and deadline per hour and dimension, dead letters, a {@link #verify()} that
  * recomputes every hour's sums from the journal and compares them with what the ledger accounted, and
- * a safe {@link #requestRequeue(long)} of dead letters.
+ * a safe {@link #requestRequeue(long, boolean)} of dead letters.
  *
  * <p>It never takes the drainer lock and never commits to the ledger, so it may run while the
  * application drains the same directory; each call reads the ledger afresh. Re-queueing only writes a
@@ -38,7 +41,6 @@ import java.util.TreeMap;
  * <p>Internal: not a supported API. Thread-safety: one thread at a time.
  */
 public final class JournalInspection implements AutoCloseable {
-  private static final Duration WINDOW = Duration.ofHours(6);
   /**
    * The clock the inspection opens the journal with: the epoch, so that opening (which may seal and
    * roll cycles as part of crash recovery) never creates a cycle for an hour the application's own
@@ -50,7 +52,7 @@ public final class JournalInspection implements AutoCloseable {
   private final UsageJournal journal;
   private final ReportLedger ledger;
 
-  /** A report and the time by which the drainer decides it (timestamp + 6 h; the margin is the app's). */
+  /** A report and when its window closes (timestamp + the mode's window; the margins are the app's). */
   public record ReportView(UsageReport report, Instant windowEnd) { }
 
   /**
@@ -136,23 +138,26 @@ public final class JournalInspection implements AutoCloseable {
 
   /** Every report the ledger holds, oldest first. */
   public List<ReportView> reports() {
-    return state().reports().values().stream().map(JournalInspection::view).toList();
+    LedgerState state = state();
+    return state.reports().values().stream().map(r -> view(state, r)).toList();
   }
 
   /** Reports per hour start and dimension, oldest hour first. */
   public SortedMap<Instant, Map<String, List<ReportView>>> reportsByHour() {
     SortedMap<Instant, Map<String, List<ReportView>>> hours = new TreeMap<>();
-    for (UsageReport report : state().reports().values()) {
+    LedgerState state = state();
+    for (UsageReport report : state.reports().values()) {
       hours.computeIfAbsent(Instant.ofEpochSecond(report.epochHour() * 3600), h -> new TreeMap<>())
-          .computeIfAbsent(report.dimension(), d -> new ArrayList<>()).add(view(report));
+          .computeIfAbsent(report.dimension(), d -> new ArrayList<>()).add(view(state, report));
     }
     return hours;
   }
 
   /** Dead-lettered reports, with their reasons. */
   public List<ReportView> deadLetters() {
-    return state().reports().values().stream().filter(r -> r.state() == ReportState.DEAD_LETTERED)
-        .map(JournalInspection::view).toList();
+    LedgerState state = state();
+    return state.reports().values().stream().filter(r -> r.state() == ReportState.DEAD_LETTERED)
+        .map(r -> view(state, r)).toList();
   }
 
   /**
@@ -190,19 +195,38 @@ public final class JournalInspection implements AutoCloseable {
   }
 
   /**
-   * Asks the drainer to re-queue a dead letter: it moves back to FROZEN, byte-identical on the wire,
-   * with its "outcome unknown" mark cleared (the operator asserts AWS did not bill it). The drainer
-   * acts within seconds if running, else at its next start.
+   * What re-queueing these reports would do now, in order, as the drainer decides it
+   * ({@link RequeueRequests#plan}); with the default margins, since the application's are not in the
+   * directory (the drainer decides with its own when it acts).
    *
+   * @param notBilled the operator asserts, having checked AWS's records, that AWS did not bill them
+   */
+  public List<RequeueRequests.Placement> requeuePlan(List<Long> reportIds, boolean notBilled, Instant now) {
+    LedgerState state = state();
+    Map<Long, Boolean> requests = new LinkedHashMap<>();
+    reportIds.forEach(id -> requests.put(id, notBilled));
+    return RequeueRequests.plan(state.reports(), requests, now, window(state));
+  }
+
+  /**
+   * Asks the drainer to re-queue a dead letter; it acts within seconds if running, else at its next
+   * start, as {@link RequeueRequests} describes (check {@link #requeuePlan} first).
+   *
+   * @param notBilled the operator asserts, having checked AWS's records, that AWS did not bill it
    * @throws IllegalArgumentException if the report is not dead-lettered
    */
-  public Path requestRequeue(long reportId) {
+  public Path requestRequeue(long reportId, boolean notBilled) {
     UsageReport report = state().reports().get(reportId);
     if (report == null || report.state() != ReportState.DEAD_LETTERED) {
       throw new IllegalArgumentException("report " + reportId + " is "
           + (report == null ? "unknown" : report.state()) + ", not DEAD_LETTERED");
     }
-    return RequeueRequests.request(directory, reportId);
+    return RequeueRequests.request(directory, reportId, notBilled);
+  }
+
+  /** How long AWS accepts a report after its Timestamp, in the directory's mode ({@link ReportWindow}). */
+  public Duration window() {
+    return window(state()).length();
   }
 
   /** The directory inspected. */
@@ -210,8 +234,13 @@ public final class JournalInspection implements AutoCloseable {
     return directory;
   }
 
-  private static ReportView view(UsageReport report) {
-    return new ReportView(report, report.timestamp().plus(WINDOW));
+  private static ReportView view(LedgerState state, UsageReport report) {
+    return new ReportView(report, window(state).closes(report));
+  }
+
+  /** The window of the directory's mode (hourly before the first drain). */
+  private static ReportWindow window(LedgerState state) {
+    return ReportWindow.withDefaultMargins(state.mode() == null ? MeteringMode.HOURLY : MeteringMode.valueOf(state.mode()));
   }
 
   @Override

@@ -74,21 +74,6 @@ class CarryForwardTest {
   }
 
   @Test
-  void aReportWhoseOutcomeIsUnknownIsDeadLetteredAtTheDeadlineNotCarried() {
-    DrainerFixture f = new DrainerFixture(dir, DrainerFixture.noJitter());
-    f.record("users", 4);
-    f.aws.failNext(1, OutcomeClass.OUTCOME_UNKNOWN);
-    f.aws.failNext(1000, OutcomeClass.RETRYABLE);
-    f.run(Duration.ofHours(6));
-
-    assertThat(f.reports(ReportState.DEAD_LETTERED)).singleElement().satisfies(r -> {
-      assertThat(r.reason()).startsWith("outcome unknown at deadline");
-      assertThat(r.quantity()).isEqualTo(4);
-    });
-    assertThat(f.ledger().carryPool()).isEmpty();
-  }
-
-  @Test
   void aQuantityOverInt32IsSentAsTheMaximumAndTheRestCarried() {
     DrainerFixture f = new DrainerFixture(dir, DrainerFixture.noJitter());
     f.record("users", 3_000_000_000L);

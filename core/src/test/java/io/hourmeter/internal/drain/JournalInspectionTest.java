@@ -88,8 +88,8 @@ class JournalInspectionTest {
     long id = f.reports(ReportState.DEAD_LETTERED).get(0).id();
 
     try (JournalInspection inspection = JournalInspection.open(f.directory, f.storage)) {
-      assertThatThrownBy(() -> inspection.requestRequeue(id + 100)).isInstanceOf(IllegalArgumentException.class);
-      inspection.requestRequeue(id);
+      assertThatThrownBy(() -> inspection.requestRequeue(id + 100, false)).isInstanceOf(IllegalArgumentException.class);
+      inspection.requestRequeue(id, false);
     }
     f.run(Duration.ofSeconds(10));
 

@@ -25,6 +25,18 @@ class LedgerCodecTest {
   }
 
   @Test
+  void theCarriedShareOfAReportSurvivesEncodingAndALedgerWrittenBeforeItReadsAsNone() {
+    UsageReport report = new UsageReport(7, "p", "d", 1, Instant.EPOCH, 9, List.of(), null, -1, -1,
+        ReportState.FROZEN, 0, false, null, null, Instant.EPOCH, 4);
+    String older = "v=1 id=7 product=p dim=d hour=1 ts=1970-01-01T00%3A00%3A00Z q=9 range=-1%3A-1 state=FROZEN "
+        + "attempts=0 unknown=false at=1970-01-01T00%3A00%3A00Z";
+
+    assertThat(LedgerCodec.decodeReport(LedgerCodec.encodeReport(report))).isEqualTo(report);
+    assertThat(LedgerCodec.decodeReport(older).carriedUnits()).isZero();
+    assertThat(LedgerCodec.decodeReport(older).quantity()).isEqualTo(9);
+  }
+
+  @Test
   void aReportWithNullsSurvivesEncoding() {
     UsageReport report = new UsageReport(1, "p", "d", 1, Instant.EPOCH, 0, List.of(), null, -1, -1,
         ReportState.FROZEN, 0, false, null, null, Instant.EPOCH);
@@ -57,5 +69,8 @@ class LedgerCodecTest {
     assertThat(ReportState.FROZEN.canMoveTo(ReportState.ACCEPTED)).as("never accepted without a send").isFalse();
     assertThat(ReportState.CARRIED.canMoveTo(ReportState.FROZEN)).as("carried units are in another report").isFalse();
     assertThat(ReportState.DEAD_LETTERED.canMoveTo(ReportState.FROZEN)).isTrue();
+    assertThat(ReportState.DEAD_LETTERED.canMoveTo(ReportState.CARRIED)).as("a re-queued letter whose hour is taken")
+        .isTrue();
+    assertThat(ReportState.DEAD_LETTERED.canMoveTo(ReportState.ACCEPTED)).isFalse();
   }
 }

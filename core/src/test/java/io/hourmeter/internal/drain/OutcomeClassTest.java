@@ -91,6 +91,52 @@ class OutcomeClassTest {
     assertThat(f.aws.sent()).hasSize(1);
   }
 
+  /** 5 units of HOUR in the carry pool (TimestampOutOfBounds), and HOUR + 1 already holds 99 at AWS. */
+  private DrainerFixture fiveCarriedAndTheNextHourMeteredElsewhere() {
+    DrainerFixture f = new DrainerFixture(dir, DrainerFixture.noJitter());
+    f.aws.failNext(1, OutcomeClass.TIMESTAMP_OUT_OF_BOUNDS);
+    f.record("users", 5);
+    f.run(Duration.ofMinutes(62));
+    f.aws.preRecord("users", hourStart(HOUR + 1), 99);
+    return f;
+  }
+
+  @Test
+  void duplicateRequestReturnsTheCarriedUnitsToTheCarryPoolAndDeadLettersOnlyTheHoursOwnUnits() {
+    DrainerFixture f = fiveCarriedAndTheNextHourMeteredElsewhere();
+    assertThat(f.ledger().carryPool()).containsEntry("users", java.math.BigInteger.valueOf(5));
+    f.record("users", 1);
+    f.run(Duration.ofMinutes(60));
+
+    assertThat(f.aws.sent()).extracting(UsageReport::timestamp, UsageReport::quantity)
+        .contains(org.assertj.core.groups.Tuple.tuple(hourStart(HOUR + 1), 6L));
+    assertThat(f.reports(ReportState.DEAD_LETTERED)).singleElement().satisfies(r -> {
+      assertThat(r.reason()).startsWith("DuplicateRequest");
+      assertThat(r.quantity()).as("only the hour's own units").isEqualTo(1);
+    });
+    assertThat(f.meter.status().deadLetteredUnits()).isEqualTo(1);
+
+    f.run(Duration.ofHours(1));
+
+    assertThat(f.aws.accepted()).filteredOn(a -> a.timestamp().equals(hourStart(HOUR + 2))).singleElement()
+        .extracting(a -> a.quantity()).isEqualTo(5L);
+    assertThat(f.ledger().carryPool()).isEmpty();
+  }
+
+  @Test
+  void duplicateRequestOnAReportOfCarriedUnitsOnlyCarriesThemAllOn() {
+    DrainerFixture f = fiveCarriedAndTheNextHourMeteredElsewhere();
+    f.run(Duration.ofMinutes(60));
+
+    assertThat(f.reports(ReportState.DEAD_LETTERED)).isEmpty();
+    assertThat(f.reports(ReportState.CARRIED)).extracting(UsageReport::timestamp)
+        .containsExactly(hourStart(HOUR), hourStart(HOUR + 1));
+    f.run(Duration.ofHours(1));
+    assertThat(f.aws.accepted()).filteredOn(a -> a.timestamp().equals(hourStart(HOUR + 2))).singleElement()
+        .extracting(a -> a.quantity()).isEqualTo(5L);
+    assertThat(f.meter.status().deadLetteredUnits()).isZero();
+  }
+
   @Test
   void idempotencyConflictIsDeadLetteredAsABugAndNeverResentWithANewToken() {
     DrainerFixture f = new DrainerFixture(dir, DrainerFixture.agentCore());
@@ -231,7 +277,7 @@ class OutcomeClassTest {
     f.run(Duration.ofMinutes(2));
     UsageReport letter = f.reports(ReportState.DEAD_LETTERED).get(0);
 
-    RequeueRequests.request(f.directory, letter.id());
+    RequeueRequests.request(f.directory, letter.id(), false);
     f.run(Duration.ofSeconds(10));
 
     assertThat(f.aws.accepted()).singleElement().extracting(a -> a.quantity()).isEqualTo(5L);

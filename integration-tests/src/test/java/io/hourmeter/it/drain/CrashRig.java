@@ -205,7 +205,7 @@ final class CrashRig implements AutoCloseable {
         if (r.outcomeUnknown() && records.stream().anyMatch(a -> sameRequest(a, r))) {
           // Dead-lettered because AWS may have recorded it, and it had: the operator's check finds it
           // billed, so it counts once, as accepted.
-          assertThat(r.reason()).startsWith("outcome unknown");
+          assertThat(r.reason()).startsWith("OUTCOME_UNKNOWN");
           unknownButBilled++;
           continue;
         }

@@ -19,6 +19,6 @@ record DeadLetter(String dimension, long epochHour, long quantity, String reason
    * crash cut a send short): an operator must look at AWS's records before re-queueing it.
    */
   boolean outcomeUnknown() {
-    return reason != null && reason.startsWith("outcome unknown");
+    return reason != null && reason.startsWith("OUTCOME_UNKNOWN");
   }
 }

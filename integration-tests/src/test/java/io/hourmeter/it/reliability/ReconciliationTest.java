@@ -93,7 +93,7 @@ class ReconciliationTest {
 
   @Test
   void anOutcomeUnknownDeadLetterThatTheEndpointRecordedIsBilledOnceNotTwice() {
-    DeadLetter unknown = new DeadLetter("users", 10, 7, "outcome unknown at deadline", HOUR_10, "tok-7");
+    DeadLetter unknown = new DeadLetter("users", 10, 7, "OUTCOME_UNKNOWN: outcome unknown at the end of its window", HOUR_10, "tok-7");
     Reconciliation billed = Reconciliation.builder("t", MeteringMode.AGENTCORE)
         .truth(GroundTruth.of(Map.of("users", 7L), Map.of()))
         .accepted(List.of(new AcceptedRecord("r1", "users", HOUR_10, 7, "tok-7", false)))

@@ -1,11 +1,12 @@
 package io.hourmeter.samples.cli;
 
+import io.hourmeter.internal.drain.RequeueRequests;
 import io.hourmeter.internal.inspect.JournalInspection;
 import io.hourmeter.samples.support.Json;
 import io.hourmeter.samples.support.Table;
 import io.hourmeter.spi.UsageReport;
 import java.io.PrintWriter;
-import java.nio.file.Path;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,8 +20,12 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code hourmeter dead-letters}: lists dead-lettered reports with their reasons, and with
- * {@code --requeue --yes} asks the drainer to send them again. Re-queueing writes a request file only;
- * the drainer (running now, or at its next start) moves the report back to FROZEN, byte-identical.
+ * {@code --requeue --yes} asks the drainer to bill them again. Before it writes anything it says what
+ * each re-queue will do ({@code JournalInspection.requeuePlan}): resent unchanged in its own hour,
+ * resent still outcome-unknown, carried into the next unfrozen hour (its hour already has a report,
+ * or its window passed), or refused (outcome unknown and its window closed, without
+ * {@code --not-billed}); if any is refused it writes nothing. Re-queueing writes request files only;
+ * the drainer (running now, or at its next start) acts on them.
  */
 @Command(name = "dead-letters", description = "List dead-lettered reports; --requeue --yes sends them again.")
 final class DeadLettersCommand implements Callable<Integer> {
@@ -37,13 +42,17 @@ final class DeadLettersCommand implements Callable<Integer> {
   @Option(names = "--yes", description = "Confirm --requeue: you assert AWS did not bill these reports.")
   private boolean yes;
 
+  @Option(names = "--not-billed", description = "With --requeue: you checked AWS's records and AWS did not "
+      + "bill these outcome-unknown reports; once their window has closed they are carried into a later hour.")
+  private boolean notBilled;
+
   @Spec
   private CommandSpec spec;
 
   @Override
   public Integer call() {
-    if (!ids.isEmpty() && !requeue) {
-      throw new CliFailure("--id goes with --requeue");
+    if ((!ids.isEmpty() || notBilled) && !requeue) {
+      throw new CliFailure((notBilled ? "--not-billed" : "--id") + " goes with --requeue");
     }
     if (requeue && !yes) {
       throw new CliFailure("--requeue changes what is billed: add --yes to confirm that AWS did not bill "
@@ -64,28 +73,54 @@ final class DeadLettersCommand implements Callable<Integer> {
     if (chosen.isEmpty()) {
       letters.forEach(v -> chosen.add(v.report().id()));
     }
-    List<Map<String, Object>> requested = new ArrayList<>();
-    for (long id : chosen) {
-      Path request;
+    List<RequeueRequests.Placement> plan = inspection.requeuePlan(chosen, notBilled, InstantSource.system().instant());
+    List<Map<String, Object>> rows = new ArrayList<>();
+    boolean refused = false;
+    for (RequeueRequests.Placement placement : plan) {
+      Map<String, Object> r = new LinkedHashMap<>();
+      r.put("reportId", placement.reportId());
+      r.put("action", placement.action().name());
+      r.put("why", placement.why());
+      rows.add(r);
+      refused |= placement.action() == RequeueRequests.Action.REFUSE;
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    if (!options.json) {
+      rows.forEach(r -> out.println("report " + r.get("reportId") + ": " + describe(r.get("action")) + ": "
+          + r.get("why")));
+    }
+    if (refused) {
+      if (options.json) {
+        out.println(Json.write(Map.of("refused", rows)));
+      }
+      throw new CliFailure("nothing re-queued: a re-queue above is refused");
+    }
+    for (Map<String, Object> r : rows) {
+      long id = (Long) r.get("reportId");
       try {
-        request = inspection.requestRequeue(id);
+        r.put("request", inspection.requestRequeue(id, notBilled).toString());
       } catch (IllegalArgumentException e) {
         throw new CliFailure(e.getMessage());
       }
-      Map<String, Object> r = new LinkedHashMap<>();
-      r.put("reportId", id);
-      r.put("request", request.toString());
-      requested.add(r);
     }
-    PrintWriter out = spec.commandLine().getOut();
     if (options.json) {
-      out.println(Json.write(Map.of("requeued", requested)));
+      out.println(Json.write(Map.of("requeued", rows)));
     } else {
-      requested.forEach(r -> out.println("re-queue requested for report " + r.get("reportId") + " (" + r.get("request") + ")"));
-      out.println(requested.isEmpty() ? "no dead letters to re-queue"
-          : "the drainer re-queues them within seconds while the application runs, else at its next start");
+      rows.forEach(r -> out.println("re-queue requested for report " + r.get("reportId") + " (" + r.get("request") + ")"));
+      out.println(rows.isEmpty() ? "no dead letters to re-queue"
+          : "the drainer re-queues them within seconds while the application runs, else at its next start; "
+              + "it decides with the application's own deadline margins");
     }
     return 0;
+  }
+
+  private static String describe(Object action) {
+    return switch (RequeueRequests.Action.valueOf((String) action)) {
+      case RESEND -> "will be resent unchanged";
+      case RESEND_OUTCOME_UNKNOWN -> "will be resent identically, still outcome-unknown";
+      case CARRY -> "will be carried into the next unfrozen hour";
+      case REFUSE -> "refused";
+    };
   }
 
   private void list(List<JournalInspection.ReportView> letters) {

@@ -22,7 +22,6 @@ import java.util.TreeSet;
  * flag) are not in the directory and are shown as such.
  */
 final class DirectoryStatus {
-  private static final Duration WINDOW = Duration.ofHours(6);
   static final String PROCESS_ONLY = "n/a from the directory: see meter.status() in the application";
 
   private DirectoryStatus() { }
@@ -62,7 +61,7 @@ final class DirectoryStatus {
     map.put("pendingUnitsByHour", pendingMap(pending));
     map.put("carryPool", new TreeMap<>(toLongs(summary.carryPool())));
     map.put("oldestUnsentHour", oldest == null ? null : oldest.toString());
-    map.put("timeLeftBeforeDeadline", oldest == null ? null : Duration.between(now, oldest.plus(WINDOW)).toString());
+    map.put("timeLeftBeforeDeadline", oldest == null ? null : Duration.between(now, oldest.plus(inspection.window())).toString());
     map.put("lastSuccess", lastSuccess == null ? null : lastSuccess.toString());
     map.put("acceptedReports", summary.counters().acceptedReports());
     map.put("acceptedUnits", summary.counters().acceptedUnits());

@@ -27,8 +27,6 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "hours", description = "Per hour and dimension: units, report state, quantity, record id, deadline.")
 final class HoursCommand implements Callable<Integer> {
-  private static final Duration WINDOW = Duration.ofHours(6);
-
   @Mixin
   private JournalOptions options;
 
@@ -61,15 +59,17 @@ final class HoursCommand implements Callable<Integer> {
       journal.keySet().forEach(k -> keys.put(k, true));
       reports.keySet().forEach(k -> keys.put(k, true));
       List<Map<String, Object>> rows = new ArrayList<>();
+      Duration window = inspection.window();
       for (Key key : keys.keySet()) {
-        rows.add(row(key, journal.get(key), reports.getOrDefault(key, List.of()), frozenThrough));
+        rows.add(row(key, journal.get(key), reports.getOrDefault(key, List.of()), frozenThrough, window));
       }
       print(rows);
       return 0;
     }
   }
 
-  private static Map<String, Object> row(Key key, BigInteger journalUnits, List<UsageReport> reports, long frozenThrough) {
+  private static Map<String, Object> row(Key key, BigInteger journalUnits, List<UsageReport> reports, long frozenThrough,
+      Duration window) {
     Map<String, Object> row = new LinkedHashMap<>();
     Instant hourStart = Instant.ofEpochMilli(key.epochHour() * Hours.MILLIS_PER_HOUR);
     row.put("hour", hourStart.toString());
@@ -84,7 +84,7 @@ final class HoursCommand implements Callable<Integer> {
     row.put("reportIds", reports.stream().map(r -> Long.toString(r.id())).collect(Collectors.joining(",")));
     row.put("meteringRecordId", reports.stream().map(UsageReport::meteringRecordId).filter(id -> id != null)
         .collect(Collectors.joining(",")));
-    row.put("deadline", hourStart.plus(WINDOW).toString());
+    row.put("deadline", hourStart.plus(window).toString());
     row.put("reason", reports.stream().map(UsageReport::reason).filter(r -> r != null).collect(Collectors.joining("; ")));
     return row;
   }

@@ -65,6 +65,11 @@ final class MeteredJournal implements AutoCloseable {
 
   /** Waits (bounded) for the drainer thread to bring the status to {@code condition}. */
   MeterStatus await(Predicate<MeterStatus> condition, String what) throws InterruptedException {
+    return await(meter, condition, what);
+  }
+
+  /** Waits (bounded) for the drainer thread of {@code meter} to bring its status to {@code condition}. */
+  static MeterStatus await(Meter meter, Predicate<MeterStatus> condition, String what) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     MeterStatus status = meter.status();
     while (!condition.test(status)) {
