@@ -116,7 +116,12 @@ public final class MeterBuilder {
     return this;
   }
 
-  /** The wall clock that decides each record's hour. Defaults to the system clock. */
+  /**
+   * The wall clock that decides each record's hour, and the drainer's deadlines and backoff. Defaults to
+   * the system clock. {@link #build()} hands it to the submitter
+   * ({@link UsageSubmitter#useMeterClock}), so a submitter needs no clock of its own; one given another
+   * clock fails the build.
+   */
   public MeterBuilder clock(InstantSource clock) {
     requireUnset(this.clock, "clock");
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -256,13 +261,16 @@ public final class MeterBuilder {
    * @throws IllegalStateException if a required option is missing, the JVM lacks the flags the
    *                               journal needs (the message lists them), or no storage is on the
    *                               class path
-   * @throws HourmeterException    if the journal directory cannot be opened
+   * @throws HourmeterException    if the journal directory cannot be opened, or the submitter was given
+   *                               a clock other than {@link #clock}'s
    */
   public Meter build() {
     requireSet(productCode, "productCode");
     requireSet(dimensions, "dimensions");
     requireSet(journalDirectory, "journalDirectory");
     requireSet(submitter, "submitter");
+    InstantSource meterClock = orDefault(clock, InstantSource.system());
+    handClockToSubmitter(meterClock);
     Duration grace = orDefault(hourGrace, DEFAULT_HOUR_GRACE);
     Duration margin = orDefault(deadlineMargin, DEFAULT_DEADLINE_MARGIN);
     MeterSettings settings = new MeterSettings(
@@ -271,7 +279,7 @@ public final class MeterBuilder {
         journalDirectory,
         submitter,
         orDefault(mode, MeteringMode.HOURLY),
-        orDefault(clock, InstantSource.system()),
+        meterClock,
         grace,
         orDefault(sendJitter, DEFAULT_SEND_JITTER),
         margin,
@@ -289,6 +297,18 @@ public final class MeterBuilder {
         orDefault(checkPermissionAtStart, Boolean.FALSE),
         orDefault(drainerThread, Boolean.TRUE));
     return DefaultMeter.start(settings);
+  }
+
+  /** One clock for the drainer and the submitter: see {@link UsageSubmitter#useMeterClock}. */
+  private void handClockToSubmitter(InstantSource meterClock) {
+    try {
+      submitter.useMeterClock(meterClock);
+    } catch (IllegalStateException e) {
+      throw new HourmeterException(HourmeterException.Kind.CONFIGURATION, "clock: MeterBuilder.clock ("
+          + (clock != null ? clock : "not set, so the system clock") + ") and the submitter's clock differ: "
+          + e.getMessage() + ". The drainer and the submitter's circuit breaker must run on one clock: set it "
+          + "on the meter only (it hands it to the submitter), or pass the same clock to both", e);
+    }
   }
 
   static void checkDimensionName(String name) {
