@@ -6,6 +6,7 @@ import io.hourmeter.spi.FreeSpaceProbe;
 import io.hourmeter.spi.StorageProvider;
 import io.hourmeter.spi.UsageReport;
 import io.hourmeter.spi.UsageSubmitter;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -261,7 +262,8 @@ public final class MeterBuilder {
    * @throws IllegalStateException if a required option is missing, the JVM lacks the flags the
    *                               journal needs (the message lists them), or no storage is on the
    *                               class path
-   * @throws HourmeterException    if the journal directory cannot be opened, or the submitter was given
+   * @throws HourmeterException    of kind STORAGE naming {@code journalDirectory} and the path, if the
+   *                               journal directory cannot be created, read or written; or the submitter was given
    *                               a clock other than {@link #clock}'s
    */
   public Meter build() {
@@ -296,7 +298,12 @@ public final class MeterBuilder {
         storage != null ? storage : loadStorage(),
         orDefault(checkPermissionAtStart, Boolean.FALSE),
         orDefault(drainerThread, Boolean.TRUE));
-    return DefaultMeter.start(settings);
+    try {
+      return DefaultMeter.start(settings);
+    } catch (UncheckedIOException e) {
+      throw new HourmeterException(HourmeterException.Kind.STORAGE, "journalDirectory " + journalDirectory
+          + " cannot be used: " + e.getMessage(), e);
+    }
   }
 
   /** One clock for the drainer and the submitter: see {@link UsageSubmitter#useMeterClock}. */
