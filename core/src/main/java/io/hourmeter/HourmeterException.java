@@ -4,8 +4,8 @@ import java.util.Objects;
 
 /**
  * A failure or alert, handed to the {@link ErrorHandler} and shown in {@link MeterStatus}. Only
- * {@link Meter#builder()} throws it, for a journal that cannot be opened; after {@code build()} it is
- * never thrown into the host application.
+ * {@link Meter#builder()} throws it, for a journal that cannot be opened or a submitter whose clock is
+ * not the meter's; after {@code build()} it is never thrown into the host application.
  */
 public final class HourmeterException extends RuntimeException {
   private static final long serialVersionUID = 1L;

@@ -7,6 +7,7 @@ import io.hourmeter.spi.FreeSpaceProbe;
 import io.hourmeter.spi.StorageProvider;
 import io.hourmeter.spi.UsageReport;
 import io.hourmeter.spi.UsageSubmitter;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -122,7 +123,12 @@ public final class MeterBuilder {
     return this;
   }
 
-  /** The wall clock that decides each record's hour. Defaults to the system clock. */
+  /**
+   * The wall clock that decides each record's hour, and the drainer's deadlines and backoff. Defaults to
+   * the system clock. {@link #build()} hands it to the submitter
+   * ({@link UsageSubmitter#useMeterClock}), so a submitter needs no clock of its own; one given another
+   * clock fails the build.
+   */
   public MeterBuilder clock(InstantSource clock) {
     requireUnset(this.clock, "clock");
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -276,16 +282,20 @@ public final class MeterBuilder {
    * @throws IllegalStateException if a required option is missing, the JVM lacks the flags the
    *                               journal needs (the message lists them), or no storage is on the
    *                               class path
-   * @throws HourmeterException    if the journal directory cannot be opened, or another {@link Meter}
-   *                               of this JVM that is not closed uses it (one meter per directory per
-   *                               JVM: share that one; see docs/configuration.md for why, and for
-   *                               what "this JVM" means under several class loaders)
+   * @throws HourmeterException    of kind STORAGE naming {@code journalDirectory} and the path, if the
+   *                               journal directory cannot be created, read or written; if another
+   *                               {@link Meter} of this JVM that is not closed uses it (one meter per
+   *                               directory per JVM: share that one; see docs/configuration.md for why,
+   *                               and for what "this JVM" means under several class loaders); or if the
+   *                               submitter was given a clock other than {@link #clock}'s
    */
   public Meter build() {
     requireSet(productCode, "productCode");
     requireSet(dimensions, "dimensions");
     requireSet(journalDirectory, "journalDirectory");
     requireSet(submitter, "submitter");
+    InstantSource meterClock = orDefault(clock, InstantSource.system());
+    handClockToSubmitter(meterClock);
     Duration grace = orDefault(hourGrace, DEFAULT_HOUR_GRACE);
     Duration margin = orDefault(deadlineMargin, DEFAULT_DEADLINE_MARGIN);
     MeterSettings settings = new MeterSettings(
@@ -294,7 +304,7 @@ public final class MeterBuilder {
         journalDirectory,
         submitter,
         orDefault(mode, MeteringMode.HOURLY),
-        orDefault(clock, InstantSource.system()),
+        meterClock,
         grace,
         orDefault(sendJitter, DEFAULT_SEND_JITTER),
         margin,
@@ -312,7 +322,24 @@ public final class MeterBuilder {
         storage != null ? storage : loadStorage(),
         orDefault(checkPermissionAtStart, Boolean.FALSE),
         orDefault(drainerThread, Boolean.TRUE));
-    return DefaultMeter.start(settings);
+    try {
+      return DefaultMeter.start(settings);
+    } catch (UncheckedIOException e) {
+      throw new HourmeterException(HourmeterException.Kind.STORAGE, "journalDirectory " + journalDirectory
+          + " cannot be used: " + e.getMessage(), e);
+    }
+  }
+
+  /** One clock for the drainer and the submitter: see {@link UsageSubmitter#useMeterClock}. */
+  private void handClockToSubmitter(InstantSource meterClock) {
+    try {
+      submitter.useMeterClock(meterClock);
+    } catch (IllegalStateException e) {
+      throw new HourmeterException(HourmeterException.Kind.CONFIGURATION, "clock: MeterBuilder.clock ("
+          + (clock != null ? clock : "not set, so the system clock") + ") and the submitter's clock differ: "
+          + e.getMessage() + ". The drainer and the submitter's circuit breaker must run on one clock: set it "
+          + "on the meter only (it hands it to the submitter), or pass the same clock to both", e);
+    }
   }
 
   static void checkDimensionName(String name) {

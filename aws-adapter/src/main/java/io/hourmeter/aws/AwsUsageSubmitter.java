@@ -57,10 +57,10 @@ public final class AwsUsageSubmitter implements UsageSubmitter {
   private final IntervalFunction backoff;
   private final long maxBackoffMillis;
   private final int cappedAttempts;
-  private final InstantSource clock;
+  private final SubmitterClock clock;
 
   AwsUsageSubmitter(MarketplaceMeteringClient client, List<SdkAutoCloseable> owned, SendGate gate,
-      IntervalFunction backoff, Duration maxBackoff, int cappedAttempts, InstantSource clock) {
+      IntervalFunction backoff, Duration maxBackoff, int cappedAttempts, SubmitterClock clock) {
     this.client = client;
     this.owned = List.copyOf(owned);
     this.gate = gate;
@@ -157,6 +157,18 @@ public final class AwsUsageSubmitter implements UsageSubmitter {
     int attempt = Math.min(cappedAttempts, Math.max(1, consecutiveFailures));
     long millis = backoff.apply(attempt);
     return Duration.ofMillis(Math.min(maxBackoffMillis, millis));
+  }
+
+  /**
+   * Runs on the meter's clock unless {@link AwsUsageSubmitterBuilder#clock} was set; see
+   * {@link SubmitterClock}.
+   *
+   * @throws IllegalStateException naming {@code AwsUsageSubmitterBuilder.clock} when it was set to
+   *                               another clock, or the submitter already took another meter's
+   */
+  @Override
+  public void useMeterClock(InstantSource meterClock) {
+    clock.useMeterClock(meterClock);
   }
 
   @Override

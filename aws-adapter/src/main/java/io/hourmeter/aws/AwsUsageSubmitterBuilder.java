@@ -57,7 +57,7 @@ public final class AwsUsageSubmitterBuilder {
   private Duration connectTimeout = Duration.ofSeconds(2);
   private Duration readTimeout = Duration.ofSeconds(10);
   private Duration apiCallTimeout = Duration.ofSeconds(15);
-  private InstantSource clock = InstantSource.system();
+  private InstantSource clock;
   private String name = "hourmeter-meter-usage";
   private float failureRateThreshold = 50;
   private int slidingWindowSize = 20;
@@ -128,7 +128,12 @@ public final class AwsUsageSubmitterBuilder {
     return this;
   }
 
-  /** The clock of the circuit breaker's open wait and of DryRun timestamps; default the system clock. */
+  /**
+   * The clock of the circuit breaker's open wait and of DryRun timestamps. Default: the clock of the meter
+   * this submitter is passed to ({@code MeterBuilder.clock}, which hands it over at {@code build()}), and
+   * the system clock until then. Set it only for a submitter used without a meter: a meter given another
+   * clock fails to build, since the breaker must run on the drainer's time.
+   */
   public AwsUsageSubmitterBuilder clock(InstantSource source) {
     once("clock");
     clock = Objects.requireNonNull(source, "clock");
@@ -235,6 +240,7 @@ public final class AwsUsageSubmitterBuilder {
       throw new IllegalStateException("minimumNumberOfCalls (" + minimumNumberOfCalls
           + ") must not exceed slidingWindowSize (" + slidingWindowSize + ")");
     }
+    SubmitterClock clock = this.clock != null ? SubmitterClock.given(this.clock) : SubmitterClock.fromMeter();
     SendGate gate = new SendGate(name,
         new SendGate.CircuitSettings(failureRateThreshold, slidingWindowSize, minimumNumberOfCalls,
             waitInOpenState, permittedCallsInHalfOpenState),

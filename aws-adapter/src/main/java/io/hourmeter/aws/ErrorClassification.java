@@ -26,16 +26,28 @@ import software.amazon.awssdk.core.exception.SdkClientException;
  * The one place where a MeterUsage failure becomes an {@link OutcomeClass}, which the drainer obeys:
  * {@link #TABLE}, read top to bottom, first match wins.
  *
- * <p>AWS answers are matched by error code (the modelled exception's name, as sent in {@code __type} /
- * {@code x-amzn-ErrorType}); codes not listed fall back on the HTTP status: 5xx and 429 are retryable, any
- * other status is a configuration problem (stop sending, keep journaling, retry slowly), which loses
- * nothing. Client-side failures follow: timeouts and connection errors leave the outcome unknown, which
- * is safe because every resend is byte-identical; credentials that cannot be resolved fail before
- * anything is sent and are configuration. Anything else is "outcome unknown".
+ * <p><b>Only proof of rejection lets usage move.</b> An AWS answer proves that the request was not
+ * recorded only when its error code says so: the modelled 4xx errors of MeterUsage, throttling, and the
+ * AWS front end's authentication, signature and validation errors. Each has a row, matched by error code
+ * (the modelled exception's name, as sent in {@code __type} / {@code x-amzn-ErrorType}). Every other
+ * answer is {@link OutcomeClass#OUTCOME_UNKNOWN}: a 5xx (the modelled InternalServiceError included), a
+ * 429, and any code or status this table does not list. A proxy or load balancer in front of the service
+ * can answer 502, 503 or 504 after the service recorded the request, and a service error may come after
+ * the record was written; treating such an answer as "not recorded" would let the drainer carry the usage
+ * into another hour or re-cut it under a new ClientToken, billing it twice. An outcome-unknown report is
+ * still retried (with backoff, and counted by the circuit breaker), always byte-identical, which AWS
+ * deduplicates; it is only never moved.
+ *
+ * <p>Client-side failures follow the AWS answers: timeouts and connection errors leave the outcome
+ * unknown too; credentials that cannot be resolved fail before anything is sent and are configuration.
+ * Anything else is "outcome unknown".
  *
  * <p>Stateless; thread-safe.
  */
 final class ErrorClassification {
+
+  /** The name of the row for every AWS answer whose code no other row lists. */
+  static final String OTHER_AWS_ERROR = "other AWS error: 5xx, 429, or a code the table does not know";
 
   /**
    * One row: a failure it matches and the class it gets.
@@ -49,8 +61,8 @@ final class ErrorClassification {
   /** METERING-API.md's error table, with the unmodelled codes and client-side failures around it. */
   static final List<Row> TABLE = List.of(
       // The eleven errors the model lists for MeterUsage.
-      code("ThrottlingException", RETRYABLE),                     // back off with jitter
-      code("InternalServiceErrorException", RETRYABLE),           // 500
+      code("ThrottlingException", RETRYABLE),                     // 400: refused unrecorded; back off
+      code("InternalServiceErrorException", OUTCOME_UNKNOWN),     // 500: may have been recorded first
       code("DuplicateRequestException", DUPLICATE_REQUEST),       // the hour holds another quantity
       code("IdempotencyConflictException", IDEMPOTENCY_CONFLICT), // 409: token reused; a bug
       code("TimestampOutOfBoundsException", TIMESTAMP_OUT_OF_BOUNDS),
@@ -80,16 +92,11 @@ final class ErrorClassification {
       // DryRun answers: allowed, or not allowed, to call aws-marketplace:MeterUsage.
       code("DryRunOperation", ACCEPTED),
       code("UnauthorizedException", CONFIGURATION),
-      // Unmodelled: the front end is overloaded, or timed out while handling the request.
-      code("ServiceUnavailableException", RETRYABLE),
-      code("ServiceUnavailable", RETRYABLE),
-      code("TooManyRequestsException", RETRYABLE),
+      // Unmodelled: the front end's throttling, refused before it reached the service.
       code("RequestLimitExceeded", RETRYABLE),
-      code("RequestTimeoutException", OUTCOME_UNKNOWN),
-      // Any other AWS answer, by HTTP status.
-      rule("other AWS error, 5xx or 429", t -> t instanceof AwsServiceException e
-          && (e.statusCode() >= 500 || e.statusCode() == 429), RETRYABLE),
-      rule("other AWS error", t -> t instanceof AwsServiceException, CONFIGURATION),
+      // Any other AWS answer proves nothing: 5xx (ServiceUnavailable, a proxy's 502/504 with an HTML or
+      // no body), 429 (TooManyRequests), 408 (RequestTimeout), or a code or status not listed above.
+      rule(OTHER_AWS_ERROR, t -> t instanceof AwsServiceException, OUTCOME_UNKNOWN),
       // Client side: nothing came back from AWS.
       rule("ApiCallTimeoutException", t -> t instanceof ApiCallTimeoutException, OUTCOME_UNKNOWN),
       rule("ApiCallAttemptTimeoutException", t -> t instanceof ApiCallAttemptTimeoutException, OUTCOME_UNKNOWN),
@@ -114,6 +121,10 @@ final class ErrorClassification {
       if (code.equals("UnauthorizedException") || code.startsWith("AccessDenied")) {
         message += " (the credentials in use need the IAM permission "
             + AwsUsageSubmitter.METER_USAGE_PERMISSION + ")";
+      }
+      if (row.outcome() == OUTCOME_UNKNOWN) {
+        message += " (HTTP " + service.statusCode() + " does not prove the request was rejected: AWS may "
+            + "have recorded it, so it is resent identically and never moved to another hour or token)";
       }
       return SubmitOutcome.failed(row.outcome(), code, message);
     }

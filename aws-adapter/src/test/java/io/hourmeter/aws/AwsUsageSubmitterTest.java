@@ -4,6 +4,7 @@ import static io.hourmeter.aws.Reports.PRODUCT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hourmeter.local.AcceptedRecord;
+import io.hourmeter.local.Faults;
 import io.hourmeter.local.LocalMeteringEndpoint;
 import io.hourmeter.spi.OutcomeClass;
 import io.hourmeter.spi.SubmitOutcome;
@@ -154,6 +155,24 @@ class AwsUsageSubmitterTest {
     assertThat(endpoint.accepted()).singleElement()
         .extracting(AcceptedRecord::recordId).isEqualTo(resent.meteringRecordId());
     assertThat(endpoint.requestBodies()).hasSize(2).allMatch(body -> body.equals(endpoint.requestBodies().get(0)));
+  }
+
+  @ParameterizedTest(name = "HTTP {0} after recording")
+  @ValueSource(ints = {500, 502, 503, 504})
+  void aGatewayErrorAfterTheServiceRecordedIsOutcomeUnknownAndTheIdenticalResendGetsTheOneRecord(int status) {
+    UsageReport report = Reports.hourly("users", lastHour, 5);
+    endpoint.faults().answerNext(new Faults.Answer(status, "text/html", "<html>" + status + "</html>", true));
+
+    SubmitOutcome gatewayError = submitter.submit(report);
+    int recordedBehindTheError = endpoint.accepted().size();
+    SubmitOutcome resent = submitter.submit(report);
+
+    assertThat(gatewayError.outcome()).isEqualTo(OutcomeClass.OUTCOME_UNKNOWN);
+    assertThat(gatewayError.message()).contains("does not prove the request was rejected");
+    assertThat(recordedBehindTheError).isEqualTo(1);
+    assertThat(resent.outcome()).isEqualTo(OutcomeClass.ACCEPTED);
+    assertThat(endpoint.accepted()).singleElement()
+        .extracting(AcceptedRecord::recordId).isEqualTo(resent.meteringRecordId());
   }
 
   @Test

@@ -7,9 +7,13 @@ package io.hourmeter.spi;
 public enum OutcomeClass {
   /** AWS recorded the report (or an identical one before) and returned its MeteringRecordId. */
   ACCEPTED(false),
-  /** Throttling or a 5xx: AWS did not record it. Back off and keep the report. */
+  /** Throttling, or another answer that proves AWS did not record it. Back off and keep the report. */
   RETRYABLE(true),
-  /** A timeout or connection error: AWS may or may not have recorded it. Resend byte-identical. */
+  /**
+   * AWS may or may not have recorded it: a timeout, a connection error, or any answer that does not prove
+   * a rejection (a 5xx, which a proxy can send after the service recorded the request; a 429; a code or
+   * status a submitter does not know). Resend byte-identical; never carry or re-cut it.
+   */
   OUTCOME_UNKNOWN(true),
   /** DuplicateRequest: another quantity already stands for this dimension-hour. Final; alert. */
   DUPLICATE_REQUEST(false),

@@ -14,6 +14,10 @@ public interface StorageProvider {
    *
    * @throws IllegalStateException with the exact JVM flags to add, if the JVM lacks ones the
    *                               journal needs
+   * @throws java.io.UncheckedIOException for any storage failure (the directory cannot be created,
+   *                               read or written); {@code build()} reports it as a
+   *                               {@link io.hourmeter.HourmeterException} of kind STORAGE naming
+   *                               {@code journalDirectory}
    */
   UsageJournal openJournal(JournalSettings settings);
 

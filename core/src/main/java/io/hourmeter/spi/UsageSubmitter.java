@@ -1,6 +1,7 @@
 package io.hourmeter.spi;
 
 import java.time.Duration;
+import java.time.InstantSource;
 
 /**
  * Sends frozen reports to AWS MeterUsage and classifies what came back.
@@ -36,6 +37,25 @@ public interface UsageSubmitter extends AutoCloseable {
    * (1 or more): exponential, with jitter, capped.
    */
   Duration backoff(int consecutiveFailures);
+
+  /**
+   * Hands the submitter the meter's clock. {@link io.hourmeter.MeterBuilder#build()} calls this once,
+   * before it opens the journal or starts the drainer, with the clock given to
+   * {@link io.hourmeter.MeterBuilder#clock} (the system clock when none was). The drainer decides hours,
+   * deadlines and backoff waits on that clock, and adds a refused permission's
+   * {@link SendPermission#retryAfter()} to it: a submitter that reads time of its own (a circuit
+   * breaker's open wait, for instance) must read the same one, or a meter on a test or accelerated clock
+   * waits for the breaker in real time.
+   *
+   * <p>A submitter that was not configured with a clock of its own must use this one from now on. One
+   * that was configured with a different clock must throw {@link IllegalStateException} naming its
+   * option; {@code build()} then fails with a {@link io.hourmeter.HourmeterException} naming both. The
+   * default does nothing: a submitter that reads no time needs no clock.
+   *
+   * @param meterClock the meter's clock
+   * @throws IllegalStateException if the submitter was configured with another clock
+   */
+  default void useMeterClock(InstantSource meterClock) { }
 
   /** The circuit breaker's state, for status. */
   default CircuitState circuitState() {

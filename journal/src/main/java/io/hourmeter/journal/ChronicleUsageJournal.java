@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.NavigableSet;
@@ -94,7 +95,9 @@ public final class ChronicleUsageJournal implements UsageJournal {
    * Opens (creating if absent) the journal in {@code settings.directory()}.
    *
    * @throws IllegalStateException if the JVM lacks flags Chronicle needs (the message lists them)
-   * @throws UncheckedIOException  if the directory cannot be created or read
+   * @throws UncheckedIOException  if the directory cannot be created, read or written (a regular file in
+   *                               its place, a read-only file system, ...); every storage failure while
+   *                               opening, Chronicle's own exceptions included, comes as this one
    */
   public static ChronicleUsageJournal open(JournalSettings settings) {
     return open(settings, DEFAULT_BLOCK_SIZE);
@@ -106,9 +109,26 @@ public final class ChronicleUsageJournal implements UsageJournal {
     Path directory = settings.directory().toAbsolutePath().normalize();
     try {
       OwnerOnly.directory(directory);
+    } catch (NotDirectoryException e) {
+      throw new UncheckedIOException(e.getFile() + " exists but is not a directory", e);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot create the journal directory " + directory, e);
+      throw new UncheckedIOException("cannot create the journal directory " + directory + ": " + e.getMessage(), e);
     }
+    try {
+      return openIn(directory, settings, blockSize);
+    } catch (UncheckedIOException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      // Chronicle reports storage trouble its own way (IORuntimeException; UnsupportedOperationException
+      // when it fell back to a read-only metadata store): one kind of failure for callers.
+      String why = Files.isWritable(directory) ? ""
+          : " (the directory is not writable: a read-only file system, or no write permission)";
+      throw new UncheckedIOException("cannot open the journal in " + directory + why + ": " + e,
+          new IOException(e.toString(), e));
+    }
+  }
+
+  private static ChronicleUsageJournal openIn(Path directory, JournalSettings settings, long blockSize) {
     DirectoryLock lock = new DirectoryLock(directory.resolve("journal.lock"));
     String journalId = JournalIdentity.readOrCreate(directory, lock);
     DimensionRegistry dimensions = new DimensionRegistry(directory, lock);

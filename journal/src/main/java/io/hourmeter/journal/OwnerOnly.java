@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileAttribute;
@@ -25,6 +26,9 @@ final class OwnerOnly {
   /**
    * Creates the directory (and missing parents) owner-only. An existing one is left as it is (its owner
    * chose), with a warning if others may read it: the journal and ledger hold the product's usage.
+   *
+   * @throws NotDirectoryException naming the path, when it or the nearest existing parent is something
+   *                               other than a directory (a regular file, say)
    */
   static Path directory(Path directory) throws IOException {
     if (Files.isDirectory(directory)) {
@@ -34,6 +38,10 @@ final class OwnerOnly {
       }
       return directory;
     }
+    Path blocking = nearestExisting(directory);
+    if (blocking != null && !Files.isDirectory(blocking)) {
+      throw new NotDirectoryException(blocking.toString());
+    }
     if (POSIX) {
       Files.createDirectories(directory, PosixFilePermissions.asFileAttribute(DIRECTORY));
       // The umask may have taken bits away, never added them; make the owner's bits certain.
@@ -42,6 +50,16 @@ final class OwnerOnly {
       Files.createDirectories(directory);
     }
     return directory;
+  }
+
+  /** {@code path} or its nearest parent that exists, or null if none does. */
+  private static Path nearestExisting(Path path) {
+    for (Path p = path.toAbsolutePath(); p != null; p = p.getParent()) {
+      if (Files.exists(p)) {
+        return p;
+      }
+    }
+    return null;
   }
 
   /** Opens a file, creating it owner-only if absent. */

@@ -6,7 +6,8 @@ package io.hourmeter.local;
  * @param requests  HTTP requests received, whatever came of them
  * @param accepted  requests answered with a MeteringRecordId (new records and idempotent replays)
  * @param throttled requests answered with an injected ThrottlingException
- * @param failed    requests answered with an injected InternalServiceErrorException
+ * @param failed    requests answered with an injected InternalServiceErrorException or a scripted
+ *                  {@link Faults.Answer}
  * @param dropped   requests whose connection was closed without a response
  * @param rejected  requests answered with any other error (validation, dedup, auth, window, DryRun)
  */

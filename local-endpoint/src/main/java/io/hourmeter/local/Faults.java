@@ -1,6 +1,8 @@
 package io.hourmeter.local;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;
@@ -11,7 +13,8 @@ import java.util.Random;
  * seeded random source so runs repeat) and a count of "the next n requests", which tests use to script
  * exact sequences; a scripted fault is used before the rate is consulted. Faults are decided in this
  * order for each request: latency, drop before recording, throttling, 500, then the request is handled,
- * then drop after recording.
+ * then drop after recording. A {@linkplain #answerNext scripted answer} (the status and body a proxy or
+ * load balancer in front of the service may send) takes the place of all of these for one request.
  *
  * <p>Thread-safe: setters may be called from a test thread while the server handles requests.
  */
@@ -26,7 +29,27 @@ public final class Faults {
     int next;
   }
 
+  /**
+   * An HTTP answer given instead of the service's own, as a proxy or load balancer in front of it may
+   * send: any status, content type and body, and no {@code x-amzn-ErrorType} header.
+   *
+   * @param status         the HTTP status
+   * @param contentType    the Content-Type header, or null for none
+   * @param body           the body, empty for none
+   * @param afterRecording whether the request is handled (and so recorded) before this answer replaces
+   *                       the service's; false answers before anything is recorded
+   */
+  public record Answer(int status, String contentType, String body, boolean afterRecording) {
+    public Answer {
+      if (status < 200 || status > 599) {
+        throw new IllegalArgumentException("status must be within 200..599 but was " + status);
+      }
+      Objects.requireNonNull(body, "body");
+    }
+  }
+
   private final Map<Kind, Switch> switches = new EnumMap<>(Kind.class);
+  private final Deque<Answer> answers = new ArrayDeque<>();
   private Random random = new Random(1);
   private Duration latency = Duration.ZERO;
 
@@ -76,6 +99,12 @@ public final class Faults {
     return next(Kind.DROP_AFTER, count, "dropNextAfterRecord");
   }
 
+  /** Gives {@code answer} to the next request that has no scripted answer yet (each call scripts one). */
+  public synchronized Faults answerNext(Answer answer) {
+    answers.addLast(Objects.requireNonNull(answer, "answer"));
+    return this;
+  }
+
   /** Waits this long before handling each request (real time, not the endpoint's clock). */
   public synchronized Faults latency(Duration added) {
     Objects.requireNonNull(added, "latency");
@@ -98,12 +127,18 @@ public final class Faults {
       each.rate = 0;
       each.next = 0;
     }
+    answers.clear();
     latency = Duration.ZERO;
     return this;
   }
 
   synchronized Duration latency() {
     return latency;
+  }
+
+  /** Uses up the scripted answer of the current request, or returns null when none is left. */
+  synchronized Answer takeAnswer() {
+    return answers.pollFirst();
   }
 
   /** Decides, and uses up, the fault of {@code kind} for the current request. */

@@ -84,6 +84,19 @@ final class MeteringHttpHandler implements HttpHandler {
       if (!latency.isZero()) {
         Thread.sleep(latency.toMillis());
       }
+      Faults.Answer scripted = faults.takeAnswer();
+      if (scripted != null) {
+        if (scripted.afterRecording()) {
+          try {
+            answer(exchange, body);
+          } catch (MeteringError ignored) {
+            // the scripted answer replaces the service's, whatever it was
+          }
+        }
+        failed.incrementAndGet();
+        respondRaw(exchange, scripted);
+        return;
+      }
       if (faults.take(Faults.Kind.DROP_BEFORE)) {
         dropped.incrementAndGet();
         return;
@@ -190,12 +203,27 @@ final class MeteringHttpHandler implements HttpHandler {
 
   private static void respond(HttpExchange exchange, int status, String json, Map<String, String> headers)
       throws IOException {
-    byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
     exchange.getResponseHeaders().set("Content-Type", CONTENT_TYPE);
     exchange.getResponseHeaders().set("x-amzn-RequestId", UUID.randomUUID().toString());
     headers.forEach(exchange.getResponseHeaders()::set);
-    exchange.sendResponseHeaders(status, bytes.length);
-    exchange.getResponseBody().write(bytes);
+    write(exchange, status, json);
+  }
+
+  private static void respondRaw(HttpExchange exchange, Faults.Answer answer) throws IOException {
+    LOG.debug("MeterUsage answered a scripted HTTP {}", answer.status());
+    if (answer.contentType() != null) {
+      exchange.getResponseHeaders().set("Content-Type", answer.contentType());
+    }
+    write(exchange, answer.status(), answer.body());
+  }
+
+  private static void write(HttpExchange exchange, int status, String text) throws IOException {
+    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+    // 0 announces a chunked body of unknown length; -1 is how HttpExchange says "no body".
+    exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+    if (bytes.length > 0) {
+      exchange.getResponseBody().write(bytes);
+    }
   }
 
   private static String readBody(InputStream in) throws IOException {

@@ -256,6 +256,28 @@ class LocalMeteringEndpointTest {
   }
 
   @Test
+  void scriptedProxyAnswersReplaceTheServicesOwnBeforeOrAfterRecording() throws Exception {
+    endpoint.faults()
+        .answerNext(new Faults.Answer(503, null, "", false))
+        .answerNext(new Faults.Answer(502, "text/html", "<html>502 Bad Gateway</html>", true));
+
+    HttpResponse<String> unavailable = hourly("users", LAST_HOUR, 1);
+    int recordedAfterTheFirst = endpoint.accepted().size();
+    HttpResponse<String> badGateway = hourly("users", LAST_HOUR, 1);
+
+    assertThat(unavailable.statusCode()).isEqualTo(503);
+    assertThat(unavailable.body()).isEmpty();
+    assertThat(unavailable.headers().firstValue("x-amzn-ErrorType")).isEmpty();
+    assertThat(recordedAfterTheFirst).isZero();
+    assertThat(badGateway.statusCode()).isEqualTo(502);
+    assertThat(badGateway.headers().firstValue("Content-Type")).hasValue("text/html");
+    assertThat(badGateway.body()).isEqualTo("<html>502 Bad Gateway</html>");
+    assertThat(endpoint.accepted()).hasSize(1);
+    assertThat(recordId(hourly("users", LAST_HOUR, 1))).isEqualTo(endpoint.accepted().get(0).recordId());
+    assertThat(endpoint.counters().failed()).isEqualTo(2);
+  }
+
+  @Test
   void aConnectionDroppedBeforeRecordingLeavesNothingRecorded() throws Exception {
     endpoint.faults().dropNextBeforeRecord(1);
 

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * Scenario 2, the outage: while a child JVM records, the endpoint first fails half of all requests
- * (throttling, 500s, connections dropped before and after recording), then fails every request for
+ * (throttling, 500s, connections dropped before and after recording), then throttles every request for
  * longer than the six-hour window allows, then recovers. The breaker must open and close again, usage
  * that missed the window must be carried into a later hour, {@code record()} must never wait on any of
  * it, and in the end every unit must reconcile.
@@ -71,11 +71,11 @@ class OutageTest {
           faults.throttleRate(0.2).serverErrorRate(0.15).dropBeforeRecordRate(0.1).dropAfterRecordRate(0.05)
               .dropNextAfterRecord(1).dropNextBeforeRecord(1); // at least one of each, whatever the draw
           waitUntil(clock, time.hour(base + 4).toEpochMilli());
-          // Every request fails, with answers that say AWS recorded nothing, so that what misses the
-          // window is carried; connections dropped in the 50 % phase may still leave a report whose
-          // outcome is unknown at its deadline, which is dead-lettered, never carried (see below).
-          // (Rates only: a scripted drop not yet used stays scripted.)
-          faults.dropBeforeRecordRate(0).dropAfterRecordRate(0).throttleRate(0.5).serverErrorRate(1.0);
+          // Every request fails with throttling, the one answer that proves AWS recorded nothing, so
+          // that what misses the window is carried. A 500 or a dropped connection in the 50 % phase
+          // proves nothing and leaves a report whose outcome is unknown, which is never carried (see
+          // below). (Rates only: a scripted drop not yet used stays scripted.)
+          faults.dropBeforeRecordRate(0).dropAfterRecordRate(0).serverErrorRate(0).throttleRate(1.0);
           waitUntil(clock, time.hour(base + 11).toEpochMilli());
           faults.clear();
           totalOutageEnd = clock.millis();
@@ -95,8 +95,8 @@ class OutageTest {
             .observed(endpoint, tmp.resolve("journal"))
             .pending(StatusLine.decodeMap(last.get("pendingByDimension")))
             .refusedCounted(Long.parseLong(last.get("refusedUnits")))
-            // A report whose connection dropped may have been recorded by AWS: carrying it could bill it
-            // twice, so at its deadline the drainer dead-letters it for an operator instead.
+            // A report answered 500, or whose connection dropped, may have been recorded by AWS: carrying
+            // it could bill it twice, so the drainer dead-letters it for an operator instead.
             .allowDeadLetters("outcome unknown")
             .build();
         long maxRecordMicros = statuses.stream().mapToLong(s -> Long.parseLong(s.get("maxRecordMicros"))).max().orElse(-1);
