@@ -8,8 +8,9 @@ import java.util.Map;
 
 /**
  * The little JSON the endpoint needs: a strict RFC 8259 reader that yields {@code Map} (insertion
- * ordered), {@code List}, {@code String}, {@code BigDecimal}, {@code Boolean} and {@code null}, and a
- * string quoter for writing the flat responses. Stateless; thread-safe. Public only so that the samples'
+ * ordered), {@code List}, {@code String}, {@code BigDecimal}, {@code Boolean} and {@code null}, a
+ * string quoter for writing the flat responses, and a writer of what the reader yields (for echoing
+ * BatchMeterUsage's records as they were received). Stateless; thread-safe. Public only so that the samples'
  * JSON output quotes strings the same way; not a general JSON library.
  */
 public final class Json {
@@ -54,6 +55,42 @@ public final class Json {
       }
     }
     return out.append('"').toString();
+  }
+
+  /** {@code value}, one of the types {@link #parse} yields, as JSON text. */
+  static String write(Object value) {
+    StringBuilder out = new StringBuilder();
+    write(value, out);
+    return out.toString();
+  }
+
+  private static void write(Object value, StringBuilder out) {
+    if (value == null) {
+      out.append("null");
+    } else if (value instanceof String text) {
+      out.append(quote(text));
+    } else if (value instanceof BigDecimal number) {
+      out.append(number.toPlainString());
+    } else if (value instanceof Boolean flag) {
+      out.append(flag);
+    } else if (value instanceof List<?> items) {
+      out.append('[');
+      for (int i = 0; i < items.size(); i++) {
+        write(items.get(i), out.append(i == 0 ? "" : ","));
+      }
+      out.append(']');
+    } else if (value instanceof Map<?, ?> members) {
+      out.append('{');
+      boolean first = true;
+      for (Map.Entry<?, ?> member : members.entrySet()) {
+        out.append(first ? "" : ",").append(quote((String) member.getKey())).append(':');
+        write(member.getValue(), out);
+        first = false;
+      }
+      out.append('}');
+    } else {
+      throw new IllegalArgumentException("not a JSON value: " + value.getClass().getName());
+    }
   }
 
   private Object value() {

@@ -9,6 +9,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,9 +45,28 @@ import org.slf4j.LoggerFactory;
  *       {@code AccessDeniedException}, an expired session token {@code ExpiredTokenException}, and a
  *       signing region other than the endpoint's {@code InvalidEndpointRegionException}.</li>
  * </ul>
+ * and {@code AWSMPMeteringService.BatchMeterUsage} (SaaS) by the same model, over the same store:
+ * <ul>
+ *   <li>0 to 25 UsageRecords and a body under 1 MB, member limits and patterns
+ *       ({@code CustomerAWSAccountId}, {@code LicenseArn}) as {@code ValidationException}; ProductCode may
+ *       be left out when every record carries a LicenseArn, which then names the product;</li>
+ *   <li>per record a {@code Status}: {@code Success} with a MeteringRecordId for a buyer given with
+ *       {@link Builder#subscriber} or {@link #subscribe}, {@code CustomerNotSubscribed} for any other
+ *       buyer, {@code DuplicateRecord} for another quantity at the same buyer, dimension and minute (the
+ *       seconds and milliseconds of a Timestamp are ignored; the first quantity stands); an identical
+ *       record returns the same MeteringRecordId; each result echoes its record as received;</li>
+ *   <li>buyers by {@code CustomerIdentifier}, {@code CustomerAWSAccountId}, or the account plus a
+ *       {@code LicenseArn} (two licenses of one account are two buyers); a known license named with
+ *       another account or product is {@code InvalidLicenseException};</li>
+ *   <li>a record older than {@link Builder#batchWindow} (24 h), in the future, or of a month whose usage
+ *       closed at 06:00 UTC on the 1st is {@code TimestampOutOfBoundsException} for the whole batch; an
+ *       unknown product or dimension rejects the whole batch too;</li>
+ *   <li>{@link Faults#unprocessedRecordsNext} leaves records in {@code UnprocessedRecords}, unrecorded,
+ *       and {@link Faults#rejectNext} answers whole calls with a {@link ModelledError}.</li>
+ * </ul>
  * Errors are {@code {"__type": ..., "message": ...}} with the {@code x-amzn-ErrorType} header. Faults
- * (throttling, 500s, dropped connections before or after recording, latency) are switched at run time
- * through {@link #faults()}.
+ * (throttling, 500s, modelled errors, unprocessed records, dropped connections before or after
+ * recording, latency) are switched at run time through {@link #faults()}.
  *
  * <pre>{@code
  * try (LocalMeteringEndpoint endpoint = LocalMeteringEndpoint.builder()
@@ -59,8 +79,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class LocalMeteringEndpoint implements AutoCloseable {
 
-  /** The X-Amz-Target of the one operation served. */
+  /** The X-Amz-Target of MeterUsage. */
   static final String METER_USAGE_TARGET = "AWSMPMeteringService.MeterUsage";
+  /** The X-Amz-Target of BatchMeterUsage. */
+  static final String BATCH_METER_USAGE_TARGET = "AWSMPMeteringService.BatchMeterUsage";
   private static final Logger LOG = LoggerFactory.getLogger(LocalMeteringEndpoint.class);
 
   static {
@@ -83,7 +105,8 @@ public final class LocalMeteringEndpoint implements AutoCloseable {
 
   private LocalMeteringEndpoint(Builder builder) {
     this.records = new MeteringRecords(builder.products, builder.notEntitled, builder.clock, builder.window,
-        builder.softwareStartedAt);
+        builder.softwareStartedAt, builder.batchWindow, new Subscriptions());
+    builder.subscribers.forEach(subscriber -> records.subscribe(subscriber.productCode(), subscriber.customer()));
     this.handler = new MeteringHttpHandler(records, faults, new MeteringHttpHandler.Callers(builder.region,
         builder.rejectedAccessKeys, builder.deniedAccessKeys, builder.expiredSessionTokens));
     this.port = builder.port;
@@ -124,7 +147,10 @@ public final class LocalMeteringEndpoint implements AutoCloseable {
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
   }
 
-  /** Every record accepted so far, in order (idempotent replays are not repeated). */
+  /**
+   * Every record accepted so far, in order (idempotent replays are not repeated): MeterUsage's and each
+   * Success of BatchMeterUsage, the latter with {@link AcceptedRecord#customer()} as sent.
+   */
   public List<AcceptedRecord> accepted() {
     return records.accepted();
   }
@@ -161,6 +187,27 @@ public final class LocalMeteringEndpoint implements AutoCloseable {
       String clientToken) {
     return records.preRecord(productCode, dimension, timestamp, quantity,
         Objects.requireNonNull(clientToken, "clientToken"));
+  }
+
+  /**
+   * Records BatchMeterUsage usage as if another process (another host of the same SaaS product) had
+   * already metered it: a later record for the same buyer, dimension and minute is then idempotent or a
+   * DuplicateRecord. The buyer must be subscribed. Returns the record.
+   */
+  public AcceptedRecord preRecord(String productCode, SaasCustomer customer, String dimension, Instant timestamp,
+      long quantity) {
+    return records.preRecord(productCode, Objects.requireNonNull(customer, "customer"), dimension, timestamp,
+        quantity);
+  }
+
+  /** Subscribes a SaaS buyer while serving, as {@link Builder#subscriber} does at build time. */
+  public void subscribe(String productCode, SaasCustomer customer) {
+    records.subscribe(productCode, Objects.requireNonNull(customer, "customer"));
+  }
+
+  /** Ends a SaaS buyer's subscription: its later records are CustomerNotSubscribed. */
+  public void unsubscribe(String productCode, SaasCustomer customer) {
+    records.unsubscribe(productCode, Objects.requireNonNull(customer, "customer"));
   }
 
   /** Stops serving at once; idempotent. */
@@ -202,7 +249,9 @@ public final class LocalMeteringEndpoint implements AutoCloseable {
     private final Set<String> expiredSessionTokens = new HashSet<>();
     private InstantSource clock = InstantSource.system();
     private String region = "us-east-1";
+    private final List<Subscriber> subscribers = new ArrayList<>();
     private Duration window = Duration.ofHours(6);
+    private Duration batchWindow = Duration.ofHours(24);
     private Instant softwareStartedAt;
     private int port;
 
@@ -275,6 +324,29 @@ public final class LocalMeteringEndpoint implements AutoCloseable {
       return this;
     }
 
+    /**
+     * A SaaS buyer subscribed to a product of this endpoint: its BatchMeterUsage records are metered;
+     * records of buyers not given here are CustomerNotSubscribed.
+     */
+    public Builder subscriber(String productCode, SaasCustomer customer) {
+      subscribers.add(new Subscriber(Objects.requireNonNull(productCode, "subscriber product code"),
+          Objects.requireNonNull(customer, "subscriber")));
+      return this;
+    }
+
+    /**
+     * How long after its Timestamp a BatchMeterUsage record is accepted; default 24 hours, the current
+     * model (older documents say 6). Previous-month usage is accepted only until 06:00 UTC on the 1st
+     * in any case.
+     */
+    public Builder batchWindow(Duration past) {
+      if (past.isNegative() || past.isZero()) {
+        throw new IllegalArgumentException("batchWindow must be positive but was " + past);
+      }
+      batchWindow = past;
+      return this;
+    }
+
     /** The port on 127.0.0.1; default 0, a free one. */
     public Builder port(int number) {
       if (number < 0 || number > 65_535) {
@@ -293,7 +365,15 @@ public final class LocalMeteringEndpoint implements AutoCloseable {
           throw new IllegalStateException("notEntitled: " + code + " is not a product of this endpoint");
         }
       }
+      for (Subscriber subscriber : subscribers) {
+        if (!products.containsKey(subscriber.productCode())) {
+          throw new IllegalStateException("subscriber: " + subscriber.productCode()
+              + " is not a product of this endpoint");
+        }
+      }
       return new LocalMeteringEndpoint(this);
     }
+
+    private record Subscriber(String productCode, SaasCustomer customer) { }
   }
 }
