@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -64,6 +65,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link Faults#unprocessedRecordsNext} leaves records in {@code UnprocessedRecords}, unrecorded,
  *       and {@link Faults#rejectNext} answers whole calls with a {@link ModelledError}.</li>
  * </ul>
+ * {@code AWSMPMeteringService.ResolveCustomer} answers the tokens given with {@link Builder#registration}
+ * ({@code LicenseArn} included), and {@code InvalidTokenException} otherwise.
  * Errors are {@code {"__type": ..., "message": ...}} with the {@code x-amzn-ErrorType} header. Faults
  * (throttling, 500s, modelled errors, unprocessed records, dropped connections before or after
  * recording, latency) are switched at run time through {@link #faults()}.
@@ -83,6 +86,8 @@ public final class LocalMeteringEndpoint implements AutoCloseable {
   static final String METER_USAGE_TARGET = "AWSMPMeteringService.MeterUsage";
   /** The X-Amz-Target of BatchMeterUsage. */
   static final String BATCH_METER_USAGE_TARGET = "AWSMPMeteringService.BatchMeterUsage";
+  /** The X-Amz-Target of ResolveCustomer. */
+  static final String RESOLVE_CUSTOMER_TARGET = "AWSMPMeteringService.ResolveCustomer";
   private static final Logger LOG = LoggerFactory.getLogger(LocalMeteringEndpoint.class);
 
   static {
@@ -107,6 +112,8 @@ public final class LocalMeteringEndpoint implements AutoCloseable {
     this.records = new MeteringRecords(builder.products, builder.notEntitled, builder.clock, builder.window,
         builder.softwareStartedAt, builder.batchWindow, new Subscriptions());
     builder.subscribers.forEach(subscriber -> records.subscribe(subscriber.productCode(), subscriber.customer()));
+    builder.registrations.forEach((token, subscriber) ->
+        records.register(token, subscriber.productCode(), subscriber.customer()));
     this.handler = new MeteringHttpHandler(records, faults, new MeteringHttpHandler.Callers(builder.region,
         builder.rejectedAccessKeys, builder.deniedAccessKeys, builder.expiredSessionTokens));
     this.port = builder.port;
@@ -250,6 +257,7 @@ public final class LocalMeteringEndpoint implements AutoCloseable {
     private InstantSource clock = InstantSource.system();
     private String region = "us-east-1";
     private final List<Subscriber> subscribers = new ArrayList<>();
+    private final Map<String, Subscriber> registrations = new LinkedHashMap<>();
     private Duration window = Duration.ofHours(6);
     private Duration batchWindow = Duration.ofHours(24);
     private Instant softwareStartedAt;
@@ -335,6 +343,22 @@ public final class LocalMeteringEndpoint implements AutoCloseable {
     }
 
     /**
+     * A buyer's registration: subscribes {@code customer} as {@link #subscriber} does, and
+     * ResolveCustomer answers {@code registrationToken} with its CustomerIdentifier,
+     * CustomerAWSAccountId, LicenseArn (those it has) and the ProductCode. Other tokens are
+     * InvalidTokenException.
+     */
+    public Builder registration(String registrationToken, String productCode, SaasCustomer customer) {
+      Subscriber subscriber = new Subscriber(Objects.requireNonNull(productCode, "registration product code"),
+          Objects.requireNonNull(customer, "registration"));
+      if (registrations.putIfAbsent(Objects.requireNonNull(registrationToken, "registrationToken"), subscriber)
+          != null) {
+        throw new IllegalArgumentException("registration: token " + registrationToken + " is set twice");
+      }
+      return this;
+    }
+
+    /**
      * How long after its Timestamp a BatchMeterUsage record is accepted; default 24 hours, the current
      * model (older documents say 6). Previous-month usage is accepted only until 06:00 UTC on the 1st
      * in any case.
@@ -365,13 +389,18 @@ public final class LocalMeteringEndpoint implements AutoCloseable {
           throw new IllegalStateException("notEntitled: " + code + " is not a product of this endpoint");
         }
       }
-      for (Subscriber subscriber : subscribers) {
+      checkProducts(subscribers, "subscriber");
+      checkProducts(registrations.values(), "registration");
+      return new LocalMeteringEndpoint(this);
+    }
+
+    private void checkProducts(Collection<Subscriber> buyers, String option) {
+      for (Subscriber subscriber : buyers) {
         if (!products.containsKey(subscriber.productCode())) {
-          throw new IllegalStateException("subscriber: " + subscriber.productCode()
+          throw new IllegalStateException(option + ": " + subscriber.productCode()
               + " is not a product of this endpoint");
         }
       }
-      return new LocalMeteringEndpoint(this);
     }
 
     private record Subscriber(String productCode, SaasCustomer customer) { }

@@ -138,13 +138,21 @@ final class MeteringHttpHandler implements HttpHandler {
     }
     String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
     boolean batch = LocalMeteringEndpoint.BATCH_METER_USAGE_TARGET.equals(target);
-    if (!batch && !LocalMeteringEndpoint.METER_USAGE_TARGET.equals(target)) {
+    boolean resolve = LocalMeteringEndpoint.RESOLVE_CUSTOMER_TARGET.equals(target);
+    if (!batch && !resolve && !LocalMeteringEndpoint.METER_USAGE_TARGET.equals(target)) {
       throw MeteringError.badRequest("UnknownOperationException", "Operation " + target + " is not served.");
     }
     SigningIdentity caller = SigningIdentity.of(exchange.getRequestHeaders().getFirst("Authorization"),
         exchange.getRequestHeaders().getFirst("X-Amz-Security-Token"));
     checkCaller(caller);
     boolean denied = callers.denied().contains(caller.accessKeyId());
+    if (resolve) {
+      String token = WireMembers.string(WireMembers.object(body), "RegistrationToken", "registrationToken", true);
+      if (denied) {
+        throw accessDenied(caller, "aws-marketplace:ResolveCustomer");
+      }
+      return records.resolveCustomer(token);
+    }
     if (batch) {
       BatchMeterUsageCall call = BatchMeterUsageCall.parse(body);
       if (denied) {

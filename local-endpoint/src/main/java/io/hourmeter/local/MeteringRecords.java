@@ -129,10 +129,24 @@ final class MeteringRecords {
 
   /** Subscribes a SaaS buyer to a product of this endpoint. */
   synchronized void subscribe(String productCode, SaasCustomer customer) {
+    subscriptions.subscribe(requireProduct(productCode, "subscriber"), customer);
+  }
+
+  /** Subscribes a SaaS buyer and lets ResolveCustomer resolve {@code token} to it. */
+  synchronized void register(String token, String productCode, SaasCustomer customer) {
+    subscriptions.register(token, requireProduct(productCode, "registration"), customer);
+  }
+
+  private String requireProduct(String productCode, String option) {
     if (!products.containsKey(productCode)) {
-      throw new IllegalArgumentException("subscriber: " + productCode + " is not a product of this endpoint");
+      throw new IllegalArgumentException(option + ": " + productCode + " is not a product of this endpoint");
     }
-    subscriptions.subscribe(productCode, customer);
+    return productCode;
+  }
+
+  /** Answers ResolveCustomer for a registration token. */
+  synchronized String resolveCustomer(String token) throws MeteringError {
+    return subscriptions.resolve(token);
   }
 
   /** Ends a SaaS buyer's subscription. */

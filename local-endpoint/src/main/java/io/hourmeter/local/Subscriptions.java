@@ -30,7 +30,37 @@ final class Subscriptions {
   private final Map<String, Subscription> byIdentifier = new HashMap<>();
   private final Map<String, Subscription> byAccount = new HashMap<>();
   private final Map<String, Subscription> byLicense = new HashMap<>();
+  private final Map<String, Subscription> byRegistrationToken = new HashMap<>();
   private int lastId;
+
+  /** Subscribes {@code customer} and lets {@code token} resolve to it, as a buyer's registration does. */
+  void register(String token, String productCode, SaasCustomer customer) {
+    subscribe(productCode, customer);
+    if (byRegistrationToken.putIfAbsent(token, find(productCode, customer)) != null) {
+      throw new IllegalArgumentException("registration: token " + token + " is given twice");
+    }
+  }
+
+  /** The ResolveCustomer answer for {@code token}, or InvalidTokenException. */
+  String resolve(String token) throws MeteringError {
+    Subscription registered = byRegistrationToken.get(token);
+    if (registered == null) {
+      throw MeteringError.badRequest("InvalidTokenException", "The registration token is invalid.");
+    }
+    SaasCustomer customer = registered.customer();
+    StringBuilder json = new StringBuilder("{");
+    member(json, "CustomerIdentifier", customer.customerIdentifier());
+    member(json, "CustomerAWSAccountId", customer.customerAWSAccountId());
+    member(json, "LicenseArn", customer.licenseArn());
+    member(json, "ProductCode", registered.productCode());
+    return json.append('}').toString();
+  }
+
+  private static void member(StringBuilder json, String name, String value) {
+    if (value != null) {
+      json.append(json.length() == 1 ? "" : ",").append(Json.quote(name)).append(':').append(Json.quote(value));
+    }
+  }
 
   /** Subscribes {@code customer} to {@code productCode}; subscribing again is harmless. */
   void subscribe(String productCode, SaasCustomer customer) {
