@@ -2,6 +2,7 @@ package io.hourmeter.local;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,9 +10,9 @@ import java.util.Map;
 /**
  * The little JSON the endpoint needs: a strict RFC 8259 reader that yields {@code Map} (insertion
  * ordered), {@code List}, {@code String}, {@code BigDecimal}, {@code Boolean} and {@code null}, a
- * string quoter for writing the flat responses, and a writer of what the reader yields (for echoing
- * BatchMeterUsage's records as they were received). Stateless; thread-safe. Public only so that the samples'
- * JSON output quotes strings the same way; not a general JSON library.
+ * string quoter, and one writer: for BatchMeterUsage's echo of its records as received, and for the
+ * samples' {@code --json} output. Stateless; thread-safe. Public only so that the samples'
+ * JSON output is written the same way; not a general JSON library.
  */
 public final class Json {
 
@@ -57,8 +58,13 @@ public final class Json {
     return out.append('"').toString();
   }
 
-  /** {@code value}, one of the types {@link #parse} yields, as JSON text. */
-  static String write(Object value) {
+  /**
+   * {@code value} as JSON text: maps (keys as strings, in iteration order), collections, numbers
+   * ({@code BigDecimal} in plain notation, so what {@link #parse} read is written back as it was),
+   * booleans and null; anything else as the string of its {@code toString()} (instants and durations
+   * in ISO-8601).
+   */
+  public static String write(Object value) {
     StringBuilder out = new StringBuilder();
     write(value, out);
     return out.toString();
@@ -67,29 +73,29 @@ public final class Json {
   private static void write(Object value, StringBuilder out) {
     if (value == null) {
       out.append("null");
-    } else if (value instanceof String text) {
-      out.append(quote(text));
-    } else if (value instanceof BigDecimal number) {
-      out.append(number.toPlainString());
-    } else if (value instanceof Boolean flag) {
-      out.append(flag);
-    } else if (value instanceof List<?> items) {
-      out.append('[');
-      for (int i = 0; i < items.size(); i++) {
-        write(items.get(i), out.append(i == 0 ? "" : ","));
-      }
-      out.append(']');
     } else if (value instanceof Map<?, ?> members) {
       out.append('{');
       boolean first = true;
       for (Map.Entry<?, ?> member : members.entrySet()) {
-        out.append(first ? "" : ",").append(quote((String) member.getKey())).append(':');
+        out.append(first ? "" : ",").append(quote(String.valueOf(member.getKey()))).append(':');
         write(member.getValue(), out);
         first = false;
       }
       out.append('}');
+    } else if (value instanceof Collection<?> items) {
+      out.append('[');
+      boolean first = true;
+      for (Object item : items) {
+        write(item, out.append(first ? "" : ","));
+        first = false;
+      }
+      out.append(']');
+    } else if (value instanceof BigDecimal number) {
+      out.append(number.toPlainString());
+    } else if (value instanceof Number || value instanceof Boolean) {
+      out.append(value);
     } else {
-      throw new IllegalArgumentException("not a JSON value: " + value.getClass().getName());
+      out.append(quote(value.toString()));
     }
   }
 

@@ -325,10 +325,7 @@ public final class LocalMeteringEndpoint implements AutoCloseable {
 
     /** How far in the past a Timestamp may be; default six hours, as AWS. */
     public Builder window(Duration past) {
-      if (past.isNegative() || past.isZero()) {
-        throw new IllegalArgumentException("window must be positive but was " + past);
-      }
-      window = past;
+      window = positive(past, "window");
       return this;
     }
 
@@ -364,11 +361,15 @@ public final class LocalMeteringEndpoint implements AutoCloseable {
      * in any case.
      */
     public Builder batchWindow(Duration past) {
-      if (past.isNegative() || past.isZero()) {
-        throw new IllegalArgumentException("batchWindow must be positive but was " + past);
-      }
-      batchWindow = past;
+      batchWindow = positive(past, "batchWindow");
       return this;
+    }
+
+    private static Duration positive(Duration past, String option) {
+      if (past.isNegative() || past.isZero()) {
+        throw new IllegalArgumentException(option + " must be positive but was " + past);
+      }
+      return past;
     }
 
     /** The port on 127.0.0.1; default 0, a free one. */
