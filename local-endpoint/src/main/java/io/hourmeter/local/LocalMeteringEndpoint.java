@@ -232,8 +232,10 @@ public final class LocalMeteringEndpoint implements AutoCloseable {
    * Runs an endpoint until the process is stopped. Options: {@code --port N} (default 0: any free
    * port), {@code --product CODE:dim1,dim2} (repeatable; default {@code prod-demo:users,requests}),
    * {@code --region R}, {@code --not-entitled CODE}, {@code --rejected-key AKID},
-   * {@code --denied-key AKID}, {@code --speed X} (clock runs X times real time),
-   * {@code --throttle-rate R}, {@code --error-rate R}, {@code --drop-rate R}, {@code --latency-ms N}.
+   * {@code --denied-key AKID}, {@code --subscriber CODE:ACCOUNT[:LICENSE_ARN]} (repeatable; a SaaS
+   * buyer), {@code --speed X} (clock runs X times real time), {@code --throttle-rate R},
+   * {@code --error-rate R}, {@code --drop-rate R}, {@code --unprocessed-rate R} (BatchMeterUsage records
+   * left unprocessed), {@code --latency-ms N}.
    * Prints the URI on standard output.
    */
   public static void main(String[] args) throws InterruptedException {
