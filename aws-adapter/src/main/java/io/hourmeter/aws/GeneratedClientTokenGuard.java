@@ -1,11 +1,6 @@
 package io.hourmeter.aws;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -13,10 +8,6 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttribute;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
-import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
-import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.SdkHttpFullRequest;
-import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.services.marketplacemetering.model.MeterUsageRequest;
 
 /**
@@ -28,57 +19,25 @@ import software.amazon.awssdk.services.marketplacemetering.model.MeterUsageReque
  * exactly what Hourmeter must never put on the wire: resends have to be byte-identical. So, for a
  * MeterUsage request built without a token, this interceptor removes the generated member from the
  * marshalled body (the SDK writes ClientToken last, as the model orders its members) and corrects
- * Content-Length, before the request is signed. Requests that carry a token of ours pass untouched.
+ * Content-Length, before the request is signed ({@link MarshalledBodyRewrite}). Requests that carry a
+ * token of ours pass untouched.
  *
  * <p>Stateless apart from a per-request execution attribute; thread-safe.
  */
-final class GeneratedClientTokenGuard implements ExecutionInterceptor {
+final class GeneratedClientTokenGuard extends MarshalledBodyRewrite {
 
   private static final ExecutionAttribute<byte[]> STRIPPED_BODY =
       new ExecutionAttribute<>("hourmeter.strippedMeterUsageBody");
   private static final Pattern GENERATED_TOKEN = Pattern.compile(",\"ClientToken\":\"[^\"\\\\]*\"}$");
   private static final Logger LOG = LoggerFactory.getLogger(GeneratedClientTokenGuard.class);
 
+  GeneratedClientTokenGuard() {
+    super(STRIPPED_BODY);
+  }
+
+  /** The body without the generated token, or {@code null} when it is to be sent as it is. */
   @Override
-  public Optional<RequestBody> modifyHttpContent(Context.ModifyHttpRequest context,
-      ExecutionAttributes attributes) {
-    byte[] stripped = stripped(context, attributes);
-    return stripped == null ? context.requestBody() : Optional.of(RequestBody.fromBytes(stripped));
-  }
-
-  @Override
-  public SdkHttpRequest modifyHttpRequest(Context.ModifyHttpRequest context,
-      ExecutionAttributes attributes) {
-    byte[] stripped = stripped(context, attributes);
-    if (stripped == null) {
-      return context.httpRequest();
-    }
-    if (context.httpRequest() instanceof SdkHttpFullRequest full) {
-      return full.toBuilder()
-          .contentStreamProvider(() -> new ByteArrayInputStream(stripped))
-          .putHeader("Content-Length", Integer.toString(stripped.length))
-          .build();
-    }
-    return context.httpRequest().toBuilder()
-        .putHeader("Content-Length", Integer.toString(stripped.length))
-        .build();
-  }
-
-  /**
-   * The body without the generated token, or {@code null} when it is to be sent as it is. Computed once
-   * per request: the SDK calls modifyHttpContent and modifyHttpRequest in an order it does not promise.
-   */
-  private static byte[] stripped(Context.ModifyHttpRequest context, ExecutionAttributes attributes) {
-    byte[] known = attributes.getAttribute(STRIPPED_BODY);
-    if (known != null) {
-      return known.length == 0 ? null : known;
-    }
-    byte[] result = strip(context);
-    attributes.putAttribute(STRIPPED_BODY, result == null ? new byte[0] : result);
-    return result;
-  }
-
-  private static byte[] strip(Context.ModifyHttpRequest context) {
+  byte[] rewrite(Context.ModifyHttpRequest context, ExecutionAttributes attributes) {
     if (!(context.request() instanceof MeterUsageRequest request) || request.clientToken() != null
         || context.requestBody().isEmpty()) {
       return null;
@@ -90,13 +49,5 @@ final class GeneratedClientTokenGuard implements ExecutionInterceptor {
       return null;
     }
     return (body.substring(0, generated.start()) + "}").getBytes(StandardCharsets.UTF_8);
-  }
-
-  private static String read(RequestBody body) {
-    try (InputStream in = body.contentStreamProvider().newStream()) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the marshalled MeterUsage body", e);
-    }
   }
 }

@@ -25,12 +25,13 @@ final class CommandLine {
           builder.product(value.substring(0, colon), value.substring(colon + 1).split(","));
           product = true;
         }
+        case "--subscriber" -> subscriber(builder, value);
         case "--region" -> builder.region(value);
         case "--not-entitled" -> builder.notEntitled(value);
         case "--rejected-key" -> builder.rejectedAccessKey(value);
         case "--denied-key" -> builder.deniedAccessKey(value);
         case "--speed" -> builder.clock(accelerated(Double.parseDouble(value)));
-        case "--throttle-rate", "--error-rate", "--drop-rate", "--latency-ms" -> { }
+        case "--throttle-rate", "--error-rate", "--drop-rate", "--latency-ms", "--unprocessed-rate" -> { }
         default -> throw new IllegalArgumentException("unknown option " + option);
       }
     }
@@ -48,9 +49,20 @@ final class CommandLine {
         case "--error-rate" -> faults.serverErrorRate(Double.parseDouble(value));
         case "--drop-rate" -> faults.dropAfterRecordRate(Double.parseDouble(value));
         case "--latency-ms" -> faults.latency(Duration.ofMillis(Long.parseLong(value)));
+        case "--unprocessed-rate" -> faults.unprocessedRecordRate(Double.parseDouble(value));
         default -> { }
       }
     }
+  }
+
+  /** {@code CODE:ACCOUNT} or {@code CODE:ACCOUNT:LICENSE_ARN} (the ARN keeps its colons). */
+  private static void subscriber(LocalMeteringEndpoint.Builder builder, String value) {
+    String[] parts = value.split(":", 3);
+    if (parts.length < 2 || parts[0].isEmpty()) {
+      throw new IllegalArgumentException("--subscriber takes CODE:ACCOUNT[:LICENSE_ARN] but was " + value);
+    }
+    builder.subscriber(parts[0], parts.length == 3 ? SaasCustomer.license(parts[1], parts[2])
+        : SaasCustomer.account(parts[1]));
   }
 
   /** A clock that starts at the real time and runs {@code speed} times as fast. */

@@ -12,16 +12,18 @@ import java.util.Random;
  * Faults the endpoint injects, switchable at run time. Each kind has a rate (0.0 to 1.0, drawn from a
  * seeded random source so runs repeat) and a count of "the next n requests", which tests use to script
  * exact sequences; a scripted fault is used before the rate is consulted. Faults are decided in this
- * order for each request: latency, drop before recording, throttling, 500, then the request is handled,
- * then drop after recording. A {@linkplain #answerNext scripted answer} (the status and body a proxy or
- * load balancer in front of the service may send) takes the place of all of these for one request.
+ * order for each request: latency, drop before recording, throttling, 500, a scripted
+ * {@link ModelledError} ({@link #rejectNext}), then the request is handled (a BatchMeterUsage call
+ * decides per record whether to leave it in {@code UnprocessedRecords}), then drop after recording. A
+ * {@linkplain #answerNext scripted answer} (the status and body a proxy or load balancer in front of the
+ * service may send) takes the place of all of these for one request.
  *
  * <p>Thread-safe: setters may be called from a test thread while the server handles requests.
  */
 public final class Faults {
 
   /** The kinds of fault, in the order they are decided for a request. */
-  enum Kind { DROP_BEFORE, THROTTLE, SERVER_ERROR, DROP_AFTER }
+  enum Kind { DROP_BEFORE, THROTTLE, SERVER_ERROR, UNPROCESSED_RECORD, DROP_AFTER }
 
   /** One kind's switch: a rate and a count of scripted faults still to come. */
   private static final class Switch {
@@ -50,6 +52,7 @@ public final class Faults {
 
   private final Map<Kind, Switch> switches = new EnumMap<>(Kind.class);
   private final Deque<Answer> answers = new ArrayDeque<>();
+  private final Deque<ModelledError> rejections = new ArrayDeque<>();
   private Random random = new Random(1);
   private Duration latency = Duration.ZERO;
 
@@ -129,7 +132,41 @@ public final class Faults {
     }
     answers.clear();
     latency = Duration.ZERO;
+    rejections.clear();
     return this;
+  }
+
+  /**
+   * Leaves this share of BatchMeterUsage records unprocessed: they come back in
+   * {@code UnprocessedRecords}, unrecorded, while the rest of the call is processed.
+   */
+  public Faults unprocessedRecordRate(double rate) {
+    return rate(Kind.UNPROCESSED_RECORD, rate, "unprocessedRecordRate");
+  }
+
+  /** Leaves the next {@code count} BatchMeterUsage records received unprocessed, in arrival order. */
+  public Faults unprocessedRecordsNext(int count) {
+    return next(Kind.UNPROCESSED_RECORD, count, "unprocessedRecordsNext");
+  }
+
+  /**
+   * Answers the next {@code count} requests with {@code error}, recording nothing; queued after any
+   * rejections still to come, so a test can script a sequence of errors.
+   */
+  public synchronized Faults rejectNext(ModelledError error, int count) {
+    Objects.requireNonNull(error, "rejectNext");
+    if (count < 0) {
+      throw new IllegalArgumentException("rejectNext count must be >= 0 but was " + count);
+    }
+    for (int i = 0; i < count; i++) {
+      rejections.addLast(error);
+    }
+    return this;
+  }
+
+  /** Uses up the next scripted rejection, or returns {@code null} when none is due. */
+  synchronized ModelledError takeRejection() {
+    return rejections.pollFirst();
   }
 
   synchronized Duration latency() {

@@ -2,15 +2,17 @@ package io.hourmeter.local;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The little JSON the endpoint needs: a strict RFC 8259 reader that yields {@code Map} (insertion
- * ordered), {@code List}, {@code String}, {@code BigDecimal}, {@code Boolean} and {@code null}, and a
- * string quoter for writing the flat responses. Stateless; thread-safe. Public only so that the samples'
- * JSON output quotes strings the same way; not a general JSON library.
+ * ordered), {@code List}, {@code String}, {@code BigDecimal}, {@code Boolean} and {@code null}, a
+ * string quoter, and one writer: for BatchMeterUsage's echo of its records as received, and for the
+ * samples' {@code --json} output. Stateless; thread-safe. Public only so that the samples'
+ * JSON output is written the same way; not a general JSON library.
  */
 public final class Json {
 
@@ -54,6 +56,47 @@ public final class Json {
       }
     }
     return out.append('"').toString();
+  }
+
+  /**
+   * {@code value} as JSON text: maps (keys as strings, in iteration order), collections, numbers
+   * ({@code BigDecimal} in plain notation, so what {@link #parse} read is written back as it was),
+   * booleans and null; anything else as the string of its {@code toString()} (instants and durations
+   * in ISO-8601).
+   */
+  public static String write(Object value) {
+    StringBuilder out = new StringBuilder();
+    write(value, out);
+    return out.toString();
+  }
+
+  private static void write(Object value, StringBuilder out) {
+    if (value == null) {
+      out.append("null");
+    } else if (value instanceof Map<?, ?> members) {
+      out.append('{');
+      boolean first = true;
+      for (Map.Entry<?, ?> member : members.entrySet()) {
+        out.append(first ? "" : ",").append(quote(String.valueOf(member.getKey()))).append(':');
+        write(member.getValue(), out);
+        first = false;
+      }
+      out.append('}');
+    } else if (value instanceof Collection<?> items) {
+      out.append('[');
+      boolean first = true;
+      for (Object item : items) {
+        write(item, out.append(first ? "" : ","));
+        first = false;
+      }
+      out.append(']');
+    } else if (value instanceof BigDecimal number) {
+      out.append(number.toPlainString());
+    } else if (value instanceof Number || value instanceof Boolean) {
+      out.append(value);
+    } else {
+      out.append(quote(value.toString()));
+    }
   }
 
   private Object value() {

@@ -9,6 +9,8 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,9 +46,30 @@ import org.slf4j.LoggerFactory;
  *       {@code AccessDeniedException}, an expired session token {@code ExpiredTokenException}, and a
  *       signing region other than the endpoint's {@code InvalidEndpointRegionException}.</li>
  * </ul>
+ * and {@code AWSMPMeteringService.BatchMeterUsage} (SaaS) by the same model, over the same store:
+ * <ul>
+ *   <li>0 to 25 UsageRecords and a body under 1 MB, member limits and patterns
+ *       ({@code CustomerAWSAccountId}, {@code LicenseArn}) as {@code ValidationException}; ProductCode may
+ *       be left out when every record carries a LicenseArn, which then names the product;</li>
+ *   <li>per record a {@code Status}: {@code Success} with a MeteringRecordId for a buyer given with
+ *       {@link Builder#subscriber} or {@link #subscribe}, {@code CustomerNotSubscribed} for any other
+ *       buyer, {@code DuplicateRecord} for another quantity at the same buyer, dimension and minute (the
+ *       seconds and milliseconds of a Timestamp are ignored; the first quantity stands); an identical
+ *       record returns the same MeteringRecordId; each result echoes its record as received;</li>
+ *   <li>buyers by {@code CustomerIdentifier}, {@code CustomerAWSAccountId}, or the account plus a
+ *       {@code LicenseArn} (two licenses of one account are two buyers); a known license named with
+ *       another account or product is {@code InvalidLicenseException};</li>
+ *   <li>a record older than {@link Builder#batchWindow} (24 h), in the future, or of a month whose usage
+ *       closed at 06:00 UTC on the 1st is {@code TimestampOutOfBoundsException} for the whole batch; an
+ *       unknown product or dimension rejects the whole batch too;</li>
+ *   <li>{@link Faults#unprocessedRecordsNext} leaves records in {@code UnprocessedRecords}, unrecorded,
+ *       and {@link Faults#rejectNext} answers whole calls with a {@link ModelledError}.</li>
+ * </ul>
+ * {@code AWSMPMeteringService.ResolveCustomer} answers the tokens given with {@link Builder#registration}
+ * ({@code LicenseArn} included), and {@code InvalidTokenException} otherwise.
  * Errors are {@code {"__type": ..., "message": ...}} with the {@code x-amzn-ErrorType} header. Faults
- * (throttling, 500s, dropped connections before or after recording, latency) are switched at run time
- * through {@link #faults()}.
+ * (throttling, 500s, modelled errors, unprocessed records, dropped connections before or after
+ * recording, latency) are switched at run time through {@link #faults()}.
  *
  * <pre>{@code
  * try (LocalMeteringEndpoint endpoint = LocalMeteringEndpoint.builder()
@@ -59,8 +82,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class LocalMeteringEndpoint implements AutoCloseable {
 
-  /** The X-Amz-Target of the one operation served. */
+  /** The X-Amz-Target of MeterUsage. */
   static final String METER_USAGE_TARGET = "AWSMPMeteringService.MeterUsage";
+  /** The X-Amz-Target of BatchMeterUsage. */
+  static final String BATCH_METER_USAGE_TARGET = "AWSMPMeteringService.BatchMeterUsage";
+  /** The X-Amz-Target of ResolveCustomer. */
+  static final String RESOLVE_CUSTOMER_TARGET = "AWSMPMeteringService.ResolveCustomer";
   private static final Logger LOG = LoggerFactory.getLogger(LocalMeteringEndpoint.class);
 
   static {
@@ -83,7 +110,10 @@ public final class LocalMeteringEndpoint implements AutoCloseable {
 
   private LocalMeteringEndpoint(Builder builder) {
     this.records = new MeteringRecords(builder.products, builder.notEntitled, builder.clock, builder.window,
-        builder.softwareStartedAt);
+        builder.softwareStartedAt, builder.batchWindow, new Subscriptions());
+    builder.subscribers.forEach(subscriber -> records.subscribe(subscriber.productCode(), subscriber.customer()));
+    builder.registrations.forEach((token, subscriber) ->
+        records.register(token, subscriber.productCode(), subscriber.customer()));
     this.handler = new MeteringHttpHandler(records, faults, new MeteringHttpHandler.Callers(builder.region,
         builder.rejectedAccessKeys, builder.deniedAccessKeys, builder.expiredSessionTokens));
     this.port = builder.port;
@@ -124,7 +154,10 @@ public final class LocalMeteringEndpoint implements AutoCloseable {
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
   }
 
-  /** Every record accepted so far, in order (idempotent replays are not repeated). */
+  /**
+   * Every record accepted so far, in order (idempotent replays are not repeated): MeterUsage's and each
+   * Success of BatchMeterUsage, the latter with {@link AcceptedRecord#customer()} as sent.
+   */
   public List<AcceptedRecord> accepted() {
     return records.accepted();
   }
@@ -163,6 +196,27 @@ public final class LocalMeteringEndpoint implements AutoCloseable {
         Objects.requireNonNull(clientToken, "clientToken"));
   }
 
+  /**
+   * Records BatchMeterUsage usage as if another process (another host of the same SaaS product) had
+   * already metered it: a later record for the same buyer, dimension and minute is then idempotent or a
+   * DuplicateRecord. The buyer must be subscribed. Returns the record.
+   */
+  public AcceptedRecord preRecord(String productCode, SaasCustomer customer, String dimension, Instant timestamp,
+      long quantity) {
+    return records.preRecord(productCode, Objects.requireNonNull(customer, "customer"), dimension, timestamp,
+        quantity);
+  }
+
+  /** Subscribes a SaaS buyer while serving, as {@link Builder#subscriber} does at build time. */
+  public void subscribe(String productCode, SaasCustomer customer) {
+    records.subscribe(productCode, Objects.requireNonNull(customer, "customer"));
+  }
+
+  /** Ends a SaaS buyer's subscription: its later records are CustomerNotSubscribed. */
+  public void unsubscribe(String productCode, SaasCustomer customer) {
+    records.unsubscribe(productCode, Objects.requireNonNull(customer, "customer"));
+  }
+
   /** Stops serving at once; idempotent. */
   @Override
   public synchronized void close() {
@@ -178,8 +232,10 @@ public final class LocalMeteringEndpoint implements AutoCloseable {
    * Runs an endpoint until the process is stopped. Options: {@code --port N} (default 0: any free
    * port), {@code --product CODE:dim1,dim2} (repeatable; default {@code prod-demo:users,requests}),
    * {@code --region R}, {@code --not-entitled CODE}, {@code --rejected-key AKID},
-   * {@code --denied-key AKID}, {@code --speed X} (clock runs X times real time),
-   * {@code --throttle-rate R}, {@code --error-rate R}, {@code --drop-rate R}, {@code --latency-ms N}.
+   * {@code --denied-key AKID}, {@code --subscriber CODE:ACCOUNT[:LICENSE_ARN]} (repeatable; a SaaS
+   * buyer), {@code --speed X} (clock runs X times real time), {@code --throttle-rate R},
+   * {@code --error-rate R}, {@code --drop-rate R}, {@code --unprocessed-rate R} (BatchMeterUsage records
+   * left unprocessed), {@code --latency-ms N}.
    * Prints the URI on standard output.
    */
   public static void main(String[] args) throws InterruptedException {
@@ -202,7 +258,10 @@ public final class LocalMeteringEndpoint implements AutoCloseable {
     private final Set<String> expiredSessionTokens = new HashSet<>();
     private InstantSource clock = InstantSource.system();
     private String region = "us-east-1";
+    private final List<Subscriber> subscribers = new ArrayList<>();
+    private final Map<String, Subscriber> registrations = new LinkedHashMap<>();
     private Duration window = Duration.ofHours(6);
+    private Duration batchWindow = Duration.ofHours(24);
     private Instant softwareStartedAt;
     private int port;
 
@@ -268,11 +327,51 @@ public final class LocalMeteringEndpoint implements AutoCloseable {
 
     /** How far in the past a Timestamp may be; default six hours, as AWS. */
     public Builder window(Duration past) {
-      if (past.isNegative() || past.isZero()) {
-        throw new IllegalArgumentException("window must be positive but was " + past);
-      }
-      window = past;
+      window = positive(past, "window");
       return this;
+    }
+
+    /**
+     * A SaaS buyer subscribed to a product of this endpoint: its BatchMeterUsage records are metered;
+     * records of buyers not given here are CustomerNotSubscribed.
+     */
+    public Builder subscriber(String productCode, SaasCustomer customer) {
+      subscribers.add(new Subscriber(Objects.requireNonNull(productCode, "subscriber product code"),
+          Objects.requireNonNull(customer, "subscriber")));
+      return this;
+    }
+
+    /**
+     * A buyer's registration: subscribes {@code customer} as {@link #subscriber} does, and
+     * ResolveCustomer answers {@code registrationToken} with its CustomerIdentifier,
+     * CustomerAWSAccountId, LicenseArn (those it has) and the ProductCode. Other tokens are
+     * InvalidTokenException.
+     */
+    public Builder registration(String registrationToken, String productCode, SaasCustomer customer) {
+      Subscriber subscriber = new Subscriber(Objects.requireNonNull(productCode, "registration product code"),
+          Objects.requireNonNull(customer, "registration"));
+      if (registrations.putIfAbsent(Objects.requireNonNull(registrationToken, "registrationToken"), subscriber)
+          != null) {
+        throw new IllegalArgumentException("registration: token " + registrationToken + " is set twice");
+      }
+      return this;
+    }
+
+    /**
+     * How long after its Timestamp a BatchMeterUsage record is accepted; default 24 hours, the current
+     * model (older documents say 6). Previous-month usage is accepted only until 06:00 UTC on the 1st
+     * in any case.
+     */
+    public Builder batchWindow(Duration past) {
+      batchWindow = positive(past, "batchWindow");
+      return this;
+    }
+
+    private static Duration positive(Duration past, String option) {
+      if (past.isNegative() || past.isZero()) {
+        throw new IllegalArgumentException(option + " must be positive but was " + past);
+      }
+      return past;
     }
 
     /** The port on 127.0.0.1; default 0, a free one. */
@@ -293,7 +392,20 @@ public final class LocalMeteringEndpoint implements AutoCloseable {
           throw new IllegalStateException("notEntitled: " + code + " is not a product of this endpoint");
         }
       }
+      checkProducts(subscribers, "subscriber");
+      checkProducts(registrations.values(), "registration");
       return new LocalMeteringEndpoint(this);
     }
+
+    private void checkProducts(Collection<Subscriber> buyers, String option) {
+      for (Subscriber subscriber : buyers) {
+        if (!products.containsKey(subscriber.productCode())) {
+          throw new IllegalStateException(option + ": " + subscriber.productCode()
+              + " is not a product of this endpoint");
+        }
+      }
+    }
+
+    private record Subscriber(String productCode, SaasCustomer customer) { }
   }
 }

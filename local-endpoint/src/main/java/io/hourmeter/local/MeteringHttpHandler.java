@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP side of {@link LocalMeteringEndpoint}: reads an AWS JSON 1.1 request, applies the faults,
- * checks the caller from the SigV4 header, hands MeterUsage to {@link MeteringRecords}, and writes the
- * answer or the AWS error ({@code __type}, {@code message}, {@code x-amzn-ErrorType}).
+ * checks the caller from the SigV4 header, hands MeterUsage and BatchMeterUsage to
+ * {@link MeteringRecords}, and writes the answer or the AWS error ({@code __type}, {@code message}, {@code x-amzn-ErrorType}).
  *
  * <p>Thread-safe: the server calls {@link #handle} from many threads; counters are atomic and the kept
  * bodies are guarded by their deque.
@@ -112,6 +112,12 @@ final class MeteringHttpHandler implements HttpHandler {
             "An internal error has occurred."));
         return;
       }
+      ModelledError rejection = faults.takeRejection();
+      if (rejection != null) {
+        rejected.incrementAndGet();
+        respondError(exchange, rejection.answer());
+        return;
+      }
       String answer;
       MeteringError error = null;
       try {
@@ -144,14 +150,30 @@ final class MeteringHttpHandler implements HttpHandler {
       throw new MeteringError("UnknownOperationException", 404, "Only POST / is served.");
     }
     String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
-    if (!LocalMeteringEndpoint.METER_USAGE_TARGET.equals(target)) {
+    boolean batch = LocalMeteringEndpoint.BATCH_METER_USAGE_TARGET.equals(target);
+    boolean resolve = LocalMeteringEndpoint.RESOLVE_CUSTOMER_TARGET.equals(target);
+    if (!batch && !resolve && !LocalMeteringEndpoint.METER_USAGE_TARGET.equals(target)) {
       throw MeteringError.badRequest("UnknownOperationException", "Operation " + target + " is not served.");
     }
     SigningIdentity caller = SigningIdentity.of(exchange.getRequestHeaders().getFirst("Authorization"),
         exchange.getRequestHeaders().getFirst("X-Amz-Security-Token"));
     checkCaller(caller);
-    MeterUsageCall call = MeterUsageCall.parse(body);
     boolean denied = callers.denied().contains(caller.accessKeyId());
+    if (resolve) {
+      String token = WireMembers.string(WireMembers.object(body), "RegistrationToken", "registrationToken", true);
+      if (denied) {
+        throw accessDenied(caller, "aws-marketplace:ResolveCustomer");
+      }
+      return records.resolveCustomer(token);
+    }
+    if (batch) {
+      BatchMeterUsageCall call = BatchMeterUsageCall.parse(body);
+      if (denied) {
+        throw accessDenied(caller, "aws-marketplace:BatchMeterUsage");
+      }
+      return records.batchMeter(call, () -> faults.take(Faults.Kind.UNPROCESSED_RECORD)).toJson();
+    }
+    MeterUsageCall call = MeterUsageCall.parse(body);
     if (call.dryRun()) {
       if (denied) {
         throw new MeteringError("UnauthorizedException", 403, "User: " + caller.accessKeyId()
@@ -161,10 +183,14 @@ final class MeteringHttpHandler implements HttpHandler {
           "Request would have succeeded, but the DryRun flag is set.");
     }
     if (denied) {
-      throw MeteringError.badRequest("AccessDeniedException", "User: " + caller.accessKeyId()
-          + " is not authorized to perform: aws-marketplace:MeterUsage");
+      throw accessDenied(caller, "aws-marketplace:MeterUsage");
     }
     return "{\"MeteringRecordId\":" + Json.quote(records.meter(call)) + "}";
+  }
+
+  private static MeteringError accessDenied(SigningIdentity caller, String action) {
+    return MeteringError.badRequest("AccessDeniedException", "User: " + caller.accessKeyId()
+        + " is not authorized to perform: " + action);
   }
 
   private void checkCaller(SigningIdentity caller) throws MeteringError {
@@ -195,7 +221,7 @@ final class MeteringHttpHandler implements HttpHandler {
   }
 
   private void respondError(HttpExchange exchange, MeteringError error) throws IOException {
-    LOG.debug("MeterUsage answered {}: {}", error.type(), error.getMessage());
+    LOG.debug("Answered {}: {}", error.type(), error.getMessage());
     respond(exchange, error.status(),
         "{\"__type\":" + Json.quote(error.type()) + ",\"message\":" + Json.quote(error.getMessage()) + "}",
         Map.of("x-amzn-ErrorType", error.type()));

@@ -22,6 +22,26 @@ class CommandLineTest {
   }
 
   @Test
+  void subscribersMayBeGivenByAccountOrByAccountAndLicense() throws Exception {
+    String license = "arn:aws:license-manager::111111111111:license/l-1";
+    String[] args = {"--product", "prod-cli:api_calls", "--subscriber", "prod-cli:111111111111:" + license,
+        "--subscriber", "prod-cli:222222222222", "--unprocessed-rate", "0"};
+    try (LocalMeteringEndpoint endpoint = CommandLine.parse(args).build().start()) {
+      CommandLine.applyFaults(args, endpoint.faults());
+      Instant at = Instant.now().minusSeconds(60);
+      HttpResponse<String> answer = new RawClient(endpoint.uri()).batchMeterUsage(RawClient.batchBody("prod-cli",
+          RawClient.usageRecord("\"CustomerAWSAccountId\":\"111111111111\",\"LicenseArn\":\"" + license + "\"",
+              "api_calls", at, 1),
+          RawClient.usageRecord("\"CustomerAWSAccountId\":\"222222222222\"", "api_calls", at, 1),
+          RawClient.usageRecord("\"CustomerAWSAccountId\":\"333333333333\"", "api_calls", at, 1)));
+
+      assertThat(answer.body()).containsSubsequence("\"Success\"", "\"Success\"", "\"CustomerNotSubscribed\"");
+    }
+    assertThatThrownBy(() -> CommandLine.parse(new String[] {"--subscriber", "prod-cli"}))
+        .hasMessageContaining("CODE:ACCOUNT");
+  }
+
+  @Test
   void rejectsUnknownOptionsAndMissingValues() {
     assertThatThrownBy(() -> CommandLine.parse(new String[] {"--bogus", "1"})).hasMessageContaining("--bogus");
     assertThatThrownBy(() -> CommandLine.parse(new String[] {"--port"})).hasMessageContaining("--port");

@@ -25,8 +25,7 @@ final class RawClient {
   static String body(String product, String dimension, Instant timestamp, long quantity, String token,
       String extra) {
     StringBuilder json = new StringBuilder("{\"ProductCode\":\"").append(product)
-        .append("\",\"Timestamp\":").append(timestamp.getEpochSecond()).append('.')
-        .append(String.format("%03d", timestamp.getNano() / 1_000_000))
+        .append("\",\"Timestamp\":").append(epochSeconds(timestamp))
         .append(",\"UsageDimension\":\"").append(dimension).append("\",\"UsageQuantity\":").append(quantity);
     if (extra != null) {
       json.append(',').append(extra);
@@ -39,6 +38,33 @@ final class RawClient {
 
   HttpResponse<String> meterUsage(String body) throws IOException, InterruptedException {
     return send(body, AUTH, LocalMeteringEndpoint.METER_USAGE_TARGET);
+  }
+
+  HttpResponse<String> batchMeterUsage(String body) throws IOException, InterruptedException {
+    return send(body, AUTH, LocalMeteringEndpoint.BATCH_METER_USAGE_TARGET);
+  }
+
+  /** A BatchMeterUsage body: {@code productCode} may be null; each record is a JSON object's members. */
+  static String batchBody(String productCode, String... records) {
+    StringBuilder json = new StringBuilder("{\"UsageRecords\":[");
+    for (int i = 0; i < records.length; i++) {
+      json.append(i == 0 ? "" : ",").append('{').append(records[i]).append('}');
+    }
+    json.append(']');
+    if (productCode != null) {
+      json.append(",\"ProductCode\":\"").append(productCode).append('"');
+    }
+    return json.append('}').toString();
+  }
+
+  /** One UsageRecord's members; {@code buyer} is e.g. {@code "CustomerAWSAccountId":"1"}. */
+  static String usageRecord(String buyer, String dimension, Instant timestamp, long quantity) {
+    return buyer + ",\"Dimension\":\"" + dimension + "\",\"Timestamp\":" + epochSeconds(timestamp)
+        + ",\"Quantity\":" + quantity;
+  }
+
+  private static String epochSeconds(Instant timestamp) {
+    return timestamp.getEpochSecond() + "." + String.format("%03d", timestamp.getNano() / 1_000_000);
   }
 
   HttpResponse<String> send(String body, String authorization, String target)
