@@ -36,13 +36,35 @@ public interface Meter extends AutoCloseable {
 
   /**
    * Journals usage of a dimension by name: {@code dimension(name).record(quantity)}. It costs one map
-   * lookup more than recording on a handle.
+   * lookup more than recording on a handle. In SAAS mode usage belongs to a buyer: use
+   * {@link #record(Buyer, String, long)}.
    *
    * @return whether the usage was journaled; see {@link Dimension#record(long)}
    * @throws NullPointerException     if {@code dimension} is null
    * @throws IllegalArgumentException if {@code dimension} is unknown or {@code quantity} negative
    */
   boolean record(String dimension, long quantity);
+
+  /**
+   * The handle of a SaaS buyer ({@link MeteringMode#SAAS}). The first call for a buyer assigns it a
+   * stable customer id in the journal directory (persisted; the same in every process and after every
+   * restart); later calls find the handle in a bounded cache. Customers are not declared up front.
+   *
+   * @throws NullPointerException  if {@code buyer} is null
+   * @throws IllegalStateException if the meter is not in SAAS mode
+   */
+  Customer customer(Buyer buyer);
+
+  /**
+   * Journals a SaaS buyer's usage: {@code customer(buyer).dimension(dimension).record(quantity)}, with
+   * one cached lookup of the buyer and none of the dimension.
+   *
+   * @return whether the usage was journaled; see {@link Dimension#record(long)}
+   * @throws NullPointerException     if an argument is null
+   * @throws IllegalArgumentException if {@code dimension} is unknown or {@code quantity} negative
+   * @throws IllegalStateException    if the meter is not in SAAS mode
+   */
+  boolean record(Buyer buyer, String dimension, long quantity);
 
   /** An immutable snapshot of the meter's health. Cheap enough for a health endpoint. */
   MeterStatus status();

@@ -34,6 +34,7 @@ public final class MeterBuilder {
   static final Duration DEFAULT_SEND_JITTER = Duration.ofSeconds(30);
   static final Duration DEFAULT_DEADLINE_MARGIN = ReportWindow.DEFAULT_DEADLINE_MARGIN;
   static final Duration DEFAULT_CLOCK_SKEW_MARGIN = ReportWindow.DEFAULT_CLOCK_SKEW_MARGIN;
+  static final long DEFAULT_MAX_CACHED_CUSTOMERS = 10_000;
   static final Duration DEFAULT_RETENTION = Duration.ofHours(24);
   static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(10);
   static final Duration DEFAULT_AGENTCORE_CUT_INTERVAL = Duration.ofSeconds(5);
@@ -63,6 +64,8 @@ public final class MeterBuilder {
   private StorageProvider storage;
   private Boolean checkPermissionAtStart;
   private Boolean drainerThread;
+  private Duration usageWindow;
+  private Long maxCachedCustomers;
 
   MeterBuilder() { }
 
@@ -277,6 +280,32 @@ public final class MeterBuilder {
   }
 
   /**
+   * How long after a report's Timestamp AWS accepts it: the service model's value for the mode by
+   * default (MeterUsage 6 hours; BatchMeterUsage 24 hours, and for the previous month's usage only until
+   * 06:00 UTC on the 1st whatever this says). Set it only if AWS changes the window before this
+   * library does; carry and dead-letter deadlines are taken inside it. 1 hour to 24 hours.
+   */
+  public MeterBuilder usageWindow(Duration window) {
+    requireUnset(this.usageWindow, "usageWindow");
+    this.usageWindow = checkRange("usageWindow", window, Duration.ofHours(1), Duration.ofHours(24));
+    return this;
+  }
+
+  /**
+   * SaaS mode: how many {@link Customer} handles the meter keeps cached (default 10,000). A handle
+   * costs a few hundred bytes; one evicted is made again, transparently, from the customer id that the
+   * journal directory keeps for the buyer.
+   */
+  public MeterBuilder maxCachedCustomers(long handles) {
+    requireUnset(this.maxCachedCustomers, "maxCachedCustomers");
+    if (handles < 1) {
+      throw new IllegalArgumentException("maxCachedCustomers must be >= 1 but was " + handles);
+    }
+    this.maxCachedCustomers = handles;
+    return this;
+  }
+
+  /**
    * Checks the options, opens the journal and ledger, and starts the drainer.
    *
    * @throws IllegalStateException if a required option is missing, the JVM lacks the flags the
@@ -321,7 +350,9 @@ public final class MeterBuilder {
         statusListener,
         storage != null ? storage : loadStorage(),
         orDefault(checkPermissionAtStart, Boolean.FALSE),
-        orDefault(drainerThread, Boolean.TRUE));
+        orDefault(drainerThread, Boolean.TRUE),
+        orDefault(usageWindow, ReportWindow.length(orDefault(mode, MeteringMode.HOURLY))),
+        orDefault(maxCachedCustomers, DEFAULT_MAX_CACHED_CUSTOMERS));
     try {
       return DefaultMeter.start(settings);
     } catch (UncheckedIOException e) {

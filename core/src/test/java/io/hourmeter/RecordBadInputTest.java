@@ -50,7 +50,7 @@ class RecordBadInputTest {
         new JournalSettings(directory, clock, 0, dir -> Long.MAX_VALUE));
         JournalReader reader = journal.reader(0)) {
       AtomicLong units = new AtomicLong();
-      while (reader.read((p, h, d, q, t) -> units.addAndGet(q), 1000) > 0) {
+      while (reader.read((p, h, d, c, q, t) -> units.addAndGet(q), 1000) > 0) {
         // keep reading
       }
       return units.get();

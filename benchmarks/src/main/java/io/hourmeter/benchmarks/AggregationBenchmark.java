@@ -175,7 +175,7 @@ public class AggregationBenchmark {
     private final long[] sums = new long[32];
 
     @Override
-    public void onRecord(long position, long epochHour, int dimensionId, long quantity, int tagSetId) {
+    public void onRecord(long position, long epochHour, int dimensionId, int customerId, long quantity, int tagSetId) {
       sums[dimensionId] = Math.addExact(sums[dimensionId], quantity);
     }
 

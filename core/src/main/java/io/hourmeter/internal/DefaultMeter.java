@@ -1,8 +1,14 @@
 package io.hourmeter.internal;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.hourmeter.Buyer;
+import io.hourmeter.Customer;
 import io.hourmeter.Dimension;
+import io.hourmeter.HourmeterException;
 import io.hourmeter.Meter;
 import io.hourmeter.MeterStatus;
+import io.hourmeter.MeteringMode;
 import io.hourmeter.ShutdownPolicy;
 import io.hourmeter.internal.drain.Drainer;
 import io.hourmeter.internal.drain.DrainerRunner;
@@ -20,7 +26,13 @@ import org.slf4j.LoggerFactory;
  * The meter: dimension handles over the journal on the hot path, and the drainer behind it.
  * {@link #start} opens only the journal and returns at once: the drainer takes the directory's lock,
  * opens the ledger and rebuilds its state on its own thread, so the first {@code record()} never
- * waits for a recovery. Internal: not a supported API.
+ * waits for a recovery.
+ *
+ * <p>In SAAS mode the handles are per buyer ({@link DefaultCustomer}), kept in a bounded Caffeine
+ * cache: an application with 100,000 buyers holds only the most used handles, and one evicted is made
+ * again from the buyer's customer id, which the journal keeps. If the journal cannot register a new
+ * buyer (its disk failed), the handle made refuses units (counted in {@code refusedUnits}, like a full
+ * disk) and is not cached, so the next {@link #customer} tries again. Internal: not a supported API.
  */
 public final class DefaultMeter implements Meter {
   private static final Logger LOG = LoggerFactory.getLogger(DefaultMeter.class);
@@ -28,6 +40,9 @@ public final class DefaultMeter implements Meter {
   private final MeterSettings settings;
   private final UsageJournal journal;
   private final Map<String, DefaultDimension> dimensions;
+  private final Map<String, Integer> dimensionIndex;
+  private final int[] dimensionIds;
+  private final Cache<Buyer, DefaultCustomer> customers;
   private final LongAdder refusedUnits = new LongAdder();
   private final AtomicBoolean warnedAfterClose = new AtomicBoolean();
   private final Drainer drainer;
@@ -39,16 +54,29 @@ public final class DefaultMeter implements Meter {
     this.journal = journal;
     this.drainer = new Drainer(settings, journal, refusedUnits::sum, () -> closed, new SplittableRandom());
     Map<String, DefaultDimension> byName = new HashMap<>();
-    for (String name : settings.dimensions()) {
-      byName.put(name, new DefaultDimension(name, journal.dimensionId(name), this));
+    Map<String, Integer> index = new HashMap<>();
+    this.dimensionIds = new int[settings.dimensions().size()];
+    for (int i = 0; i < dimensionIds.length; i++) {
+      String name = settings.dimensions().get(i);
+      dimensionIds[i] = journal.dimensionId(name);
+      byName.put(name, new DefaultDimension(name, dimensionIds[i], this));
+      index.put(name, i);
     }
     this.dimensions = Map.copyOf(byName);
+    this.dimensionIndex = Map.copyOf(index);
+    this.customers = settings.mode() == MeteringMode.SAAS
+        ? Caffeine.newBuilder().maximumSize(settings.maxCachedCustomers()).build()
+        : null;
   }
 
   /** Opens storage and starts the meter; closes what it opened if a later step fails. */
   public static DefaultMeter start(MeterSettings settings) {
     UsageJournal journal = settings.storage().openJournal(settings.journalSettings());
     try {
+      if (settings.mode() == MeteringMode.SAAS && !journal.supportsCustomers()) {
+        throw new HourmeterException(HourmeterException.Kind.CONFIGURATION, "mode SAAS needs a journal that "
+            + "records customers, and " + journal.getClass().getName() + " does not");
+      }
       DefaultMeter meter = new DefaultMeter(settings, journal);
       if (settings.drainerThread()) {
         meter.runner = DrainerRunner.start(meter.drainer, "hourmeter-drainer-" + settings.productCode());
@@ -68,6 +96,10 @@ public final class DefaultMeter implements Meter {
   @Override
   public Dimension dimension(String name) {
     Objects.requireNonNull(name, "dimension");
+    if (customers != null) {
+      throw new IllegalStateException("a SAAS meter records a buyer's usage: use customer(buyer)"
+          + ".dimension(\"" + name + "\") or record(buyer, \"" + name + "\", quantity)");
+    }
     DefaultDimension dimension = dimensions.get(name);
     if (dimension == null) {
       throw new IllegalArgumentException("unknown dimension '" + name + "'; declared: "
@@ -81,9 +113,48 @@ public final class DefaultMeter implements Meter {
     return dimension(dimension).record(quantity);
   }
 
-  /** The hot path behind every handle. */
-  boolean append(int dimensionId, long quantity) {
-    if (!closed && journal.append(dimensionId, quantity, 0)) {
+  @Override
+  public Customer customer(Buyer buyer) {
+    Objects.requireNonNull(buyer, "buyer");
+    if (customers == null) {
+      throw new IllegalStateException("customer(buyer) is for mode SAAS; this meter is " + settings.mode());
+    }
+    DefaultCustomer cached = customers.getIfPresent(buyer);
+    if (cached != null) {
+      return cached;
+    }
+    int id;
+    try {
+      id = journal.customerId(buyer.key());
+    } catch (RuntimeException e) {
+      LOG.warn("the journal could not register {}; its units are refused until it can", buyer, e);
+      return new DefaultCustomer(buyer, -1, settings.dimensions(), dimensionIds, this);
+    }
+    // Two threads may both make a handle for a new buyer: the journal gave both the same id.
+    return customers.get(buyer, b -> new DefaultCustomer(b, id, settings.dimensions(), dimensionIds, this));
+  }
+
+  @Override
+  public boolean record(Buyer buyer, String dimension, long quantity) {
+    Objects.requireNonNull(dimension, "dimension");
+    return customer(buyer).dimension(dimension).record(quantity);
+  }
+
+  /** A declared dimension's index, for a customer's handles. */
+  int dimensionIndex(String name) {
+    Integer i = dimensionIndex.get(name);
+    if (i == null) {
+      throw new IllegalArgumentException("unknown dimension '" + name + "'; declared: " + settings.dimensions());
+    }
+    return i;
+  }
+
+  /**
+   * The hot path behind every handle: {@code customerId} 0 for the meter's own account, the buyer's id
+   * in SAAS mode, or -1 for a buyer the journal could not register (refused).
+   */
+  boolean append(int dimensionId, int customerId, long quantity) {
+    if (!closed && customerId >= 0 && journal.append(dimensionId, customerId, quantity, 0)) {
       return true;
     }
     refusedUnits.add(quantity);

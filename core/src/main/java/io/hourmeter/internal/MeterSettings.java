@@ -41,7 +41,9 @@ public record MeterSettings(
     StatusListener statusListener,
     StorageProvider storage,
     boolean checkPermissionAtStart,
-    boolean drainerThread) {
+    boolean drainerThread,
+    Duration usageWindow,
+    long maxCachedCustomers) {
 
   public JournalSettings journalSettings() {
     return new JournalSettings(journalDirectory, clock, minFreeDiskBytes, freeSpaceProbe);

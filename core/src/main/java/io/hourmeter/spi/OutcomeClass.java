@@ -28,7 +28,18 @@ public enum OutcomeClass {
   /** Product code, region or credentials: stop sending, keep journaling, retry slowly. */
   CONFIGURATION(false),
   /** CustomerNotEntitled: stop sending, keep journaling, check again slowly. */
-  NOT_ENTITLED(false);
+  NOT_ENTITLED(false),
+  /**
+   * BatchMeterUsage's CustomerNotSubscribed status: this buyer cannot use the product. The report is
+   * dead-lettered (never billed) and the buyer quarantined: its later reports wait, and one is tried
+   * again slowly, while its usage keeps being journaled.
+   */
+  CUSTOMER_NOT_SUBSCRIBED(false),
+  /**
+   * InvalidCustomerIdentifier or InvalidLicense: the record names a buyer AWS does not know for the
+   * product. Dead-lettered, and the buyer quarantined as for {@link #CUSTOMER_NOT_SUBSCRIBED}.
+   */
+  INVALID_CUSTOMER(false);
 
   private final boolean retryable;
 

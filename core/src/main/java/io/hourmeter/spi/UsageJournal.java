@@ -7,7 +7,8 @@ import java.util.NavigableSet;
 /**
  * The durable, append-only journal of usage records, rolled by hour on the injected clock.
  *
- * <p>A record is a dimension id, a quantity and a tag-set id (0 for no tags). Every record has a
+ * <p>A record is a dimension id, a customer id (0 but in SaaS mode), a quantity and a tag-set id (0
+ * for no tags). Every record has a
  * position: positions increase in append order, and every position of an hour is below every position of
  * a later hour, so a position is also a resume point for {@link #reader(long)}.
  *
@@ -34,6 +35,49 @@ public interface UsageJournal extends AutoCloseable {
 
   /** Every dimension this directory knows, by id, including ones another process registered. */
   Map<Integer, String> dimensions();
+
+  /**
+   * Whether records can carry a customer id ({@link #append(int, int, long, int)} with one above 0 and
+   * {@link #customerId}): SaaS mode needs it, and {@code build()} refuses a SaaS meter on a journal
+   * without it.
+   */
+  default boolean supportsCustomers() {
+    return false;
+  }
+
+  /**
+   * The stable id of a SaaS buyer's canonical key ({@link io.hourmeter.Buyer#key()}) in this
+   * directory: assigned on first use, persisted before it is returned, and the same in every process and
+   * after every restart. Ids are 1 or more. A directory may hold 100,000 customers and more, so an
+   * implementation must not reread or rewrite what it holds for each new one.
+   *
+   * @throws UnsupportedOperationException if {@link #supportsCustomers()} is {@code false}
+   */
+  default int customerId(String customerKey) {
+    throw new UnsupportedOperationException("this journal does not record customers");
+  }
+
+  /**
+   * Customers with ids {@code fromId} or more, by id, including ones another process registered; so a
+   * reader that knows ids below {@code fromId} reads only what is new.
+   */
+  default Map<Integer, String> customers(int fromId) {
+    return Map.of();
+  }
+
+  /**
+   * Appends one record of a customer's usage ({@code customerId} from {@link #customerId}, or 0 for
+   * none); otherwise as {@link #append(int, long, int)}.
+   *
+   * @throws UnsupportedOperationException if {@code customerId} is not 0 and the journal does not
+   *                                       {@linkplain #supportsCustomers() support customers}
+   */
+  default boolean append(int dimensionId, int customerId, long quantity, int tagSetId) {
+    if (customerId != 0) {
+      throw new UnsupportedOperationException("this journal does not record customers");
+    }
+    return append(dimensionId, quantity, tagSetId);
+  }
 
   /**
    * Appends one record to the current hour's cycle. On return {@code true} the record survives

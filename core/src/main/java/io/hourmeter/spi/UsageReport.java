@@ -1,5 +1,6 @@
 package io.hourmeter.spi;
 
+import io.hourmeter.Buyer;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -31,6 +32,8 @@ import java.util.regex.Pattern;
  *                         (other hours' usage) rather than from this report's own hour or range; 0 in
  *                         ledgers written before the split was kept. On a DuplicateRequest they go back
  *                         to the pool: the refusal proves that they were not recorded
+ * @param buyer            the SaaS buyer the usage is of (BatchMeterUsage), or {@code null} in the
+ *                         modes that meter the buyer's own account (MeterUsage)
  */
 public record UsageReport(
     long id,
@@ -49,7 +52,8 @@ public record UsageReport(
     String meteringRecordId,
     String reason,
     Instant updatedAt,
-    long carriedUnits) {
+    long carriedUnits,
+    Buyer buyer) {
 
   /** The most one MeterUsage call accepts. */
   public static final long MAX_QUANTITY = Integer.MAX_VALUE;
@@ -87,7 +91,21 @@ public record UsageReport(
       ReportState state, int attempts, boolean outcomeUnknown, String meteringRecordId, String reason,
       Instant updatedAt) {
     this(id, productCode, dimension, epochHour, timestamp, quantity, allocations, clientToken, rangeStart,
-        rangeEnd, state, attempts, outcomeUnknown, meteringRecordId, reason, updatedAt, 0);
+        rangeEnd, state, attempts, outcomeUnknown, meteringRecordId, reason, updatedAt, 0, null);
+  }
+
+  /** A report of a buyer's own account (MeterUsage): no SaaS buyer. */
+  public UsageReport(long id, String productCode, String dimension, long epochHour, Instant timestamp,
+      long quantity, List<UsageAllocation> allocations, String clientToken, long rangeStart, long rangeEnd,
+      ReportState state, int attempts, boolean outcomeUnknown, String meteringRecordId, String reason,
+      Instant updatedAt, long carriedUnits) {
+    this(id, productCode, dimension, epochHour, timestamp, quantity, allocations, clientToken, rangeStart,
+        rangeEnd, state, attempts, outcomeUnknown, meteringRecordId, reason, updatedAt, carriedUnits, null);
+  }
+
+  /** The key this report's usage is summed, carried and quarantined under. */
+  public UsageKey key() {
+    return new UsageKey(buyer, dimension);
   }
 
   /** The report's own units: its quantity less those carried in from other hours. */
@@ -102,7 +120,7 @@ public record UsageReport(
     }
     return new UsageReport(id, productCode, dimension, epochHour, timestamp, quantity, allocations,
         clientToken, rangeStart, rangeEnd, next, attempts, outcomeUnknown, meteringRecordId, reason, at,
-        carriedUnits);
+        carriedUnits, buyer);
   }
 
   /** Marks a send as started: IN_FLIGHT, one more attempt. */
@@ -110,7 +128,7 @@ public record UsageReport(
     UsageReport moved = moveTo(ReportState.IN_FLIGHT, at);
     return new UsageReport(id, productCode, dimension, epochHour, timestamp, quantity, allocations,
         clientToken, rangeStart, rangeEnd, moved.state, attempts + 1, outcomeUnknown, meteringRecordId,
-        reason, at, carriedUnits);
+        reason, at, carriedUnits, buyer);
   }
 
   /** ACCEPTED with AWS's record id. */
@@ -118,7 +136,7 @@ public record UsageReport(
     moveTo(ReportState.ACCEPTED, at);
     return new UsageReport(id, productCode, dimension, epochHour, timestamp, quantity, allocations,
         clientToken, rangeStart, rangeEnd, ReportState.ACCEPTED, attempts, outcomeUnknown,
-        Objects.requireNonNull(recordId, "recordId"), reason, at, carriedUnits);
+        Objects.requireNonNull(recordId, "recordId"), reason, at, carriedUnits, buyer);
   }
 
   /** Back to FROZEN after a retryable failure; remembers whether the outcome was unknown. */
@@ -126,7 +144,7 @@ public record UsageReport(
     moveTo(ReportState.FROZEN, at);
     return new UsageReport(id, productCode, dimension, epochHour, timestamp, quantity, allocations,
         clientToken, rangeStart, rangeEnd, ReportState.FROZEN, attempts, outcomeUnknown || unknownOutcome,
-        meteringRecordId, reason, at, carriedUnits);
+        meteringRecordId, reason, at, carriedUnits, buyer);
   }
 
   /**
@@ -137,7 +155,7 @@ public record UsageReport(
     moveTo(ReportState.FROZEN, at);
     return new UsageReport(id, productCode, dimension, epochHour, timestamp, quantity, allocations,
         clientToken, rangeStart, rangeEnd, ReportState.FROZEN, attempts, outcomeUnknown, meteringRecordId,
-        null, at, carriedUnits);
+        null, at, carriedUnits, buyer);
   }
 
   /**
@@ -149,12 +167,16 @@ public record UsageReport(
     moveTo(ReportState.DEAD_LETTERED, at);
     return new UsageReport(id, productCode, dimension, epochHour, timestamp, ownUnits(), allocations,
         clientToken, rangeStart, rangeEnd, ReportState.DEAD_LETTERED, attempts, false, meteringRecordId,
-        Objects.requireNonNull(why, "why"), at, 0);
+        Objects.requireNonNull(why, "why"), at, 0, buyer);
   }
 
-  /** Whether AWS would take {@code other} for the same MeterUsage key: hourly, same dimension and hour. */
+  /**
+   * Whether AWS would take {@code other} for the same record key: no ClientToken, same buyer (none in
+   * hourly mode), dimension and hour.
+   */
   public boolean sameHourlyKey(UsageReport other) {
     return clientToken == null && other.clientToken == null && dimension.equals(other.dimension)
+        && Objects.equals(buyer, other.buyer)
         && productCode.equals(other.productCode)
         && Math.floorDiv(timestamp.getEpochSecond(), 3600) == Math.floorDiv(other.timestamp.getEpochSecond(), 3600);
   }
@@ -167,6 +189,6 @@ public record UsageReport(
     moveTo(next, at);
     return new UsageReport(id, productCode, dimension, epochHour, timestamp, quantity, allocations,
         clientToken, rangeStart, rangeEnd, next, attempts, outcomeUnknown, meteringRecordId,
-        Objects.requireNonNull(why, "why"), at, carriedUnits);
+        Objects.requireNonNull(why, "why"), at, carriedUnits, buyer);
   }
 }

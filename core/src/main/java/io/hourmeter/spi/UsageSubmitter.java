@@ -2,6 +2,7 @@ package io.hourmeter.spi;
 
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.List;
 
 /**
  * Sends frozen reports to AWS MeterUsage and classifies what came back.
@@ -31,6 +32,40 @@ public interface UsageSubmitter extends AutoCloseable {
    * outcome.
    */
   SubmitOutcome submit(UsageReport report);
+
+  /**
+   * The most reports one call may carry: 1 for MeterUsage (the default), 25 for BatchMeterUsage. The
+   * drainer offers {@link #callSize} at most this many due reports.
+   */
+  default int maxReportsPerCall() {
+    return 1;
+  }
+
+  /**
+   * How many of {@code candidates} (due reports of one product, oldest first, at most
+   * {@link #maxReportsPerCall()}) the next call carries, counted from the front: at least 1. A
+   * submitter with limits the drainer does not know (a request size, records it could not tell apart
+   * in the reply) keeps to them here. The default is 1.
+   */
+  default int callSize(List<UsageReport> candidates) {
+    return 1;
+  }
+
+  /**
+   * Sends one call's reports and returns one outcome per report, in the same order; byte-identical
+   * records on every call with the same reports, whichever other reports share the call. Blocks at
+   * most for the submitter's timeouts. Never throws. An error answer to the whole call gives every
+   * report that outcome {@linkplain SubmitOutcome#forWholeCall() for the whole call}. The default sends
+   * the one report of a one-report call with {@link #submit}.
+   *
+   * @param reports at least one, at most {@link #callSize} of them
+   */
+  default List<SubmitOutcome> submitAll(List<UsageReport> reports) {
+    if (reports.size() != 1) {
+      throw new IllegalArgumentException("this submitter sends one report per call, not " + reports.size());
+    }
+    return List.of(submit(reports.get(0)));
+  }
 
   /**
    * How long to wait before the next attempt after {@code consecutiveFailures} retryable failures

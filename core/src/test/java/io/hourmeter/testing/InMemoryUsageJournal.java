@@ -26,6 +26,7 @@ public final class InMemoryUsageJournal implements UsageJournal {
     final String journalId = UUID.randomUUID().toString().replace("-", "");
     final List<JournalRecord> records = new ArrayList<>();
     final Map<String, Integer> dimensionIds = new HashMap<>();
+    final Map<String, Integer> customerIds = new HashMap<>();
     final Map<Long, Integer> nextSequence = new HashMap<>();
     final TreeSet<Long> deletedHours = new TreeSet<>();
   }
@@ -66,7 +67,37 @@ public final class InMemoryUsageJournal implements UsageJournal {
   }
 
   @Override
+  public boolean supportsCustomers() {
+    return true;
+  }
+
+  @Override
+  public int customerId(String customerKey) {
+    synchronized (state) {
+      return state.customerIds.computeIfAbsent(customerKey, key -> state.customerIds.size() + 1);
+    }
+  }
+
+  @Override
+  public Map<Integer, String> customers(int fromId) {
+    synchronized (state) {
+      Map<Integer, String> byId = new HashMap<>();
+      state.customerIds.forEach((key, id) -> {
+        if (id >= fromId) {
+          byId.put(id, key);
+        }
+      });
+      return Map.copyOf(byId);
+    }
+  }
+
+  @Override
   public boolean append(int dimensionId, long quantity, int tagSetId) {
+    return append(dimensionId, 0, quantity, tagSetId);
+  }
+
+  @Override
+  public boolean append(int dimensionId, int customerId, long quantity, int tagSetId) {
     if (closed || diskLow()) {
       return false;
     }
@@ -78,7 +109,7 @@ public final class InMemoryUsageJournal implements UsageJournal {
       long lastHour = state.records.isEmpty() ? hour : state.records.get(state.records.size() - 1).epochHour();
       long cycle = Math.max(hour, lastHour);
       int sequence = state.nextSequence.merge(cycle, 1, Integer::sum) - 1;
-      state.records.add(new JournalRecord(firstPositionOfHour(cycle) + sequence, cycle, dimensionId, quantity,
+      state.records.add(new JournalRecord(firstPositionOfHour(cycle) + sequence, cycle, dimensionId, customerId, quantity,
           tagSetId));
     }
     return true;
@@ -153,7 +184,7 @@ public final class InMemoryUsageJournal implements UsageJournal {
         }
       }
       for (JournalRecord record : batch) {
-        visitor.onRecord(record.position(), record.epochHour(), record.dimensionId(), record.quantity(),
+        visitor.onRecord(record.position(), record.epochHour(), record.dimensionId(), record.customerId(), record.quantity(),
             record.tagSetId());
         position = record.position() + 1;
       }

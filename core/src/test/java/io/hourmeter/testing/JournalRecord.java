@@ -1,4 +1,5 @@
 package io.hourmeter.testing;
 
 /** A journal record as a value, for tests that collect what a reader returned. */
-public record JournalRecord(long position, long epochHour, int dimensionId, long quantity, int tagSetId) { }
+public record JournalRecord(long position, long epochHour, int dimensionId, int customerId, long quantity,
+    int tagSetId) { }

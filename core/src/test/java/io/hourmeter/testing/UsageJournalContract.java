@@ -49,7 +49,7 @@ public abstract class UsageJournalContract {
   protected static List<JournalRecord> readAll(UsageJournal journal, long from) {
     List<JournalRecord> records = new ArrayList<>();
     try (JournalReader reader = journal.reader(from)) {
-      while (reader.read((p, h, d, q, t) -> records.add(new JournalRecord(p, h, d, q, t)), 1000) > 0) {
+      while (reader.read((p, h, d, c, q, t) -> records.add(new JournalRecord(p, h, d, c, q, t)), 1000) > 0) {
         // keep reading
       }
     }
@@ -112,7 +112,7 @@ public abstract class UsageJournalContract {
     journal.append(users, 2, 0);
     long resumeAt;
     try (JournalReader reader = journal.reader(0)) {
-      assertThat(reader.read((p, h, d, q, t) -> { }, 1)).isEqualTo(1);
+      assertThat(reader.read((p, h, d, c, q, t) -> { }, 1)).isEqualTo(1);
       resumeAt = reader.position();
     }
     journal.append(users, 3, 0);
@@ -125,10 +125,10 @@ public abstract class UsageJournalContract {
     UsageJournal journal = open();
     int users = journal.dimensionId("users");
     try (JournalReader reader = journal.reader(0)) {
-      assertThat(reader.read((p, h, d, q, t) -> { }, 10)).isZero();
+      assertThat(reader.read((p, h, d, c, q, t) -> { }, 10)).isZero();
       journal.append(users, 5, 0);
       List<Long> seen = new ArrayList<>();
-      assertThat(reader.read((p, h, d, q, t) -> seen.add(q), 10)).isEqualTo(1);
+      assertThat(reader.read((p, h, d, c, q, t) -> seen.add(q), 10)).isEqualTo(1);
       assertThat(seen).containsExactly(5L);
     }
   }
@@ -246,7 +246,7 @@ public abstract class UsageJournalContract {
     try (BusyAppender appender = new BusyAppender(journal, users);
          JournalReader tracking = journal.reader(0)) {
       for (int round = 0; round < 2_000; round++) {
-        while (tracking.read((p, h, d, q, t) -> { }, 1_000) > 0) {
+        while (tracking.read((p, h, d, c, q, t) -> { }, 1_000) > 0) {
           // to the end, for now: the appender goes on
         }
         long checkpoint = tracking.position();
@@ -307,7 +307,7 @@ public abstract class UsageJournalContract {
   private static JournalRecord firstRecord(JournalReader reader) {
     AtomicReference<JournalRecord> seen = new AtomicReference<>();
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (reader.read((p, h, d, q, t) -> seen.set(new JournalRecord(p, h, d, q, t)), 1) == 0) {
+    while (reader.read((p, h, d, c, q, t) -> seen.set(new JournalRecord(p, h, d, c, q, t)), 1) == 0) {
       assertThat(System.nanoTime()).as("a record arrives within 10 s").isLessThan(deadline);
       Thread.onSpinWait();
     }

@@ -123,7 +123,7 @@ final class ChronicleJournalReader extends CloseGate.User implements JournalRead
           long quantity = bytes.readLong();
           int tagSetId = bytes.readInt();
           try {
-            visitor.onRecord(index, rollCycle.toCycle(index), dimensionId, quantity, tagSetId);
+            visitor.onRecord(index, rollCycle.toCycle(index), dimensionId, 0, quantity, tagSetId);
           } catch (RuntimeException | Error e) {
             // The visitor did not take the record: leave the tailer on it.
             dc.rollbackOnClose();

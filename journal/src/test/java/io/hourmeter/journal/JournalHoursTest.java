@@ -95,11 +95,11 @@ class JournalHoursTest {
       journal.append(users, 1, 0);
       try (JournalReader reader = journal.reader(journal.firstPositionOfHour(HOUR + 2))) {
         journal.append(users, 2, 0);
-        assertThat(reader.read((p, h, d, q, t) -> { }, 10)).isZero();
+        assertThat(reader.read((p, h, d, c, q, t) -> { }, 10)).isZero();
         clock.advance(Duration.ofHours(2));
         journal.append(users, 3, 0);
         List<Long> seen = new ArrayList<>();
-        assertThat(reader.read((p, h, d, q, t) -> seen.add(q), 10)).isEqualTo(1);
+        assertThat(reader.read((p, h, d, c, q, t) -> seen.add(q), 10)).isEqualTo(1);
         assertThat(seen).containsExactly(3L);
         assertThat(reader.position()).isEqualTo(journal.firstPositionOfHour(HOUR + 2) + 1);
       }
@@ -132,8 +132,8 @@ class JournalHoursTest {
   /** Collects what a reader hands out. */
   private record JournalVisitorCollector(List<JournalRecord> into) implements io.hourmeter.spi.JournalVisitor {
     @Override
-    public void onRecord(long position, long epochHour, int dimensionId, long quantity, int tagSetId) {
-      into.add(new JournalRecord(position, epochHour, dimensionId, quantity, tagSetId));
+    public void onRecord(long position, long epochHour, int dimensionId, int customerId, long quantity, int tagSetId) {
+      into.add(new JournalRecord(position, epochHour, dimensionId, customerId, quantity, tagSetId));
     }
   }
 

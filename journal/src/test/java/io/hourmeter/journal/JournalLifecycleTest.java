@@ -48,13 +48,13 @@ class JournalLifecycleTest {
       thread.join();
     }
     JournalReader reader = journal.reader(0);
-    assertThat(reader.read((p, h, d, q, t) -> { }, 10)).isEqualTo(10);
+    assertThat(reader.read((p, h, d, c, q, t) -> { }, 10)).isEqualTo(10);
     assertThat(mappingsUnder(directory)).isNotEmpty();
 
     journal.close();
 
     assertThat(mappingsUnder(directory)).isEmpty();
-    assertThat(reader.read((p, h, d, q, t) -> { }, 10)).isZero();
+    assertThat(reader.read((p, h, d, c, q, t) -> { }, 10)).isZero();
     reader.close();
   }
 

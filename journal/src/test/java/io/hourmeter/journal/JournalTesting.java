@@ -20,7 +20,7 @@ final class JournalTesting {
   static List<JournalRecord> readAll(UsageJournal journal, long from) {
     List<JournalRecord> records = new ArrayList<>();
     try (JournalReader reader = journal.reader(from)) {
-      while (reader.read((p, h, d, q, t) -> records.add(new JournalRecord(p, h, d, q, t)), 10_000) > 0) {
+      while (reader.read((p, h, d, c, q, t) -> records.add(new JournalRecord(p, h, d, c, q, t)), 10_000) > 0) {
         // keep reading
       }
     }

@@ -97,7 +97,7 @@ public final class Drainer {
     this.board = new StatusBoard(settings.errorHandler(), settings.statusListener());
     this.sender = new ReportSender(settings.submitter(), settings.carryPolicy(), ReportWindow.of(settings), board);
     ReportFreezer freezer = new ReportFreezer(settings.productCode(), settings.carryPolicy());
-    this.aggregation = settings.mode() == MeteringMode.HOURLY
+    this.aggregation = settings.mode() != MeteringMode.AGENTCORE
         ? new HourlyAggregation(journal, freezer, settings.carryPolicy(), settings.hourGrace(), board, this::scheduleFirstSend)
         : new AgentCoreAggregation(journal, freezer, settings.agentCoreCutInterval(), settings.agentCoreCutUnits(),
             this::scheduleFirstSend);

@@ -74,7 +74,7 @@ final class JournalCursor implements AutoCloseable {
         return 0;
       }
     }
-    int n = reader.read((position, hour, dimensionId, quantity, tagSetId) -> {
+    int n = reader.read((position, hour, dimensionId, customerId, quantity, tagSetId) -> {
       maxHourRead = Math.max(maxHourRead, hour);
       sink.accept(position, hour, name(dimensionId), quantity);
     }, max);

@@ -170,7 +170,7 @@ public final class JournalInspection implements AutoCloseable {
     Map<Integer, String> names = journal.dimensions();
     TreeMap<Long, Map<String, BigInteger>> sums = new TreeMap<>();
     try (JournalReader reader = journal.reader(0)) {
-      while (reader.read((position, hour, dimensionId, quantity, tagSetId) ->
+      while (reader.read((position, hour, dimensionId, customerId, quantity, tagSetId) ->
           sums.computeIfAbsent(hour, h -> new TreeMap<>()).merge(
               names.getOrDefault(dimensionId, "unknown-" + dimensionId), BigInteger.valueOf(quantity),
               BigInteger::add), 10_000) > 0) {

@@ -168,7 +168,7 @@ final class CrashRig implements AutoCloseable {
         reader = j.reader(later);
       }
       try (JournalReader r = reader) {
-        return r.read((p, h, d, q, t) -> { }, 1) == 0;
+        return r.read((p, h, d, c, q, t) -> { }, 1) == 0;
       }
     }
   }

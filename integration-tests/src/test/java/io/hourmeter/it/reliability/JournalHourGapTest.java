@@ -40,12 +40,12 @@ class JournalHourGapTest {
       assertThat(journal.append(users, 13, 0)).isTrue();
       long endOfFirstHour;
       try (JournalReader reader = journal.reader(0)) {
-        assertThat(reader.read((p, h, d, q, t) -> { }, 1)).isEqualTo(1);
+        assertThat(reader.read((p, h, d, c, q, t) -> { }, 1)).isEqualTo(1);
         endOfFirstHour = reader.position();
       }
       List<Long> quantities = new ArrayList<>();
       try (JournalReader reader = journal.reader(endOfFirstHour)) {
-        while (reader.read((p, h, d, q, t) -> quantities.add(q), 100) > 0) {
+        while (reader.read((p, h, d, c, q, t) -> quantities.add(q), 100) > 0) {
           // read on
         }
       }
@@ -66,14 +66,14 @@ class JournalHourGapTest {
       assertThat(journal.append(users, 99, 0)).isTrue(); // hour 4 is current
       long endOfFirstHour;
       try (JournalReader reader = journal.reader(0)) {
-        assertThat(reader.read((p, h, d, q, t) -> { }, 1)).isEqualTo(1);
+        assertThat(reader.read((p, h, d, c, q, t) -> { }, 1)).isEqualTo(1);
         endOfFirstHour = reader.position();
       }
       assertThat(journal.deleteHour(HOUR + 1)).as("hour 1 deleted (its reports final)").isTrue();
 
       List<Long> quantities = new ArrayList<>();
       try (JournalReader reader = journal.reader(endOfFirstHour)) {
-        while (reader.read((p, h, d, q, t) -> quantities.add(q), 100) > 0) {
+        while (reader.read((p, h, d, c, q, t) -> quantities.add(q), 100) > 0) {
           // read on
         }
       }

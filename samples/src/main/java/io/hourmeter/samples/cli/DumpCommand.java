@@ -72,7 +72,7 @@ final class DumpCommand implements Callable<Integer> {
       long[] printed = {0};
       boolean[] done = {false};
       while (!done[0]) {
-        int read = reader.read((position, epochHour, dimensionId, quantity, tagSetId) -> {
+        int read = reader.read((position, epochHour, dimensionId, customerId, quantity, tagSetId) -> {
           if (done[0]) {
             return;
           }

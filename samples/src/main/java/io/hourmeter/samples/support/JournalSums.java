@@ -22,7 +22,7 @@ public final class JournalSums {
       return sums;
     }
     try (JournalReader reader = journal.reader(journal.firstPositionOfHour(journal.hours().first()))) {
-      while (reader.read((position, epochHour, dimensionId, quantity, tagSetId) ->
+      while (reader.read((position, epochHour, dimensionId, customerId, quantity, tagSetId) ->
           sums.computeIfAbsent(names.getOrDefault(dimensionId, "#" + dimensionId), d -> new TreeMap<>())
               .merge(epochHour, quantity, Math::addExact), BATCH) > 0) {
         // keep reading
