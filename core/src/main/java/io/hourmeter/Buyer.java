@@ -75,13 +75,19 @@ public final class Buyer {
    * A buyer by the legacy CustomerIdentifier that ResolveCustomer returned, metered under the meter's
    * product code. Deprecated by AWS for new products, kept for existing integrations.
    *
-   * @throws IllegalArgumentException naming {@code CustomerIdentifier} if it is empty or longer than 255
+   * @throws IllegalArgumentException naming {@code CustomerIdentifier} if it is empty, longer than 255
+   *                                  or holds a control character (the model allows any text; the ids
+   *                                  ResolveCustomer returns are printable, and the ledger relies on it)
    */
   public static Buyer ofCustomerIdentifier(String customerIdentifier) {
     Objects.requireNonNull(customerIdentifier, "CustomerIdentifier");
     if (customerIdentifier.isEmpty() || customerIdentifier.length() > MAX_CUSTOMER_IDENTIFIER) {
       throw new IllegalArgumentException("CustomerIdentifier must be 1.." + MAX_CUSTOMER_IDENTIFIER
           + " characters but was " + customerIdentifier.length());
+    }
+    if (customerIdentifier.chars().anyMatch(Character::isISOControl)) {
+      throw new IllegalArgumentException("CustomerIdentifier must not hold control characters (ResolveCustomer "
+          + "never returns them)");
     }
     return new Buyer(null, null, customerIdentifier);
   }

@@ -28,6 +28,11 @@ public final class HourmeterException extends RuntimeException {
     NOT_ENTITLED,
     /** AWS does not know a dimension; that dimension is quarantined, the others go on. */
     DIMENSION_QUARANTINED,
+    /**
+     * SaaS: a buyer is not subscribed, or its id or license is invalid; that buyer's usage waits
+     * (one report is tried again slowly) while every other buyer's goes on.
+     */
+    BUYER_QUARANTINED,
     /** A report was dead-lettered; the reason says why. */
     DEAD_LETTER,
     /** Usage was carried into a later hour. */

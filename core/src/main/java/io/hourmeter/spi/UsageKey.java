@@ -28,6 +28,23 @@ public record UsageKey(Buyer buyer, String dimension) implements Comparable<Usag
     return new UsageKey(null, dimension);
   }
 
+  /**
+   * The key as one string, for the ledger: the dimension alone without a buyer (as ledgers wrote it
+   * before buyers existed), else the buyer's key, U+0001, and the dimension. Neither
+   * dimension names nor buyer keys may hold control characters, so the separator is unambiguous.
+   */
+  public String encoded() {
+    return buyer == null ? dimension : buyer.key() + SEPARATOR + dimension;
+  }
+
+  /** Reverses {@link #encoded()}. */
+  public static UsageKey decode(String encoded) {
+    int at = encoded.indexOf(SEPARATOR);
+    return at < 0 ? of(encoded) : new UsageKey(Buyer.fromKey(encoded.substring(0, at)), encoded.substring(at + 1));
+  }
+
+  private static final char SEPARATOR = '\u0001';
+
   /** Buyers first by canonical key (no buyer first), then dimensions: a stable order for freezing. */
   @Override
   public int compareTo(UsageKey other) {

@@ -1,6 +1,7 @@
 package io.hourmeter.internal.drain;
 
 import io.hourmeter.spi.UsageJournal;
+import io.hourmeter.spi.UsageKey;
 import io.hourmeter.spi.UsageReport;
 import java.math.BigInteger;
 import java.time.Duration;
@@ -28,8 +29,8 @@ final class AgentCoreAggregation implements Aggregation {
   private final Duration cutInterval;
   private final long cutUnits;
   private final Consumer<UsageReport> frozen;
-  private final Map<String, UnitSum> pending = new HashMap<>();
-  private final TreeMap<Long, Map<String, UnitSum>> pendingByHour = new TreeMap<>();
+  private final Map<UsageKey, UnitSum> pending = new HashMap<>();
+  private final TreeMap<Long, Map<UsageKey, UnitSum>> pendingByHour = new TreeMap<>();
   private LedgerState state;
   private Instant lastCut;
   private long maxPending;
@@ -53,7 +54,7 @@ final class AgentCoreAggregation implements Aggregation {
   }
 
   @Override
-  public void accept(long position, long epochHour, String dimension, long quantity) {
+  public void accept(long position, long epochHour, UsageKey dimension, long quantity) {
     UnitSum sum = pending.computeIfAbsent(dimension, d -> new UnitSum());
     sum.add(quantity);
     maxPending = Math.max(maxPending, sum.saturated());
@@ -81,16 +82,17 @@ final class AgentCoreAggregation implements Aggregation {
     LedgerTransaction tx = state.begin();
     long start = state.checkpoint();
     long end = cursor.position();
-    TreeSet<String> dimensions = new TreeSet<>(pending.keySet());
+    TreeSet<UsageKey> dimensions = new TreeSet<>(pending.keySet());
     dimensions.addAll(state.carryPool().keySet());
     long hour = HourlyAggregation.hourOf(now);
     String journalId = journal.journalId();
     List<UsageReport> fresh = new ArrayList<>();
-    for (String dimension : dimensions) {
+    for (UsageKey dimension : dimensions) {
       UnitSum sum = pending.get(dimension);
       BigInteger own = sum == null ? BigInteger.ZERO : sum.total();
       UsageReport report = freezer.freeze(tx, dimension, own, hour, now, start, end,
-          (d, id) -> ClientTokens.derive(journalId, start, end, d, id), now, state.quarantined().get(dimension));
+          (d, id) -> ClientTokens.derive(journalId, start, end, d, id), now,
+          state.quarantined().get(dimension.dimension()));
       if (report != null) {
         fresh.add(report);
       }

@@ -3,6 +3,7 @@ package io.hourmeter.internal.drain;
 import io.hourmeter.CarryPolicy;
 import io.hourmeter.HourmeterException.Kind;
 import io.hourmeter.spi.UsageJournal;
+import io.hourmeter.spi.UsageKey;
 import io.hourmeter.spi.UsageReport;
 import java.math.BigInteger;
 import java.time.Duration;
@@ -17,7 +18,7 @@ import java.util.TreeSet;
 import java.util.function.Consumer;
 
 /**
- * HOURLY mode: sums usage per (hour, dimension) and freezes an hour once it has closed (its end plus
+ * HOURLY and SAAS modes: sums usage per (hour, usage key: the dimension, and in SaaS the buyer) and freezes an hour once it has closed (its end plus
  * hourGrace) and the journal has been read past it. A freeze commits, in one ledger commit, the
  * hour's reports (Timestamp = the hour's start; the dimension's carry pool included; at most
  * 2,147,483,647 units, the rest carried), the hour's journal units, the last frozen hour and the new
@@ -37,8 +38,8 @@ final class HourlyAggregation implements Aggregation {
   private final Duration grace;
   private final StatusBoard board;
   private final Consumer<UsageReport> frozen;
-  private final TreeMap<Long, Map<String, UnitSum>> open = new TreeMap<>();
-  private final TreeMap<Long, Map<String, UnitSum>> late = new TreeMap<>();
+  private final TreeMap<Long, Map<UsageKey, UnitSum>> open = new TreeMap<>();
+  private final TreeMap<Long, Map<UsageKey, UnitSum>> late = new TreeMap<>();
   private LedgerState state;
   /**
    * The sums of the hour the last record belonged to, in {@link #open} or {@link #late}: records come in
@@ -46,7 +47,7 @@ final class HourlyAggregation implements Aggregation {
    * leaves those maps or changes sides.
    */
   private long cachedHour;
-  private Map<String, UnitSum> cachedSums;
+  private Map<UsageKey, UnitSum> cachedSums;
 
   HourlyAggregation(UsageJournal journal, ReportFreezer freezer, CarryPolicy policy, Duration grace,
       StatusBoard board, Consumer<UsageReport> frozen) {
@@ -67,10 +68,10 @@ final class HourlyAggregation implements Aggregation {
   }
 
   @Override
-  public void accept(long position, long epochHour, String dimension, long quantity) {
-    Map<String, UnitSum> sums = cachedSums;
+  public void accept(long position, long epochHour, UsageKey dimension, long quantity) {
+    Map<UsageKey, UnitSum> sums = cachedSums;
     if (sums == null || epochHour != cachedHour) {
-      TreeMap<Long, Map<String, UnitSum>> into = epochHour <= state.frozenThrough() ? late : open;
+      TreeMap<Long, Map<UsageKey, UnitSum>> into = epochHour <= state.frozenThrough() ? late : open;
       sums = into.computeIfAbsent(epochHour, h -> new HashMap<>());
       cachedHour = epochHour;
       cachedSums = sums;
@@ -109,18 +110,18 @@ final class HourlyAggregation implements Aggregation {
     return work;
   }
 
-  private void freezeHour(JournalCursor cursor, long hour, Map<String, UnitSum> sums, Instant now) {
+  private void freezeHour(JournalCursor cursor, long hour, Map<UsageKey, UnitSum> sums, Instant now) {
     cachedSums = null;
     LedgerTransaction tx = state.begin();
-    TreeSet<String> dimensions = new TreeSet<>(sums.keySet());
+    TreeSet<UsageKey> dimensions = new TreeSet<>(sums.keySet());
     dimensions.addAll(state.carryPool().keySet());
     Instant start = Instant.ofEpochMilli(hour * HOUR_MILLIS);
     List<UsageReport> fresh = new ArrayList<>();
-    for (String dimension : dimensions) {
+    for (UsageKey dimension : dimensions) {
       UnitSum sum = sums.get(dimension);
       BigInteger own = sum == null ? BigInteger.ZERO : sum.total();
       UsageReport report = freezer.freeze(tx, dimension, own, hour, start, -1, -1, (d, id) -> null, now,
-          state.quarantined().get(dimension));
+          state.quarantined().get(dimension.dimension()));
       if (own.signum() > 0) {
         tx.addHourUnits(hour, dimension, own);
       }
@@ -141,9 +142,9 @@ final class HourlyAggregation implements Aggregation {
     cachedSums = null;
     LedgerTransaction tx = state.begin();
     BigInteger total = BigInteger.ZERO;
-    for (Map.Entry<Long, Map<String, UnitSum>> hour : late.entrySet()) {
+    for (Map.Entry<Long, Map<UsageKey, UnitSum>> hour : late.entrySet()) {
       Instant start = Instant.ofEpochMilli(hour.getKey() * HOUR_MILLIS);
-      for (Map.Entry<String, UnitSum> dim : new TreeMap<>(hour.getValue()).entrySet()) {
+      for (Map.Entry<UsageKey, UnitSum> dim : new TreeMap<>(hour.getValue()).entrySet()) {
         BigInteger units = dim.getValue().total();
         total = total.add(units);
         tx.addHourUnits(hour.getKey(), dim.getKey(), units);
@@ -179,10 +180,11 @@ final class HourlyAggregation implements Aggregation {
     add(late, into);
   }
 
-  static void add(TreeMap<Long, Map<String, UnitSum>> sums, SortedMap<Instant, Map<String, Long>> into) {
+  /** Adds pending sums per hour start and dimension (a SaaS dimension's buyers summed). */
+  static void add(TreeMap<Long, Map<UsageKey, UnitSum>> sums, SortedMap<Instant, Map<String, Long>> into) {
     sums.forEach((hour, dims) -> {
       Map<String, Long> byDim = into.computeIfAbsent(Instant.ofEpochMilli(hour * HOUR_MILLIS), h -> new TreeMap<>());
-      dims.forEach((dim, sum) -> byDim.merge(dim, sum.saturated(), Counters::plus));
+      dims.forEach((key, sum) -> byDim.merge(key.dimension(), sum.saturated(), Counters::plus));
     });
   }
 

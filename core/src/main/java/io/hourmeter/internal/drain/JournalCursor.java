@@ -1,7 +1,9 @@
 package io.hourmeter.internal.drain;
 
+import io.hourmeter.Buyer;
 import io.hourmeter.spi.JournalReader;
 import io.hourmeter.spi.UsageJournal;
+import io.hourmeter.spi.UsageKey;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -10,26 +12,31 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The drainer's read position in the journal: a reader opened at the ledger's checkpoint, which
- * resolves dimension ids to names. Its position is never persisted on its own; the drainer writes a
- * checkpoint only together with what it derived from the records. Not thread-safe.
+ * resolves a record's dimension id and customer id to its {@link UsageKey}. Keys are interned, one
+ * per (customer, dimension) seen, and found by array index (ids are small and dense), so a record
+ * costs no allocation and no boxed lookup. Its position is never persisted on its own; the drainer
+ * writes a checkpoint only together with what it derived from the records. Not thread-safe.
  */
 final class JournalCursor implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(JournalCursor.class);
 
-  /** Receives each record, with its dimension's name. */
+  /** Receives each record, with its usage key. */
   interface Sink {
-    void accept(long position, long epochHour, String dimension, long quantity);
+    void accept(long position, long epochHour, UsageKey key, long quantity);
   }
 
   private final UsageJournal journal;
   private final long from;
-  /** Ids at or above this (never seen from a real registry) are looked up without an array slot. */
+  /** Dimension ids at or above this (never seen from a real registry) are not array-indexed. */
   private static final int MAX_INDEXED_ID = 4096;
 
   private JournalReader reader;
   private final Map<Integer, String> names = new HashMap<>();
-  /** The same names indexed by id (ids are small and dense): a record costs no boxed map lookup. */
-  private String[] namesById = new String[0];
+  private final Map<Long, UsageKey> unindexed = new HashMap<>();
+  /** Interned keys by customer id (0: no customer), then dimension id. */
+  private UsageKey[][] keys = new UsageKey[1][];
+  private Buyer[] buyers = new Buyer[1];
+  private int nextCustomerId = 1;
   private long maxHourRead = Long.MIN_VALUE;
   private boolean caughtUp;
 
@@ -38,7 +45,6 @@ final class JournalCursor implements AutoCloseable {
     this.from = from;
     this.reader = open(journal, from);
   }
-
   /**
    * A reader at the first record at or after {@code from}, or {@code null} if none can be opened yet.
    * Some journals cannot open a reader at a position in an hour that has no cycle file (a checkpoint
@@ -76,7 +82,7 @@ final class JournalCursor implements AutoCloseable {
     }
     int n = reader.read((position, hour, dimensionId, customerId, quantity, tagSetId) -> {
       maxHourRead = Math.max(maxHourRead, hour);
-      sink.accept(position, hour, name(dimensionId), quantity);
+      sink.accept(position, hour, key(customerId, dimensionId), quantity);
     }, max);
     caughtUp = n < max;
     return n;
@@ -96,19 +102,59 @@ final class JournalCursor implements AutoCloseable {
     return reader == null ? from : reader.position();
   }
 
-  private String name(int dimensionId) {
-    String[] byId = namesById;
-    if (dimensionId >= 0 && dimensionId < byId.length && byId[dimensionId] != null) {
-      return byId[dimensionId];
-    }
-    String name = lookUp(dimensionId);
-    if (dimensionId >= 0 && dimensionId < MAX_INDEXED_ID) {
-      if (dimensionId >= byId.length) {
-        namesById = byId = Arrays.copyOf(byId, dimensionId + 1);
+  private UsageKey key(int customerId, int dimensionId) {
+    UsageKey[][] all = keys;
+    if (customerId >= 0 && customerId < all.length && dimensionId >= 0) {
+      UsageKey[] byDimension = all[customerId];
+      if (byDimension != null && dimensionId < byDimension.length && byDimension[dimensionId] != null) {
+        return byDimension[dimensionId];
       }
-      byId[dimensionId] = name;
     }
-    return name;
+    return intern(customerId, dimensionId);
+  }
+
+  private UsageKey intern(int customerId, int dimensionId) {
+    long packed = ((long) customerId << 32) | (dimensionId & 0xFFFF_FFFFL);
+    UsageKey known = unindexed.get(packed);
+    if (known != null) {
+      return known;
+    }
+    UsageKey key = new UsageKey(customerId == 0 ? null : buyer(customerId), lookUp(dimensionId));
+    if (customerId < 0 || dimensionId < 0 || dimensionId >= MAX_INDEXED_ID) {
+      unindexed.put(packed, key);
+      return key;
+    }
+    if (customerId >= keys.length) {
+      keys = Arrays.copyOf(keys, Math.max(customerId + 1, keys.length * 2));
+    }
+    UsageKey[] byDimension = keys[customerId];
+    if (byDimension == null || dimensionId >= byDimension.length) {
+      byDimension = byDimension == null ? new UsageKey[dimensionId + 1] : Arrays.copyOf(byDimension, dimensionId + 1);
+      keys[customerId] = byDimension;
+    }
+    byDimension[dimensionId] = key;
+    return key;
+  }
+
+  /** The buyer of a customer id, reading only the registrations made since the last lookup. */
+  private Buyer buyer(int customerId) {
+    if (customerId >= nextCustomerId || buyers[customerId] == null) {
+      Map<Integer, String> fresh = journal.customers(nextCustomerId);
+      for (Map.Entry<Integer, String> e : fresh.entrySet()) {
+        int id = e.getKey();
+        if (id >= buyers.length) {
+          buyers = Arrays.copyOf(buyers, Math.max(id + 1, buyers.length * 2));
+        }
+        buyers[id] = Buyer.fromKey(e.getValue());
+        nextCustomerId = Math.max(nextCustomerId, id + 1);
+      }
+    }
+    if (customerId >= buyers.length || buyers[customerId] == null) {
+      LOG.error("journal record with unknown customer id {}; reported as the CustomerIdentifier 'unknown-{}'",
+          customerId, customerId);
+      return Buyer.ofCustomerIdentifier("unknown-" + customerId);
+    }
+    return buyers[customerId];
   }
 
   private String lookUp(int dimensionId) {

@@ -1,7 +1,9 @@
 package io.hourmeter.internal.drain;
 
+import io.hourmeter.Buyer;
 import io.hourmeter.spi.ReportState;
 import io.hourmeter.spi.UsageAllocation;
+import io.hourmeter.spi.UsageKey;
 import io.hourmeter.spi.UsageReport;
 import java.math.BigInteger;
 import java.net.URLDecoder;
@@ -20,8 +22,8 @@ import java.util.TreeMap;
  * map. Every value is a line of {@code name=value} fields separated by spaces, each value
  * URL-encoded, so any character survives and a reader (the CLI) can decode a value on its own.
  *
- * <p>Keys: {@code report/<id>}, {@code hour/<epochHour>} (journal units accounted per dimension),
- * {@code carry/<dimension>}, {@code quarantine/<dimension>}, and {@code meta/*} for the checkpoint,
+ * <p>Keys: {@code report/<id>}, {@code hour/<epochHour>} (journal units accounted per usage key),
+ * {@code carry/<usage key>}, {@code quarantine/<dimension>}, {@code quarantine-buyer/<buyer key>}, and {@code meta/*} for the checkpoint,
  * the last frozen hour, the next report id and the counters. Stateless and thread-safe.
  */
 public final class LedgerCodec {
@@ -29,6 +31,7 @@ public final class LedgerCodec {
   public static final String HOUR_PREFIX = "hour/";
   public static final String CARRY_PREFIX = "carry/";
   public static final String QUARANTINE_PREFIX = "quarantine/";
+  public static final String QUARANTINE_BUYER_PREFIX = "quarantine-buyer/";
   public static final String CHECKPOINT = "meta/checkpoint";
   public static final String FROZEN_THROUGH = "meta/frozenThrough";
   public static final String NEXT_ID = "meta/nextId";
@@ -45,8 +48,13 @@ public final class LedgerCodec {
     return HOUR_PREFIX + String.format("%012d", epochHour);
   }
 
-  public static String carryKey(String dimension) {
-    return CARRY_PREFIX + enc(dimension);
+  /** The carry entry of a key: {@code carry/} and {@link UsageKey#encoded()}, so a dimension's as before. */
+  public static String carryKey(UsageKey key) {
+    return CARRY_PREFIX + enc(key.encoded());
+  }
+
+  public static String quarantineKey(Buyer buyer) {
+    return QUARANTINE_BUYER_PREFIX + enc(buyer.key());
   }
 
   public static String quarantineKey(String dimension) {
@@ -91,6 +99,9 @@ public final class LedgerCodec {
     if (r.carriedUnits() != 0) {
       f.put("carried", Long.toString(r.carriedUnits()));
     }
+    if (r.buyer() != null) {
+      f.put("buyer", r.buyer().key());
+    }
     return join(f);
   }
 
@@ -114,19 +125,20 @@ public final class LedgerCodec {
         f.get("rec"),
         f.get("reason"),
         Instant.parse(f.get("at")),
-        f.containsKey("carried") ? Long.parseLong(f.get("carried")) : 0);
+        f.containsKey("carried") ? Long.parseLong(f.get("carried")) : 0,
+        f.containsKey("buyer") ? Buyer.fromKey(f.get("buyer")) : null);
   }
 
-  /** Units per dimension, as in {@code hour/*} entries. */
-  public static String encodeUnits(Map<String, BigInteger> units) {
+  /** Units per key, as in {@code hour/*} entries; a key without a buyer is written as its dimension. */
+  public static String encodeUnits(Map<UsageKey, BigInteger> units) {
     Map<String, String> f = new LinkedHashMap<>();
-    new TreeMap<>(units).forEach((dim, n) -> f.put(dim, n.toString()));
+    new TreeMap<>(units).forEach((key, n) -> f.put(key.encoded(), n.toString()));
     return join(f);
   }
 
-  public static Map<String, BigInteger> decodeUnits(String text) {
-    Map<String, BigInteger> units = new HashMap<>();
-    split(text).forEach((dim, n) -> units.put(dim, new BigInteger(n)));
+  public static Map<UsageKey, BigInteger> decodeUnits(String text) {
+    Map<UsageKey, BigInteger> units = new HashMap<>();
+    split(text).forEach((key, n) -> units.put(UsageKey.decode(key), new BigInteger(n)));
     return units;
   }
 

@@ -1,6 +1,8 @@
 package io.hourmeter.internal.drain;
 
+import io.hourmeter.Buyer;
 import io.hourmeter.spi.ReportLedger;
+import io.hourmeter.spi.UsageKey;
 import io.hourmeter.spi.UsageReport;
 import java.math.BigInteger;
 import java.util.Collections;
@@ -28,9 +30,10 @@ public final class LedgerState {
   private final ReportLedger ledger;
   private final TreeMap<Long, UsageReport> reports = new TreeMap<>();
   private final TreeMap<Long, UsageReport> unsettled = new TreeMap<>();
-  private final Map<String, BigInteger> carryPool = new HashMap<>();
+  private final Map<UsageKey, BigInteger> carryPool = new HashMap<>();
   private final Map<String, String> quarantined = new HashMap<>();
-  private final TreeMap<Long, Map<String, BigInteger>> hourUnits = new TreeMap<>();
+  private final Map<Buyer, String> quarantinedBuyers = new HashMap<>();
+  private final TreeMap<Long, Map<UsageKey, BigInteger>> hourUnits = new TreeMap<>();
   private long checkpoint;
   private long frozenThrough = NO_HOUR;
   private long nextId = 1;
@@ -64,7 +67,9 @@ public final class LedgerState {
         hourUnits.put(Long.parseLong(key.substring(LedgerCodec.HOUR_PREFIX.length())),
             LedgerCodec.decodeUnits(value));
       } else if (key.startsWith(LedgerCodec.CARRY_PREFIX)) {
-        carryPool.put(LedgerCodec.keySuffix(key, LedgerCodec.CARRY_PREFIX), new BigInteger(value));
+        carryPool.put(UsageKey.decode(LedgerCodec.keySuffix(key, LedgerCodec.CARRY_PREFIX)), new BigInteger(value));
+      } else if (key.startsWith(LedgerCodec.QUARANTINE_BUYER_PREFIX)) {
+        quarantinedBuyers.put(Buyer.fromKey(LedgerCodec.keySuffix(key, LedgerCodec.QUARANTINE_BUYER_PREFIX)), value);
       } else if (key.startsWith(LedgerCodec.QUARANTINE_PREFIX)) {
         quarantined.put(LedgerCodec.keySuffix(key, LedgerCodec.QUARANTINE_PREFIX), value);
       } else if (key.equals(LedgerCodec.CHECKPOINT)) {
@@ -114,6 +119,8 @@ public final class LedgerState {
     });
     tx.quarantineRemoves.forEach(dim -> removes.add(LedgerCodec.quarantineKey(dim)));
     tx.quarantinePuts.forEach((dim, why) -> puts.put(LedgerCodec.quarantineKey(dim), why));
+    tx.buyerQuarantineRemoves.forEach(buyer -> removes.add(LedgerCodec.quarantineKey(buyer)));
+    tx.buyerQuarantinePuts.forEach((buyer, why) -> puts.put(LedgerCodec.quarantineKey(buyer), why));
     tx.hourPuts.forEach((hour, units) -> puts.put(LedgerCodec.hourKey(hour), LedgerCodec.encodeUnits(units)));
     tx.hourRemoves.forEach(hour -> removes.add(LedgerCodec.hourKey(hour)));
     if (tx.checkpoint != null) {
@@ -151,6 +158,8 @@ public final class LedgerState {
     });
     tx.quarantineRemoves.forEach(quarantined::remove);
     quarantined.putAll(tx.quarantinePuts);
+    tx.buyerQuarantineRemoves.forEach(quarantinedBuyers::remove);
+    quarantinedBuyers.putAll(tx.buyerQuarantinePuts);
     hourUnits.putAll(tx.hourPuts);
     tx.hourRemoves.forEach(hourUnits::remove);
     if (tx.checkpoint != null) {
@@ -176,8 +185,8 @@ public final class LedgerState {
     return Collections.unmodifiableNavigableMap(unsettled);
   }
 
-  /** Units waiting to go into the next report, per dimension. Unmodifiable. */
-  public Map<String, BigInteger> carryPool() {
+  /** Units waiting to go into the next report, per key (dimension, and buyer in SaaS). Unmodifiable. */
+  public Map<UsageKey, BigInteger> carryPool() {
     return Collections.unmodifiableMap(carryPool);
   }
 
@@ -186,8 +195,13 @@ public final class LedgerState {
     return Collections.unmodifiableMap(quarantined);
   }
 
-  /** Journal units accounted per hour and dimension (frozen and late records). Unmodifiable. */
-  public NavigableMap<Long, Map<String, BigInteger>> hourUnits() {
+  /** SaaS buyers quarantined (CustomerNotSubscribed, an invalid id or license), with why. Unmodifiable. */
+  public Map<Buyer, String> quarantinedBuyers() {
+    return Collections.unmodifiableMap(quarantinedBuyers);
+  }
+
+  /** Journal units accounted per hour and key (frozen and late records). Unmodifiable. */
+  public NavigableMap<Long, Map<UsageKey, BigInteger>> hourUnits() {
     return Collections.unmodifiableNavigableMap(hourUnits);
   }
 

@@ -1,6 +1,8 @@
 package io.hourmeter.internal.drain;
 
+import io.hourmeter.Buyer;
 import io.hourmeter.spi.ReportState;
+import io.hourmeter.spi.UsageKey;
 import io.hourmeter.spi.UsageReport;
 import java.math.BigInteger;
 import java.util.HashMap;
@@ -17,10 +19,12 @@ final class LedgerTransaction {
   private final LedgerState base;
   final Map<Long, UsageReport> reportPuts = new LinkedHashMap<>();
   final Set<Long> reportRemoves = new HashSet<>();
-  final Map<String, BigInteger> carryPuts = new HashMap<>();
+  final Map<UsageKey, BigInteger> carryPuts = new HashMap<>();
   final Map<String, String> quarantinePuts = new HashMap<>();
   final Set<String> quarantineRemoves = new HashSet<>();
-  final Map<Long, Map<String, BigInteger>> hourPuts = new HashMap<>();
+  final Map<Buyer, String> buyerQuarantinePuts = new HashMap<>();
+  final Set<Buyer> buyerQuarantineRemoves = new HashSet<>();
+  final Map<Long, Map<UsageKey, BigInteger>> hourPuts = new HashMap<>();
   final Set<Long> hourRemoves = new HashSet<>();
   Long checkpoint;
   Long frozenThrough;
@@ -36,6 +40,7 @@ final class LedgerTransaction {
 
   boolean isEmpty() {
     return reportPuts.isEmpty() && reportRemoves.isEmpty() && carryPuts.isEmpty() && quarantinePuts.isEmpty() && quarantineRemoves.isEmpty()
+        && buyerQuarantinePuts.isEmpty() && buyerQuarantineRemoves.isEmpty()
         && hourPuts.isEmpty() && hourRemoves.isEmpty() && checkpoint == null && frozenThrough == null
         && nextId == base.nextId() && counters.equals(base.counters()) && mode == null;
   }
@@ -75,21 +80,21 @@ final class LedgerTransaction {
     return this;
   }
 
-  /** The carry pool of a dimension as this transaction would leave it. */
-  BigInteger carry(String dimension) {
-    BigInteger pending = carryPuts.get(dimension);
+  /** The carry pool of a key as this transaction would leave it. */
+  BigInteger carry(UsageKey key) {
+    BigInteger pending = carryPuts.get(key);
     if (pending != null) {
       return pending;
     }
-    return base.carryPool().getOrDefault(dimension, BigInteger.ZERO);
+    return base.carryPool().getOrDefault(key, BigInteger.ZERO);
   }
 
   /** Adds units to a dimension's carry pool that did not come from a CARRIED report's quantity. */
-  LedgerTransaction addCarry(String dimension, BigInteger units, boolean countAsCarried) {
+  LedgerTransaction addCarry(UsageKey key, BigInteger units, boolean countAsCarried) {
     if (units.signum() == 0) {
       return this;
     }
-    carryPuts.put(dimension, carry(dimension).add(units));
+    carryPuts.put(key, carry(key).add(units));
     if (countAsCarried) {
       countCarried(units);
     }
@@ -107,8 +112,21 @@ final class LedgerTransaction {
     return this;
   }
 
-  LedgerTransaction setCarry(String dimension, BigInteger units) {
-    carryPuts.put(dimension, units);
+  LedgerTransaction setCarry(UsageKey key, BigInteger units) {
+    carryPuts.put(key, units);
+    return this;
+  }
+
+  /** Quarantines a SaaS buyer: its reports wait, and one is tried again slowly. */
+  LedgerTransaction quarantine(Buyer buyer, String why) {
+    buyerQuarantinePuts.put(buyer, why);
+    buyerQuarantineRemoves.remove(buyer);
+    return this;
+  }
+
+  LedgerTransaction unquarantine(Buyer buyer) {
+    buyerQuarantineRemoves.add(buyer);
+    buyerQuarantinePuts.remove(buyer);
     return this;
   }
 
@@ -118,12 +136,12 @@ final class LedgerTransaction {
   }
 
   /** Adds journal units accounted for an hour (for {@code verify}). */
-  LedgerTransaction addHourUnits(long epochHour, String dimension, BigInteger units) {
-    Map<String, BigInteger> units0 = hourPuts.computeIfAbsent(epochHour, h -> {
-      Map<String, BigInteger> existing = base.hourUnits().get(h);
+  LedgerTransaction addHourUnits(long epochHour, UsageKey key, BigInteger units) {
+    Map<UsageKey, BigInteger> units0 = hourPuts.computeIfAbsent(epochHour, h -> {
+      Map<UsageKey, BigInteger> existing = base.hourUnits().get(h);
       return existing == null ? new HashMap<>() : new HashMap<>(existing);
     });
-    units0.merge(dimension, units, BigInteger::add);
+    units0.merge(key, units, BigInteger::add);
     return this;
   }
 

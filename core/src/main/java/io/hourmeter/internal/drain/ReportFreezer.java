@@ -2,6 +2,7 @@ package io.hourmeter.internal.drain;
 
 import io.hourmeter.CarryPolicy;
 import io.hourmeter.spi.ReportState;
+import io.hourmeter.spi.UsageKey;
 import io.hourmeter.spi.UsageReport;
 import java.math.BigInteger;
 import java.time.Instant;
@@ -9,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Turns a dimension's units into frozen reports inside a {@link LedgerTransaction}: one FROZEN report
+ * Turns a usage key's units (a dimension's, or a SaaS buyer's dimension's) into frozen reports inside a {@link LedgerTransaction}: one FROZEN report
  * of at most 2,147,483,647 units that includes the dimension's carry pool, with any rest carried
  * (or dead-lettered, by {@link CarryPolicy}); everything dead-lettered if the dimension is
  * quarantined. The report records how many of its units came from the pool
@@ -37,14 +38,15 @@ final class ReportFreezer {
    *
    * @return the FROZEN report to send, or {@code null} if nothing is to be sent
    */
-  UsageReport freeze(LedgerTransaction tx, String dimension, BigInteger own, long epochHour,
+  UsageReport freeze(LedgerTransaction tx, UsageKey key, BigInteger own, long epochHour,
       Instant timestamp, long rangeStart, long rangeEnd, TokenSource tokens, Instant now,
       String quarantineReason) {
-    BigInteger pool = tx.carry(dimension);
+    String dimension = key.dimension();
+    BigInteger pool = tx.carry(key);
     BigInteger total = own.add(pool);
     if (quarantineReason != null) {
-      tx.setCarry(dimension, BigInteger.ZERO);
-      deadLetter(tx, dimension, own.add(pool), epochHour, timestamp, rangeStart, rangeEnd, tokens, now,
+      tx.setCarry(key, BigInteger.ZERO);
+      deadLetter(tx, key, own.add(pool), epochHour, timestamp, rangeStart, rangeEnd, tokens, now,
           "dimension quarantined: " + quarantineReason);
       return null;
     }
@@ -58,24 +60,24 @@ final class ReportFreezer {
     long carriedIn = sent.subtract(own.min(sent)).longValueExact();
     UsageReport report = new UsageReport(id, productCode, dimension, epochHour, timestamp,
         sent.longValueExact(), List.of(), tokens.token(dimension, id), rangeStart, rangeEnd, ReportState.FROZEN,
-        0, false, null, null, now, carriedIn);
+        0, false, null, null, now, carriedIn, key.buyer());
     tx.put(report);
     if (policy == CarryPolicy.CARRY_FORWARD) {
       BigInteger newlyCarried = rest.subtract(pool).max(BigInteger.ZERO);
-      tx.setCarry(dimension, rest);
+      tx.setCarry(key, rest);
       if (newlyCarried.signum() > 0) {
         tx.countCarried(newlyCarried);
       }
     } else {
-      tx.setCarry(dimension, BigInteger.ZERO);
-      deadLetter(tx, dimension, rest, epochHour, timestamp, rangeStart, rangeEnd, tokens, now,
+      tx.setCarry(key, BigInteger.ZERO);
+      deadLetter(tx, key, rest, epochHour, timestamp, rangeStart, rangeEnd, tokens, now,
           "quantity over " + UsageReport.MAX_QUANTITY + " in one report");
     }
     return report;
   }
 
   /** Dead-letters {@code units} as reports of at most MAX_QUANTITY each; returns them. */
-  List<UsageReport> deadLetter(LedgerTransaction tx, String dimension, BigInteger units, long epochHour,
+  List<UsageReport> deadLetter(LedgerTransaction tx, UsageKey key, BigInteger units, long epochHour,
       Instant timestamp, long rangeStart, long rangeEnd, TokenSource tokens, Instant now, String reason) {
     List<UsageReport> letters = new ArrayList<>();
     BigInteger left = units;
@@ -83,9 +85,9 @@ final class ReportFreezer {
       BigInteger chunk = left.min(MAX);
       left = left.subtract(chunk);
       long id = tx.newId();
-      UsageReport frozen = new UsageReport(id, productCode, dimension, epochHour, timestamp,
-          chunk.longValueExact(), List.of(), tokens.token(dimension, id), rangeStart, rangeEnd,
-          ReportState.FROZEN, 0, false, null, null, now);
+      UsageReport frozen = new UsageReport(id, productCode, key.dimension(), epochHour, timestamp,
+          chunk.longValueExact(), List.of(), tokens.token(key.dimension(), id), rangeStart, rangeEnd,
+          ReportState.FROZEN, 0, false, null, null, now, 0, key.buyer());
       UsageReport letter = frozen.finish(ReportState.DEAD_LETTERED, reason, now);
       tx.put(letter);
       letters.add(letter);

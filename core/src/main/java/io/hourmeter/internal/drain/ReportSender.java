@@ -1,5 +1,6 @@
 package io.hourmeter.internal.drain;
 
+import io.hourmeter.Buyer;
 import io.hourmeter.CarryPolicy;
 import io.hourmeter.HourmeterException.Kind;
 import io.hourmeter.MeterStatus.Sending;
@@ -12,8 +13,14 @@ import io.hourmeter.spi.UsageSubmitter;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sends frozen reports, oldest first, one per step, and maps every {@link OutcomeClass} to a
@@ -53,6 +60,9 @@ final class ReportSender {
   static final Duration SUSPENSION = Duration.ofMinutes(5);
   /** How the reason of a report dead-lettered with its outcome unknown begins. */
   static final String OUTCOME_UNKNOWN = "OUTCOME_UNKNOWN";
+  /** How often one report of a quarantined buyer is tried again. */
+  static final Duration BUYER_PROBE = Duration.ofMinutes(30);
+  private static final Logger LOG = LoggerFactory.getLogger(ReportSender.class);
   /** How the reason of a report dead-lettered on a DuplicateRequest begins. */
   static final String DUPLICATE_REQUEST = "DuplicateRequest";
 
@@ -61,6 +71,10 @@ final class ReportSender {
   private final ReportWindow window;
   private final StatusBoard board;
   private final Map<Long, Instant> notBefore = new HashMap<>();
+  /** Reports that a whole-call rejection made go alone, until settled. */
+  private final Set<Long> isolated = new HashSet<>();
+  /** When a quarantined buyer's next probe may go. */
+  private final Map<Buyer, Instant> nextProbe = new HashMap<>();
   private Instant backoffUntil = Instant.MIN;
   private Instant suspendedUntil = Instant.MIN;
   private Sending suspension;
@@ -83,6 +97,8 @@ final class ReportSender {
   /** Forgets scheduling, as after a recovery. */
   void reset() {
     notBefore.clear();
+    isolated.clear();
+    nextProbe.clear();
   }
 
   /** Where the sender reports errors and alerts. */
@@ -105,7 +121,7 @@ final class ReportSender {
     int decided = 0;
     for (UsageReport report : state.unsettled().values()) {
       if (!now.isBefore(window.deadline(report))) {
-        settleUnsendable(tx, report, "the window closes at " + window.closes(report), now);
+        settleUnsendable(state, tx, report, "the window closes at " + window.closes(report), now);
         decided++;
       }
     }
@@ -115,30 +131,27 @@ final class ReportSender {
   }
 
   /**
-   * Sends the oldest due report, if sending is allowed now.
+   * Sends the oldest due reports in one call, if sending is allowed now: as many as the submitter's
+   * {@link UsageSubmitter#callSize} takes of at most {@link UsageSubmitter#maxReportsPerCall()} due
+   * reports of one product, oldest first (one for MeterUsage, up to 25 for BatchMeterUsage). Each
+   * report keeps its own state and outcome.
+   *
+   * <p>A report isolated after a whole-call rejection goes alone; a quarantined buyer's reports wait,
+   * but for one probe, sent alone, every {@link #BUYER_PROBE}.
    *
    * @param ignoreJitter whether first sends need not wait for their jitter (a shutdown flush)
-   * @return 1 if a report was sent, else 0
+   * @return 1 if a call was made, else 0
    */
   int sendOne(LedgerState state, Instant now, boolean ignoreJitter) {
     if (now.isBefore(suspendedUntil) || now.isBefore(backoffUntil)) {
       return 0;
     }
-    UsageReport due = null;
-    for (UsageReport report : state.unsettled().values()) {
-      Instant at = notBefore.get(report.id());
-      if (state.quarantined().containsKey(report.dimension()) || report.timestamp().isAfter(now)) {
-        // A Timestamp after now (the clock went back since the freeze) would be out of bounds: hold it.
-        continue;
-      }
-      if (ignoreJitter || at == null || !now.isBefore(at)) {
-        due = report;
-        break;
-      }
-    }
-    if (due == null) {
+    List<UsageReport> due = due(state, now, ignoreJitter);
+    if (due.isEmpty()) {
       return 0;
     }
+    int size = due.size() == 1 ? 1 : Math.max(1, Math.min(due.size(), submitter.callSize(due)));
+    List<UsageReport> call = due.subList(0, size);
     SendPermission permission = submitter.tryAcquirePermission();
     if (!permission.granted()) {
       backoffUntil = now.plus(permission.retryAfter());
@@ -146,68 +159,176 @@ final class ReportSender {
       return 0;
     }
     permissionDenied = null;
-    UsageReport inFlight = due.startAttempt(now);
+    List<UsageReport> inFlight = new ArrayList<>(size);
+    LedgerTransaction started = state.begin();
+    for (UsageReport report : call) {
+      UsageReport attempt = report.startAttempt(now);
+      inFlight.add(attempt);
+      started.put(attempt);
+    }
     try {
-      state.commit(state.begin().put(inFlight));
+      state.commit(started);
     } catch (RuntimeException e) {
       submitter.releasePermission();
       throw e;
     }
+    for (UsageReport report : inFlight) {
+      if (report.buyer() != null && state.quarantinedBuyers().containsKey(report.buyer())) {
+        nextProbe.put(report.buyer(), now.plus(BUYER_PROBE));
+      }
+    }
     CrashPoints.reached(CrashPoints.BEFORE_SEND);
-    SubmitOutcome outcome;
+    List<SubmitOutcome> outcomes;
     try {
-      outcome = submitter.submit(inFlight);
+      outcomes = size == 1 && submitter.maxReportsPerCall() == 1
+          ? List.of(submitter.submit(inFlight.get(0)))
+          : submitter.submitAll(List.copyOf(inFlight));
+      if (outcomes == null || outcomes.size() != size) {
+        outcomes = allUnknown(size, "SubmitterFailure", "the submitter returned " + (outcomes == null ? "no" : outcomes.size())
+            + " outcomes for " + size + " reports");
+      }
     } catch (RuntimeException e) {
-      outcome = SubmitOutcome.failed(OutcomeClass.OUTCOME_UNKNOWN, e.getClass().getSimpleName(),
-          "the submitter threw: " + e);
+      outcomes = allUnknown(size, e.getClass().getSimpleName(), "the submitter threw: " + e);
     }
     CrashPoints.reached(CrashPoints.AFTER_SEND);
-    apply(state, inFlight, outcome, now);
+    apply(state, inFlight, outcomes, now);
     return 1;
   }
 
-  private void apply(LedgerState state, UsageReport report, SubmitOutcome outcome, Instant now) {
+  /** The due reports of the next call, oldest first; a lone report when it must go alone. */
+  private List<UsageReport> due(LedgerState state, Instant now, boolean ignoreJitter) {
+    int max = Math.max(1, submitter.maxReportsPerCall());
+    List<UsageReport> due = new ArrayList<>(Math.min(max, 32));
+    String product = null;
+    for (UsageReport report : state.unsettled().values()) {
+      Instant at = notBefore.get(report.id());
+      if (state.quarantined().containsKey(report.dimension()) || report.timestamp().isAfter(now)) {
+        // A Timestamp after now (the clock went back since the freeze) would be out of bounds: hold it.
+        continue;
+      }
+      if (!ignoreJitter && at != null && now.isBefore(at)) {
+        continue;
+      }
+      boolean probe = report.buyer() != null && state.quarantinedBuyers().containsKey(report.buyer());
+      if (probe && now.isBefore(nextProbe.computeIfAbsent(report.buyer(), b -> now.plus(BUYER_PROBE)))) {
+        continue;
+      }
+      boolean alone = probe || isolated.contains(report.id());
+      if (alone) {
+        if (due.isEmpty()) {
+          return List.of(report);
+        }
+        continue;
+      }
+      if (product == null) {
+        product = report.productCode();
+      } else if (!product.equals(report.productCode())) {
+        continue;
+      }
+      due.add(report);
+      if (due.size() == max) {
+        break;
+      }
+    }
+    return due;
+  }
+
+  private static List<SubmitOutcome> allUnknown(int size, String code, String why) {
+    SubmitOutcome unknown = SubmitOutcome.failed(OutcomeClass.OUTCOME_UNKNOWN, code, why).forWholeCall();
+    return java.util.Collections.nCopies(size, unknown);
+  }
+
+  /**
+   * Whether an answer to a call of several reports refused the call for one record that the answer
+   * does not name (an invalid dimension, timestamp, buyer or record): the call proves nothing was
+   * recorded, and the others must not share the culprit's fate, so each is resent alone.
+   */
+  private static boolean aboutOneRecord(SubmitOutcome outcome, int callSize) {
+    return callSize > 1 && outcome.wholeCall() && switch (outcome.outcome()) {
+      case TIMESTAMP_OUT_OF_BOUNDS, INVALID_DIMENSION, INVALID_REPORT, INVALID_CUSTOMER, CUSTOMER_NOT_SUBSCRIBED,
+          DUPLICATE_REQUEST, IDEMPOTENCY_CONFLICT -> true;
+      default -> false;
+    };
+  }
+
+  private void apply(LedgerState state, List<UsageReport> call, List<SubmitOutcome> outcomes, Instant now) {
     LedgerTransaction tx = state.begin();
+    boolean anyFailed = false;
+    boolean retry = false;
+    boolean anyAccepted = false;
+    for (int i = 0; i < call.size(); i++) {
+      UsageReport report = tx.report(call.get(i).id());
+      if (report.state().isFinal()) {
+        continue;
+      }
+      SubmitOutcome outcome = outcomes.get(i);
+      if (aboutOneRecord(outcome, call.size())) {
+        // Nothing of the call was recorded: resend each report alone to find the one it was about.
+        isolated.add(report.id());
+        tx.put(report.retryLater(false, now));
+        anyFailed = true;
+        continue;
+      }
+      switch (outcome.outcome()) {
+        case ACCEPTED -> anyAccepted = true;
+        case RETRYABLE, OUTCOME_UNKNOWN -> retry = true;
+        default -> anyFailed = true;
+      }
+      applyOne(state, tx, report, outcome, now);
+    }
+    if (anyAccepted && !retry && !anyFailed) {
+      consecutiveFailures = 0;
+      backoffUntil = Instant.MIN;
+      suspendedUntil = Instant.MIN;
+      suspension = null;
+    }
+    if (anyAccepted) {
+      lastSuccess = now;
+    }
+    if (retry || anyFailed) {
+      failed();
+    }
+    if (retry) {
+      backoffUntil = now.plus(submitter.backoff(consecutiveFailures));
+    }
+    state.commit(tx);
+    decided(tx);
+  }
+
+  private void applyOne(LedgerState state, LedgerTransaction tx, UsageReport report, SubmitOutcome outcome,
+      Instant now) {
     String what = outcome.errorCode() + ": " + outcome.message();
     switch (outcome.outcome()) {
       case ACCEPTED -> {
         tx.put(report.accepted(outcome.meteringRecordId(), now));
-        consecutiveFailures = 0;
-        backoffUntil = Instant.MIN;
-        suspendedUntil = Instant.MIN;
-        suspension = null;
-        lastSuccess = now;
+        isolated.remove(report.id());
+        if (report.buyer() != null && state.quarantinedBuyers().containsKey(report.buyer())) {
+          tx.unquarantine(report.buyer());
+          nextProbe.remove(report.buyer());
+          board.alert(Kind.BUYER_QUARANTINED, report.buyer() + " is metered again: " + describe(report)
+              + " was accepted", null);
+        }
       }
       case RETRYABLE, OUTCOME_UNKNOWN -> {
         tx.put(report.retryLater(outcome.outcome() == OutcomeClass.OUTCOME_UNKNOWN, now));
-        failed();
-        backoffUntil = now.plus(submitter.backoff(consecutiveFailures));
         board.error(Kind.SEND_RETRYABLE, describe(report) + " will be resent unchanged: " + what, null, now);
       }
       case DUPLICATE_REQUEST -> {
-        failed();
-        duplicate(tx, report, DUPLICATE_REQUEST + ": another quantity stands for this dimension-hour; " + what, now);
+        if (report.buyer() != null && report.attempts() == 1 && !report.outcomeUnknown()) {
+          LOG.warn("{} was refused as a duplicate on its first send: another meter may report product {} "
+              + "(one SaaS meter per product, or the fleet aggregation)", describe(report), report.productCode());
+        }
+        duplicate(tx, report, DUPLICATE_REQUEST + ": another quantity stands for this "
+            + (report.buyer() == null ? "dimension-hour" : "buyer's dimension-hour") + "; " + what, now);
       }
-      case IDEMPOTENCY_CONFLICT -> {
-        failed();
-        deadLetter(tx, report, "IdempotencyConflict: token reused with other parameters (a bug); " + what,
-            Kind.IDEMPOTENCY_CONFLICT, now);
-      }
-      case TIMESTAMP_OUT_OF_BOUNDS -> {
-        failed();
-        settleUnsendable(tx, report, "TimestampOutOfBounds: " + what, now);
-      }
-      case INVALID_DIMENSION -> {
-        failed();
-        quarantine(state, tx, report, what, now);
-      }
-      case INVALID_REPORT -> {
-        failed();
-        deadLetter(tx, report, "InvalidReport: " + what, Kind.DEAD_LETTER, now);
-      }
+      case IDEMPOTENCY_CONFLICT -> deadLetter(tx, report, "IdempotencyConflict: token reused with other "
+          + "parameters (a bug); " + what, Kind.IDEMPOTENCY_CONFLICT, now);
+      case TIMESTAMP_OUT_OF_BOUNDS -> settleUnsendable(state, tx, report, "TimestampOutOfBounds: " + what, now);
+      case INVALID_DIMENSION -> quarantine(state, tx, report, what, now);
+      case INVALID_REPORT -> deadLetter(tx, report, "InvalidReport: " + what, Kind.DEAD_LETTER, now);
+      case CUSTOMER_NOT_SUBSCRIBED, INVALID_CUSTOMER -> quarantineBuyer(state, tx, report, outcome, now);
       case CONFIGURATION, NOT_ENTITLED -> {
         tx.put(report.retryLater(false, now));
-        failed();
         boolean configuration = outcome.outcome() == OutcomeClass.CONFIGURATION;
         suspension = configuration ? Sending.SUSPENDED_CONFIGURATION : Sending.SUSPENDED_NOT_ENTITLED;
         suspendedUntil = now.plus(SUSPENSION);
@@ -216,8 +337,31 @@ final class ReportSender {
       }
       default -> throw new IllegalStateException("unmapped outcome " + outcome.outcome());
     }
-    state.commit(tx);
-    decided(tx);
+  }
+
+  /**
+   * A buyer AWS will not bill (not subscribed; an unknown id or license): this report is dead-lettered
+   * with the reason, never counted as billed, and the buyer is quarantined (persisted), since AWS
+   * refuses its later records too. Its other reports wait; one is sent alone every
+   * {@link #BUYER_PROBE}, and an accepted one lifts the quarantine. Every other buyer goes on.
+   */
+  private void quarantineBuyer(LedgerState state, LedgerTransaction tx, UsageReport report,
+      SubmitOutcome outcome, Instant now) {
+    String code = outcome.outcome() == OutcomeClass.CUSTOMER_NOT_SUBSCRIBED ? "CustomerNotSubscribed"
+        : outcome.errorCode();
+    String why = code + ": " + outcome.message();
+    tx.put(report.finish(ReportState.DEAD_LETTERED, why, now));
+    if (report.buyer() != null) {
+      boolean fresh = !state.quarantinedBuyers().containsKey(report.buyer());
+      tx.quarantine(report.buyer(), why);
+      nextProbe.put(report.buyer(), now.plus(BUYER_PROBE));
+      if (fresh) {
+        board.error(Kind.BUYER_QUARANTINED, report.buyer() + " quarantined, its usage is kept and tried again every "
+            + BUYER_PROBE + "; " + describe(report) + " dead-lettered: " + why, null, now);
+        return;
+      }
+    }
+    board.error(Kind.DEAD_LETTER, describe(report) + " dead-lettered: " + why, null, now);
   }
 
   private void failed() {
@@ -228,10 +372,15 @@ final class ReportSender {
    * A report that cannot be sent in its own hour any more: carry its quantity, or dead-letter it. One
    * that AWS may have recorded is never carried: it is dead-lettered as {@value #OUTCOME_UNKNOWN}.
    */
-  private void settleUnsendable(LedgerTransaction tx, UsageReport report, String why, Instant now) {
+  private void settleUnsendable(LedgerState state, LedgerTransaction tx, UsageReport report, String why,
+      Instant now) {
+    String quarantined = report.buyer() == null ? null : state.quarantinedBuyers().get(report.buyer());
     if (report.outcomeUnknown()) {
       deadLetter(tx, report, OUTCOME_UNKNOWN + ": outcome unknown at the end of its window (AWS may have "
           + "recorded it; not carried, to avoid billing twice): " + why, Kind.DEAD_LETTER, now);
+    } else if (quarantined != null) {
+      // Carrying would only hold it again: AWS refuses the buyer's records until it is subscribed.
+      deadLetter(tx, report, "buyer quarantined (" + quarantined + "): " + why, Kind.DEAD_LETTER, now);
     } else if (policy == CarryPolicy.CARRY_FORWARD) {
       carry(tx, report, why, now);
     } else {
@@ -255,7 +404,7 @@ final class ReportSender {
     }
     String reason = report.carriedUnits() == 0 ? why : why + "; sent q=" + report.quantity() + ", of which "
         + report.carriedUnits() + " units carried in from other hours went back to the carry pool";
-    tx.addCarry(report.dimension(), BigInteger.valueOf(report.carriedUnits()), true);
+    tx.addCarry(report.key(), BigInteger.valueOf(report.carriedUnits()), true);
     UsageReport letter = report.refusedAsDuplicate(reason, now);
     tx.put(letter);
     board.error(Kind.DUPLICATE_HOUR, describe(report) + " dead-lettered: " + reason, null, now);
@@ -264,7 +413,7 @@ final class ReportSender {
   /** Moves a whole report's quantity into its dimension's carry pool. */
   private void carry(LedgerTransaction tx, UsageReport report, String why, Instant now) {
     tx.put(report.finish(ReportState.CARRIED, why, now));
-    tx.addCarry(report.dimension(), BigInteger.valueOf(report.quantity()), false);
+    tx.addCarry(report.key(), BigInteger.valueOf(report.quantity()), false);
     board.alert(Kind.CARRIED, describe(report) + " carried into the next report: " + why, null);
   }
 
@@ -291,12 +440,14 @@ final class ReportSender {
     tx.reportPuts.values().forEach(r -> {
       if (r.state().isFinal()) {
         notBefore.remove(r.id());
+        isolated.remove(r.id());
       }
     });
   }
 
   private static String describe(UsageReport r) {
-    return "report " + r.id() + " (" + r.dimension() + " " + r.timestamp() + " q=" + r.quantity() + ")";
+    return "report " + r.id() + " (" + (r.buyer() == null ? "" : r.buyer().key() + " ") + r.dimension() + " "
+        + r.timestamp() + " q=" + r.quantity() + ")";
   }
 
   /** What the sender is doing, for status. */

@@ -1,5 +1,6 @@
 package io.hourmeter.internal.inspect;
 
+import io.hourmeter.Buyer;
 import io.hourmeter.MeteringMode;
 import io.hourmeter.internal.drain.Counters;
 import io.hourmeter.internal.drain.DrainerLock;
@@ -12,6 +13,7 @@ import io.hourmeter.spi.ReportLedger;
 import io.hourmeter.spi.ReportState;
 import io.hourmeter.spi.StorageProvider;
 import io.hourmeter.spi.UsageJournal;
+import io.hourmeter.spi.UsageKey;
 import io.hourmeter.spi.UsageReport;
 import java.math.BigInteger;
 import java.nio.file.Path;
@@ -132,7 +134,7 @@ public final class JournalInspection implements AutoCloseable {
     state.reports().values().forEach(r -> byState.merge(r.state(), 1, Integer::sum));
     return new Summary(drainerRunning(), state.mode(), state.checkpoint(),
         state.frozenThrough() == Long.MIN_VALUE ? null : state.frozenThrough(), Map.copyOf(byState),
-        Map.copyOf(state.carryPool()), Map.copyOf(state.quarantined()), state.counters(), journal.hours(),
+        byName(state.carryPool()), Map.copyOf(state.quarantined()), state.counters(), journal.hours(),
         journal.diskBytes(), ledger.diskBytes());
   }
 
@@ -168,19 +170,24 @@ public final class JournalInspection implements AutoCloseable {
   public List<HourCheck> verify() {
     LedgerState state = state();
     Map<Integer, String> names = journal.dimensions();
+    Map<Integer, String> customers = journal.customers(1);
     TreeMap<Long, Map<String, BigInteger>> sums = new TreeMap<>();
     try (JournalReader reader = journal.reader(0)) {
-      while (reader.read((position, hour, dimensionId, customerId, quantity, tagSetId) ->
-          sums.computeIfAbsent(hour, h -> new TreeMap<>()).merge(
-              names.getOrDefault(dimensionId, "unknown-" + dimensionId), BigInteger.valueOf(quantity),
-              BigInteger::add), 10_000) > 0) {
+      while (reader.read((position, hour, dimensionId, customerId, quantity, tagSetId) -> {
+        String dimension = names.getOrDefault(dimensionId, "unknown-" + dimensionId);
+        String key = customerId == 0 ? dimension
+            : new UsageKey(Buyer.fromKey(customers.getOrDefault(customerId, "id:unknown-" + customerId)), dimension)
+                .toString();
+        sums.computeIfAbsent(hour, h -> new TreeMap<>()).merge(key, BigInteger.valueOf(quantity), BigInteger::add);
+      }, 10_000) > 0) {
         // read on
       }
     }
     List<HourCheck> checks = new ArrayList<>();
     sums.forEach((hour, byDim) -> {
       boolean frozen = hour <= state.frozenThrough();
-      Map<String, BigInteger> accounted = state.hourUnits().get(hour);
+      Map<UsageKey, BigInteger> accountedByKey = state.hourUnits().get(hour);
+      Map<String, BigInteger> accounted = accountedByKey == null ? null : byName(accountedByKey);
       Map<String, BigInteger> all = new TreeMap<>(byDim);
       if (accounted != null) {
         accounted.keySet().forEach(d -> all.putIfAbsent(d, BigInteger.ZERO));
@@ -232,6 +239,16 @@ public final class JournalInspection implements AutoCloseable {
   /** The directory inspected. */
   public Path directory() {
     return directory;
+  }
+
+  /**
+   * Units by key name: the dimension alone outside SaaS (as before buyers existed), else
+   * {@link UsageKey#toString()}, the buyer's key and the dimension.
+   */
+  private static Map<String, BigInteger> byName(Map<UsageKey, BigInteger> units) {
+    Map<String, BigInteger> named = new TreeMap<>();
+    units.forEach((key, n) -> named.merge(key.toString(), n, BigInteger::add));
+    return named;
   }
 
   private static ReportView view(LedgerState state, UsageReport report) {

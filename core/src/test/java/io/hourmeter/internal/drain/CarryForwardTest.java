@@ -40,7 +40,7 @@ class CarryForwardTest {
         .containsExactly(hourStart(HOUR), hourStart(HOUR + 1));
     assertThat(f.aws.accepted().get(1).quantity()).isEqualTo(3);
     assertThat(f.meter.status().carriedUnits()).isEqualTo(2);
-    assertThat(f.ledger().hourUnits().get(HOUR)).containsEntry("users", BigInteger.valueOf(7));
+    assertThat(f.ledger().hourUnits().get(HOUR)).containsEntry(io.hourmeter.spi.UsageKey.of("users"), BigInteger.valueOf(7));
   }
 
   @Test
@@ -80,7 +80,7 @@ class CarryForwardTest {
     f.run(Duration.ofMinutes(62));
 
     assertThat(f.aws.accepted()).singleElement().extracting(Accepted::quantity).isEqualTo(MAX);
-    assertThat(f.ledger().carryPool()).containsEntry("users", BigInteger.valueOf(3_000_000_000L - MAX));
+    assertThat(f.ledger().carryPool()).containsEntry(io.hourmeter.spi.UsageKey.of("users"), BigInteger.valueOf(3_000_000_000L - MAX));
 
     f.run(Duration.ofHours(1));
 
@@ -99,8 +99,8 @@ class CarryForwardTest {
 
     BigInteger recorded = BigInteger.valueOf(Long.MAX_VALUE).shiftLeft(1).add(BigInteger.TEN);
     assertThat(f.aws.accepted()).singleElement().extracting(Accepted::quantity).isEqualTo(MAX);
-    assertThat(f.ledger().carryPool().get("users")).isEqualTo(recorded.subtract(BigInteger.valueOf(MAX)));
-    assertThat(f.ledger().hourUnits().get(HOUR)).containsEntry("users", recorded);
+    assertThat(f.ledger().carryPool().get(io.hourmeter.spi.UsageKey.of("users"))).isEqualTo(recorded.subtract(BigInteger.valueOf(MAX)));
+    assertThat(f.ledger().hourUnits().get(HOUR)).containsEntry(io.hourmeter.spi.UsageKey.of("users"), recorded);
   }
 
   @Test
@@ -123,7 +123,7 @@ class CarryForwardTest {
     f.record("users", 5);
     f.aws.failNext(1, OutcomeClass.TIMESTAMP_OUT_OF_BOUNDS);
     f.run(Duration.ofMinutes(62));
-    assertThat(f.ledger().carryPool()).containsEntry("users", BigInteger.valueOf(5));
+    assertThat(f.ledger().carryPool()).containsEntry(io.hourmeter.spi.UsageKey.of("users"), BigInteger.valueOf(5));
 
     f.run(Duration.ofHours(1));
 

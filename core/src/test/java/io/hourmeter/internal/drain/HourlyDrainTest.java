@@ -109,7 +109,7 @@ class HourlyDrainTest {
     assertThat(f.aws.accepted()).hasSize(2);
     assertThat(f.aws.accepted().get(1).timestamp()).isEqualTo(hourStart(HOUR + 1));
     assertThat(f.acceptedUnits("users")).isEqualTo(7);
-    assertThat(f.ledger().hourUnits().get(HOUR)).containsEntry("users", java.math.BigInteger.valueOf(7));
+    assertThat(f.ledger().hourUnits().get(HOUR)).containsEntry(io.hourmeter.spi.UsageKey.of("users"), java.math.BigInteger.valueOf(7));
   }
 
   @Test

@@ -68,7 +68,7 @@ class JournalInspectionTest {
     f.drainer().dieForTest();
     try (var ledger = f.storage.openLedger(f.directory)) {
       ledger.commit(java.util.Map.of(LedgerCodec.hourKey(HOUR), LedgerCodec.encodeUnits(
-          java.util.Map.of("users", BigInteger.valueOf(4)))), java.util.Set.of());
+          java.util.Map.of(io.hourmeter.spi.UsageKey.of("users"), BigInteger.valueOf(4)))), java.util.Set.of());
     }
 
     try (JournalInspection inspection = JournalInspection.open(f.directory, f.storage)) {

@@ -46,7 +46,12 @@ class LedgerCodecTest {
 
   @Test
   void unitsAndCountersSurviveEncoding() {
-    Map<String, BigInteger> units = Map.of("a b", new BigInteger("184467440737095516150"), "c", BigInteger.ONE);
+    Map<io.hourmeter.spi.UsageKey, BigInteger> units = Map.of(
+        io.hourmeter.spi.UsageKey.of("a b"), new BigInteger("184467440737095516150"),
+        io.hourmeter.spi.UsageKey.of("c"), BigInteger.ONE,
+        new io.hourmeter.spi.UsageKey(io.hourmeter.Buyer.of("123456789012",
+            "arn:aws:license-manager::123456789012:license/l-abc"), "a b"), BigInteger.TEN,
+        new io.hourmeter.spi.UsageKey(io.hourmeter.Buyer.ofCustomerIdentifier("cust=1 x"), "c"), BigInteger.TWO);
     Counters counters = new Counters(1, 2, 3, 4, Long.MAX_VALUE);
 
     assertThat(LedgerCodec.decodeUnits(LedgerCodec.encodeUnits(units))).isEqualTo(units);

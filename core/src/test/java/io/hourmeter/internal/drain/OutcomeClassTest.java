@@ -104,7 +104,7 @@ class OutcomeClassTest {
   @Test
   void duplicateRequestReturnsTheCarriedUnitsToTheCarryPoolAndDeadLettersOnlyTheHoursOwnUnits() {
     DrainerFixture f = fiveCarriedAndTheNextHourMeteredElsewhere();
-    assertThat(f.ledger().carryPool()).containsEntry("users", java.math.BigInteger.valueOf(5));
+    assertThat(f.ledger().carryPool()).containsEntry(io.hourmeter.spi.UsageKey.of("users"), java.math.BigInteger.valueOf(5));
     f.record("users", 1);
     f.run(Duration.ofMinutes(60));
 
@@ -156,7 +156,7 @@ class OutcomeClassTest {
     f.aws.failNext(1, OutcomeClass.TIMESTAMP_OUT_OF_BOUNDS);
     f.run(Duration.ofMinutes(2));
     assertThat(f.reports(ReportState.CARRIED)).singleElement().extracting(UsageReport::quantity).isEqualTo(5L);
-    assertThat(f.ledger().carryPool()).containsEntry("users", java.math.BigInteger.valueOf(5));
+    assertThat(f.ledger().carryPool()).containsEntry(io.hourmeter.spi.UsageKey.of("users"), java.math.BigInteger.valueOf(5));
 
     f.record("users", 1);
     f.run(Duration.ofHours(1));

@@ -181,7 +181,7 @@ class RequeueTest {
     assertThat(f.aws.accepted()).extracting(Accepted::quantity).containsExactly(MAX, 3_000_000_000L - MAX);
     assertThat(f.aws.accepted().get(1).timestamp()).isEqualTo(hourStart(HOUR + 1));
     assertThat(f.ledger().carryPool()).isEmpty();
-    assertThat(f.ledger().hourUnits().get(HOUR)).containsEntry("users", BigInteger.valueOf(3_000_000_000L));
+    assertThat(f.ledger().hourUnits().get(HOUR)).containsEntry(io.hourmeter.spi.UsageKey.of("users"), BigInteger.valueOf(3_000_000_000L));
   }
 
   @Test
