@@ -145,7 +145,10 @@ public final class MeterBuilder {
     return this;
   }
 
-  /** The most random delay added to a first send, to spread a fleet over AWS's shared quota. Default 30 s. */
+  /**
+   * The most random delay added to a first send, to spread a fleet over AWS's shared quota. Default 30 s;
+   * in SAAS mode 0, since one meter sends for the product and its rate limiter already paces the calls.
+   */
   public MeterBuilder sendJitter(Duration jitter) {
     requireUnset(this.sendJitter, "sendJitter");
     this.sendJitter = checkRange("sendJitter", jitter, Duration.ZERO, Duration.ofMinutes(10));
@@ -335,7 +338,8 @@ public final class MeterBuilder {
         orDefault(mode, MeteringMode.HOURLY),
         meterClock,
         grace,
-        orDefault(sendJitter, DEFAULT_SEND_JITTER),
+        orDefault(sendJitter, orDefault(mode, MeteringMode.HOURLY) == MeteringMode.SAAS ? Duration.ZERO
+            : DEFAULT_SEND_JITTER),
         margin,
         orDefault(clockSkewMargin, DEFAULT_CLOCK_SKEW_MARGIN),
         orDefault(carryPolicy, CarryPolicy.CARRY_FORWARD),

@@ -38,6 +38,12 @@ import java.util.SortedMap;
  * @param refusedUnits             units {@code record()} refused (disk low, closed) in this process
  * @param diskLow                  whether the journal is refusing appends for lack of disk space
  * @param journalBytes             bytes the journal directory holds on disk
+ * @param quarantinedBuyers        SaaS: keys ({@link Buyer#key()}) of the buyers AWS would not bill (not
+ *                                 subscribed, an unknown id or license), whose usage waits for a probe;
+ *                                 empty in other modes
+ * @param pendingBuyers            SaaS: how many buyers have usage journaled but not yet accepted,
+ *                                 carried or dead-lettered; 0 in other modes (per-buyer figures are in
+ *                                 the CLI: {@code hourmeter customers})
  */
 public record MeterStatus(
     Instant at,
@@ -61,7 +67,26 @@ public record MeterStatus(
     Set<String> quarantinedDimensions,
     long refusedUnits,
     boolean diskLow,
-    long journalBytes) {
+    long journalBytes,
+    Set<String> quarantinedBuyers,
+    long pendingBuyers) {
+
+  public MeterStatus {
+    quarantinedBuyers = Set.copyOf(quarantinedBuyers);
+  }
+
+  /** A status of a mode without buyers: no quarantined or pending buyers. */
+  public MeterStatus(Instant at, MeteringMode mode, boolean closed, boolean drainer,
+      SortedMap<Instant, Map<String, Long>> pendingUnitsByHour, Instant oldestUnsentHour,
+      Duration timeLeftBeforeDeadline, Instant lastSuccess, Instant lastErrorAt, String lastError,
+      int consecutiveFailures, Sending sending, CircuitState circuitState, long acceptedReports,
+      long acceptedUnits, long carriedUnits, long deadLetteredReports, long deadLetteredUnits,
+      Set<String> quarantinedDimensions, long refusedUnits, boolean diskLow, long journalBytes) {
+    this(at, mode, closed, drainer, pendingUnitsByHour, oldestUnsentHour, timeLeftBeforeDeadline, lastSuccess,
+        lastErrorAt, lastError, consecutiveFailures, sending, circuitState, acceptedReports, acceptedUnits,
+        carriedUnits, deadLetteredReports, deadLetteredUnits, quarantinedDimensions, refusedUnits, diskLow,
+        journalBytes, Set.of(), 0);
+  }
 
   /** What the drainer is doing about sending. */
   public enum Sending {

@@ -111,4 +111,13 @@ final class AgentCoreAggregation implements Aggregation {
   public void pending(SortedMap<Instant, Map<String, Long>> into) {
     HourlyAggregation.add(pendingByHour, into);
   }
+
+  @Override
+  public void pendingBuyers(java.util.Set<io.hourmeter.Buyer> into) {
+    pendingByHour.values().forEach(sums -> sums.keySet().forEach(k -> {
+      if (k.buyer() != null) {
+        into.add(k.buyer());
+      }
+    }));
+  }
 }

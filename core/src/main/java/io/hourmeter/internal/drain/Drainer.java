@@ -1,5 +1,6 @@
 package io.hourmeter.internal.drain;
 
+import io.hourmeter.Buyer;
 import io.hourmeter.HourmeterException.Kind;
 import io.hourmeter.MeterStatus;
 import io.hourmeter.MeterStatus.Sending;
@@ -17,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
@@ -68,6 +70,7 @@ public final class Drainer {
   private Instant nextLockTry = Instant.MIN;
   private Instant nextRecovery = Instant.MIN;
   private Instant nextSample = Instant.MIN;
+  private Instant nextRemember = Instant.MIN;
   /** The time of the last step that read the clock, for reporting a step whose clock read failed. */
   private Instant lastNow = Instant.EPOCH;
   private long refusedReported;
@@ -80,6 +83,8 @@ public final class Drainer {
    */
   private volatile SortedMap<Instant, Map<String, Long>> lastPending = Collections.emptySortedMap();
   private volatile Set<String> lastQuarantined = Set.of();
+  private volatile Set<String> lastQuarantinedBuyers = Set.of();
+  private volatile long lastPendingBuyers;
 
   /**
    * @throws io.hourmeter.HourmeterException if another open meter of this JVM meters the journal
@@ -410,7 +415,8 @@ public final class Drainer {
         s.lastError(), s.consecutiveFailures(), isClosed ? Sending.CLOSED : s.sending(), s.circuitState(),
         s.acceptedReports(),
         s.acceptedUnits(), s.carriedUnits(), s.deadLetteredReports(), s.deadLetteredUnits(),
-        s.quarantinedDimensions(), refusedUnits.getAsLong(), safeDiskLow(), s.journalBytes());
+        s.quarantinedDimensions(), refusedUnits.getAsLong(), safeDiskLow(), s.journalBytes(),
+        s.quarantinedBuyers(), s.pendingBuyers());
   }
 
   private void publish(Instant now, boolean closing) {
@@ -425,11 +431,20 @@ public final class Drainer {
   private void remember(LedgerState current) {
     SortedMap<Instant, Map<String, Long>> pending = new TreeMap<>();
     aggregation.pending(pending);
+    Set<Buyer> buyers = new HashSet<>();
+    aggregation.pendingBuyers(buyers);
     for (UsageReport report : current.unsettled().values()) {
       Instant hour = Instant.ofEpochSecond(report.epochHour() * 3600);
       pending.computeIfAbsent(hour, h -> new TreeMap<>()).merge(report.dimension(), report.quantity(),
           Counters::plus);
+      if (report.buyer() != null) {
+        buyers.add(report.buyer());
+      }
     }
+    lastPendingBuyers = buyers.size();
+    Set<String> quarantinedBuyers = new TreeSet<>();
+    current.quarantinedBuyers().keySet().forEach(b -> quarantinedBuyers.add(b.key()));
+    lastQuarantinedBuyers = Set.copyOf(quarantinedBuyers);
     SortedMap<Instant, Map<String, Long>> frozenPending = new TreeMap<>();
     pending.forEach((hour, dims) -> frozenPending.put(hour, Map.copyOf(dims)));
     lastPending = Collections.unmodifiableSortedMap(frozenPending);
@@ -439,8 +454,13 @@ public final class Drainer {
 
   private MeterStatus snapshot(Instant now, boolean isClosed, boolean onDrainerThread) {
     LedgerState current = onDrainerThread ? state : null;
-    if (current != null) {
+    // Summing every unsettled report at every step costs nothing in hourly mode (a handful) but a scan
+    // of up to millions in SaaS mode: above ReportSender.SCAN_EVERY_STEP, status figures are retaken
+    // at most every SAMPLE_EVERY.
+    if (current != null && (current.unsettled().size() <= ReportSender.SCAN_EVERY_STEP || isClosed
+        || !now.isBefore(nextRemember))) {
       remember(current);
+      nextRemember = now.plus(SAMPLE_EVERY);
     }
     Counters counters = lastCounters;
     SortedMap<Instant, Map<String, Long>> pending = lastPending;
@@ -454,7 +474,7 @@ public final class Drainer {
         sender.lastSuccess(), board.lastErrorAt(), board.lastError(), sender.consecutiveFailures(), sending,
         circuitState(), counters.acceptedReports(), counters.acceptedUnits(), counters.carriedUnits(),
         counters.deadLetteredReports(), counters.deadLetteredUnits(), quarantined, refusedUnits.getAsLong(),
-        safeDiskLow(), journalBytes);
+        safeDiskLow(), journalBytes, lastQuarantinedBuyers, lastPendingBuyers);
   }
 
   private Duration timeLeft(Instant oldest, Instant now) {

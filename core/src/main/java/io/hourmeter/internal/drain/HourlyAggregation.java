@@ -191,4 +191,18 @@ final class HourlyAggregation implements Aggregation {
   static long hourOf(Instant at) {
     return Math.floorDiv(at.toEpochMilli(), HOUR_MILLIS);
   }
+
+  @Override
+  public void pendingBuyers(java.util.Set<io.hourmeter.Buyer> into) {
+    open.values().forEach(sums -> sums.keySet().forEach(k -> {
+      if (k.buyer() != null) {
+        into.add(k.buyer());
+      }
+    }));
+    late.values().forEach(sums -> sums.keySet().forEach(k -> {
+      if (k.buyer() != null) {
+        into.add(k.buyer());
+      }
+    }));
+  }
 }

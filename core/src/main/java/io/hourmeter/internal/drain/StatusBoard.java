@@ -83,6 +83,7 @@ final class StatusBoard {
     return new MeterStatus(null, s.mode(), s.closed(), s.drainer(), s.pendingUnitsByHour(), s.oldestUnsentHour(),
         null, s.lastSuccess(), s.lastErrorAt(), s.lastError(), s.consecutiveFailures(), s.sending(),
         s.circuitState(), s.acceptedReports(), s.acceptedUnits(), s.carriedUnits(), s.deadLetteredReports(),
-        s.deadLetteredUnits(), s.quarantinedDimensions(), s.refusedUnits(), s.diskLow(), s.journalBytes());
+        s.deadLetteredUnits(), s.quarantinedDimensions(), s.refusedUnits(), s.diskLow(), s.journalBytes(),
+        s.quarantinedBuyers(), s.pendingBuyers());
   }
 }

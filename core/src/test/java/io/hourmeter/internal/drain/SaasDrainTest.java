@@ -69,8 +69,13 @@ class SaasDrainTest {
     meter.record(GLOBEX, "api_calls", 6);
     meter.record(GLOBEX, "storage_gb", 7);
     meter.record(LEGACY, "storage_gb", 8);
+    drain(meter);
+    assertThat(meter.status().pendingBuyers()).as("buyers with usage in the open hour").isEqualTo(4);
+    assertThat(meter.status().pendingUnitsByHour().get(hourStart(HOUR))).containsEntry("api_calls", 18L)
+        .containsEntry("storage_gb", 15L);
 
     run(meter, Duration.ofMinutes(70));
+    assertThat(meter.status().pendingBuyers()).isZero();
 
     assertThat(aws.accepted).containsOnly(
         Map.entry(new Key(ACME, "api_calls", HOUR), 7L),
@@ -125,6 +130,7 @@ class SaasDrainTest {
         });
     assertThat(meter.status().acceptedUnits()).as("never counted as billed").isEqualTo(2);
     assertThat(alerts).anySatisfy(a -> assertThat(a.kind()).isEqualTo(HourmeterException.Kind.BUYER_QUARANTINED));
+    assertThat(meter.status().quarantinedBuyers()).containsExactly(STRANGER.key());
 
     // Its usage keeps being journaled and frozen, but waits for the slow probe.
     meter.record(STRANGER, "api_calls", 4);
