@@ -120,4 +120,9 @@ final class AgentCoreAggregation implements Aggregation {
       }
     }));
   }
+
+  @Override
+  public int keyCount() {
+    return pending.size();
+  }
 }

@@ -26,6 +26,9 @@ interface Aggregation extends JournalCursor.Sink {
   /** Adds in-memory pending units, per hour start and dimension, to {@code into}. */
   void pending(SortedMap<Instant, Map<String, Long>> into);
 
+  /** How many (key, hour) sums are held in memory. */
+  int keyCount();
+
   /** Adds the SaaS buyers with in-memory pending units to {@code into}. */
   void pendingBuyers(java.util.Set<io.hourmeter.Buyer> into);
 }

@@ -71,6 +71,9 @@ public final class Drainer {
   private Instant nextRecovery = Instant.MIN;
   private Instant nextSample = Instant.MIN;
   private Instant nextRemember = Instant.MIN;
+  private int stepsSinceRemember;
+  /** With a large state, status figures are retaken at least every this many steps. */
+  static final int REMEMBER_EVERY_STEPS = 256;
   /** The time of the last step that read the clock, for reporting a step whose clock read failed. */
   private Instant lastNow = Instant.EPOCH;
   private long refusedReported;
@@ -454,13 +457,14 @@ public final class Drainer {
 
   private MeterStatus snapshot(Instant now, boolean isClosed, boolean onDrainerThread) {
     LedgerState current = onDrainerThread ? state : null;
-    // Summing every unsettled report at every step costs nothing in hourly mode (a handful) but a scan
-    // of up to millions in SaaS mode: above ReportSender.SCAN_EVERY_STEP, status figures are retaken
-    // at most every SAMPLE_EVERY.
-    if (current != null && (current.unsettled().size() <= ReportSender.SCAN_EVERY_STEP || isClosed
-        || !now.isBefore(nextRemember))) {
+    // Summing every unsettled report and open key at every step costs nothing in hourly mode (a
+    // handful) but a scan of up to millions in SaaS mode: above ReportSender.SCAN_EVERY_STEP, status
+    // figures are retaken every SAMPLE_EVERY on the clock, or every REMEMBER_EVERY_STEPS steps.
+    if (current != null && (current.unsettled().size() + aggregation.keyCount() <= ReportSender.SCAN_EVERY_STEP
+        || isClosed || !now.isBefore(nextRemember) || ++stepsSinceRemember >= REMEMBER_EVERY_STEPS)) {
       remember(current);
       nextRemember = now.plus(SAMPLE_EVERY);
+      stepsSinceRemember = 0;
     }
     Counters counters = lastCounters;
     SortedMap<Instant, Map<String, Long>> pending = lastPending;

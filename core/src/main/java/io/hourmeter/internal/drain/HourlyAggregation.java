@@ -205,4 +205,16 @@ final class HourlyAggregation implements Aggregation {
       }
     }));
   }
+
+  @Override
+  public int keyCount() {
+    int n = 0;
+    for (Map<UsageKey, UnitSum> sums : open.values()) {
+      n += sums.size();
+    }
+    for (Map<UsageKey, UnitSum> sums : late.values()) {
+      n += sums.size();
+    }
+    return n;
+  }
 }

@@ -112,6 +112,38 @@ class SaasDrainTest {
   }
 
   @Test
+  void aStepSendsSeveralCallsWithOneCommitAndStopsAtTheFirstThatFails() {
+    Set<Buyer> buyers = new HashSet<>();
+    for (int i = 0; i < 100; i++) {
+      buyers.add(Buyer.ofAccount(String.format("%012d", 300_000 + i)));
+    }
+    FakeBatchMeterUsage aws = new FakeBatchMeterUsage(buyers);
+    DefaultMeter meter = build(aws);
+    for (Buyer b : buyers) {
+      meter.record(b, "api_calls", 1);
+    }
+    drain(meter);
+    clock.advance(Duration.ofMinutes(62));
+    aws.throttleCall = 2;
+    for (int i = 0; i < 3; i++) {
+      meter.drainer().doWork();
+    }
+
+    assertThat(aws.calls).as("the step's first call went, the second was throttled, the rest not sent")
+        .extracting(List::size).containsExactly(25, 25);
+    LedgerState ledger = ledger();
+    assertThat(ledger.reports().values()).filteredOn(r -> r.state() == ReportState.ACCEPTED).hasSize(25);
+    assertThat(ledger.unsettled().values()).hasSize(75).allSatisfy(r -> {
+      assertThat(r.state()).isEqualTo(ReportState.FROZEN);
+      assertThat(r.outcomeUnknown()).as("throttled or never sent: known not recorded").isFalse();
+    });
+
+    run(meter, Duration.ofMinutes(2));
+    assertThat(aws.accepted).hasSize(100);
+    meter.close();
+  }
+
+  @Test
   void customerNotSubscribedDeadLettersThatBuyerOnlyQuarantinesItAndProbesSlowly() {
     FakeBatchMeterUsage aws = new FakeBatchMeterUsage(Set.of(ACME));
     DefaultMeter meter = build(aws);
@@ -370,6 +402,8 @@ class SaasDrainTest {
     final List<List<UsageReport>> calls = new ArrayList<>();
     final Deque<Integer> unused = new ArrayDeque<>();
     int unprocessedNext;
+    /** The call with this number (1-based) is throttled as a whole. */
+    int throttleCall;
     int duplicates;
     boolean loseNextReply;
     boolean refuseAllPermissions;
@@ -411,6 +445,10 @@ class SaasDrainTest {
     @Override
     public List<SubmitOutcome> submitAll(List<UsageReport> reports) {
       calls.add(List.copyOf(reports));
+      if (calls.size() == throttleCall) {
+        return Collections.nCopies(reports.size(), SubmitOutcome.failed(OutcomeClass.RETRYABLE,
+            "ThrottlingException", "slow down").forWholeCall());
+      }
       for (UsageReport r : reports) {
         if (r.dimension().equals(invalidDimension)) {
           return Collections.nCopies(reports.size(), SubmitOutcome.failed(OutcomeClass.INVALID_DIMENSION,

@@ -50,7 +50,13 @@ class CrashStormTest {
       }
       for (StormResult r : results) {
         assertThat(r.reconciliation().violations()).as(r.mode() + " reconciliation").isEmpty();
-        assertThat(r.rejected()).as(r.mode() + ": requests the endpoint rejected (dedup, window, token)").isZero();
+        // One rejection is expected per report dead-lettered as outcome-unknown on a TimestampOutOfBounds:
+        // a resend started inside the window (window end - clockSkewMargin) that reached the endpoint
+        // after it. At 600x, the clock-skew margin of 5 simulated minutes is half a real second, less
+        // than a busy machine's request latency. It proves nothing was recorded by that request, and the
+        // report stays dead-lettered for an operator, not carried; the reconciliation above counts it.
+        assertThat(r.rejected() - r.lateResends()).as(r.mode() + ": requests the endpoint rejected (dedup, "
+            + "window, token), other than " + r.lateResends() + " late resends of outcome-unknown reports").isZero();
         assertThat(r.truth().totalRecorded()).as(r.mode() + ": units recorded").isPositive();
         // Coverage is printed above; on a starved machine children spend most of the storm starting up,
         // so only the crossing of hour rolls is asserted.
@@ -147,11 +153,14 @@ class CrashStormTest {
           mode, run + 1, killed, startupKills, readyMillis / Math.max(1, run - startupKills), truth.calls(),
           acceptedBeforeDrain, endpoint.accepted().size(), last.get("carriedUnits"), hoursBilled, hoursSpanned,
           Child.countInOutputs(logs, "drainer step failed"));
-      return new StormResult(mode, killed, truth, reconciliation, endpoint.rejected(), hoursBilled, hoursSpanned,
-          summary);
+      long lateResends = Inspection.deadLetters(root.resolve("journal")).stream()
+          .filter(d -> d.outcomeUnknown() && d.reason().contains("TimestampOutOfBounds")).count();
+      return new StormResult(mode, killed, truth, reconciliation, endpoint.rejected(), lateResends, hoursBilled,
+          hoursSpanned, summary + "late resends of outcome-unknown reports rejected as out of bounds: "
+          + lateResends + "\n");
     }
   }
 
   record StormResult(MeteringMode mode, int kills, GroundTruth truth, Reconciliation reconciliation, long rejected,
-      long hoursBilled, long hoursSpanned, String summary) { }
+      long lateResends, long hoursBilled, long hoursSpanned, String summary) { }
 }
