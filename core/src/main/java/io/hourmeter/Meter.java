@@ -1,9 +1,11 @@
 package io.hourmeter;
 
 /**
- * Records usage of a product sold on AWS Marketplace, durably and fast, and reports it to AWS
- * MeterUsage from a background drainer: exactly one report per dimension-hour in
- * {@link MeteringMode#HOURLY} mode, persisted ClientTokens in {@link MeteringMode#AGENTCORE} mode.
+ * Records usage of a product sold on AWS Marketplace, durably and fast, and reports it to AWS from a
+ * background drainer: MeterUsage with exactly one report per dimension-hour in
+ * {@link MeteringMode#HOURLY} mode and persisted ClientTokens in {@link MeteringMode#AGENTCORE} mode;
+ * BatchMeterUsage with one record per buyer, dimension and hour in {@link MeteringMode#SAAS} mode, where
+ * usage is recorded on a buyer's {@link Customer} handle.
  *
  * <pre>{@code
  * Meter meter = Meter.builder()

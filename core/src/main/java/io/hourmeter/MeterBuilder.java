@@ -119,7 +119,11 @@ public final class MeterBuilder {
     return this;
   }
 
-  /** {@link MeteringMode#HOURLY} (the default) or {@link MeteringMode#AGENTCORE}. */
+  /**
+   * {@link MeteringMode#HOURLY} (the default), {@link MeteringMode#AGENTCORE}, or
+   * {@link MeteringMode#SAAS} (usage per buyer on {@link Meter#customer} handles, sent with a
+   * BatchMeterUsage submitter: {@code AwsUsageSubmitter.builder().batchMeterUsage()}).
+   */
   public MeterBuilder mode(MeteringMode mode) {
     requireUnset(this.mode, "mode");
     this.mode = Objects.requireNonNull(mode, "mode");

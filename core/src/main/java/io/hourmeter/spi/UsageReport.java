@@ -7,9 +7,10 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * One MeterUsage call and its state. Everything that goes on the wire (product code, dimension,
- * timestamp, quantity, allocations, client token) is fixed when the report is frozen, so every resend
- * is byte-identical.
+ * One MeterUsage call, or one UsageRecord of a BatchMeterUsage call (SaaS), and its state. Everything
+ * that goes on the wire (product code, buyer, dimension, timestamp, quantity, allocations, client
+ * token) is fixed when the report is frozen, so every resend is byte-identical, whichever other
+ * records share a BatchMeterUsage call with it.
  *
  * @param id               ledger-unique, increasing with freeze order
  * @param productCode      the ProductCode sent

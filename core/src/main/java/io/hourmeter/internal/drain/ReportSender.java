@@ -23,8 +23,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends frozen reports, oldest first, one per step, and maps every {@link OutcomeClass} to a
- * transition of the report state machine. Each new state is committed to the ledger before the side
+ * Sends frozen reports, oldest first, and maps every {@link OutcomeClass} to a transition of the report
+ * state machine. The send unit is a call: one report for MeterUsage, one step a call; up to
+ * {@link UsageSubmitter#maxReportsPerCall()} for BatchMeterUsage, up to {@link #CALLS_PER_COMMIT} calls
+ * a step. Every report of a call keeps its own state and outcome; a whole-call rejection about one
+ * record isolates the call's reports (each is resent alone) rather than apply to all. Each new state is committed to the ledger before the side
  * effect that depends on it: IN_FLIGHT before the send, the outcome before anything else happens.
  *
  * <ul>
@@ -40,6 +43,9 @@ import org.slf4j.LoggerFactory;
  *   <li>INVALID_REPORT: dead-lettered.</li>
  *   <li>CONFIGURATION, NOT_ENTITLED: back to FROZEN; sending is suspended for
  *       {@link #SUSPENSION} and then tried again with the oldest report.</li>
+ *   <li>CUSTOMER_NOT_SUBSCRIBED, INVALID_CUSTOMER (SaaS): dead-lettered, never billed; the buyer is
+ *       quarantined (persisted) and its later reports wait for a probe, one report sent alone every
+ *       {@link #BUYER_PROBE}; an accepted probe lifts the quarantine.</li>
  * </ul>
  *
  * <p>A report whose Timestamp is after the clock (the clock went back since it was frozen) waits until
@@ -159,7 +165,7 @@ final class ReportSender {
   }
 
   /**
-   * Sends the oldest due reports in one call, if sending is allowed now: as many as the submitter's
+   * Sends the oldest due reports, if sending is allowed now, in calls of as many as the submitter's
    * {@link UsageSubmitter#callSize} takes of at most {@link UsageSubmitter#maxReportsPerCall()} due
    * reports of one product, oldest first (one for MeterUsage, up to 25 for BatchMeterUsage). Each
    * report keeps its own state and outcome.
@@ -168,7 +174,7 @@ final class ReportSender {
    * but for one probe, sent alone, every {@link #BUYER_PROBE}.
    *
    * @param ignoreJitter whether first sends need not wait for their jitter (a shutdown flush)
-   * @return 1 if a call was made, else 0
+   * @return the calls made (0 when none was due or allowed)
    */
   int sendOne(LedgerState state, Instant now, boolean ignoreJitter) {
     if (now.isBefore(suspendedUntil) || now.isBefore(backoffUntil)) {
