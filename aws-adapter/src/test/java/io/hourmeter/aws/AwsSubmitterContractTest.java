@@ -1,6 +1,8 @@
 package io.hourmeter.aws;
 
+import io.hourmeter.Buyer;
 import io.hourmeter.local.LocalMeteringEndpoint;
+import io.hourmeter.local.SaasCustomer;
 import io.hourmeter.spi.UsageSubmitter;
 import io.hourmeter.testing.UsageSubmitterContract;
 import java.time.InstantSource;
@@ -25,6 +27,26 @@ class AwsSubmitterContractTest extends UsageSubmitterContract {
     AwsUsageSubmitter submitter = LocalAws.submitterFor(endpoint).build();
     toClose.add(0, submitter);
     return submitter;
+  }
+
+  /** BatchMeterUsage against an endpoint that has {@code subscribers} subscribed to the product. */
+  @Override
+  protected UsageSubmitter saasSubmitter(String productCode, Set<String> dimensions, Set<Buyer> subscribers,
+      InstantSource clock) {
+    LocalMeteringEndpoint.Builder service = LocalMeteringEndpoint.builder()
+        .product(productCode, dimensions.toArray(String[]::new))
+        .clock(clock);
+    subscribers.forEach(buyer -> service.subscriber(productCode, customer(buyer)));
+    LocalMeteringEndpoint endpoint = service.build().start();
+    toClose.add(endpoint);
+    AwsUsageSubmitter submitter = LocalAws.submitterFor(endpoint).batchMeterUsage().build();
+    toClose.add(0, submitter);
+    return submitter;
+  }
+
+  /** The endpoint's name for {@code buyer}. */
+  static SaasCustomer customer(Buyer buyer) {
+    return new SaasCustomer(buyer.customerIdentifier(), buyer.awsAccountId(), buyer.licenseArn());
   }
 
   @AfterEach
