@@ -176,7 +176,7 @@ public final class AwsUsageSubmitter implements UsageSubmitter {
       UsageReport report = reports.get(i);
       Optional<String> violation = operation.violation(report);
       if (violation.isPresent()) {
-        LOG.warn("Report {} breaks a limit of {} and is not sent: {}", report.id(), operation.iamAction(),
+        LOG.warn("Report {} breaks a limit of the service model and is not sent: {}", report.id(),
             violation.get());
         outcomes[i] = SubmitOutcome.failed(OutcomeClass.INVALID_REPORT, "InvalidReport", violation.get());
       } else {

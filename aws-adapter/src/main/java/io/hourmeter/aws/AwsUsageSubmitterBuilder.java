@@ -52,8 +52,8 @@ import software.amazon.awssdk.utils.SdkAutoCloseable;
  * count-based window of 20 calls, at least 10 calls, opens at 50 % retryable failures, stays open 30 s,
  * 2 trial calls when half open; rate limit 5 calls per second for MeterUsage (half the 10 per second
  * that all of a buyer's instances share) and 9 for BatchMeterUsage (just under the seller's 10 calls per
- * second per product: at 25 records a call, about 800,000 buyer-dimensions an hour); backoff from 1 s, doubling, jitter
- * &plusmn;50 %, capped at 5 minutes.
+ * second per product: at 25 records a call, about 800,000 buyer-dimensions an hour); backoff from 1 s,
+ * doubling, jitter &plusmn;50 %, capped at 5 minutes.
  *
  * <p>Not thread-safe; build once.
  */
@@ -80,7 +80,7 @@ public final class AwsUsageSubmitterBuilder {
   private int minimumNumberOfCalls = 10;
   private Duration waitInOpenState = Duration.ofSeconds(30);
   private int permittedCallsInHalfOpenState = 2;
-  private int permitsPerPeriod;
+  private Integer permitsPerPeriod; // null: the operation's default
   private Duration ratePeriod = Duration.ofSeconds(1);
   private Duration initialBackoff = Duration.ofSeconds(1);
   private double backoffMultiplier = 2.0;
@@ -103,7 +103,8 @@ public final class AwsUsageSubmitterBuilder {
 
   /**
    * Uses this client instead of building one. It should have SDK retries off and Hourmeter's ClientToken
-   * guard: build it with {@link AwsUsageSubmitter#clientOverrides()}. The submitter does not close it.
+   * guard, and must have its LicenseArn interceptor for {@link #batchMeterUsage()} ({@code build()}
+   * checks): build it with {@link AwsUsageSubmitter#clientOverrides()}. The submitter does not close it.
    */
   public AwsUsageSubmitterBuilder client(MarketplaceMeteringClient meteringClient) {
     once("client");
@@ -280,7 +281,7 @@ public final class AwsUsageSubmitterBuilder {
     }
     SubmitterClock clock = this.clock != null ? SubmitterClock.given(this.clock) : SubmitterClock.fromMeter();
     String gateName = name != null ? name : batch ? "hourmeter-batch-meter-usage" : "hourmeter-meter-usage";
-    int permits = set.contains("rateLimit") ? permitsPerPeriod
+    int permits = permitsPerPeriod != null ? permitsPerPeriod
         : batch ? BATCH_METER_USAGE_PERMITS_PER_SECOND : METER_USAGE_PERMITS_PER_SECOND;
     SendGate gate = new SendGate(gateName,
         new SendGate.CircuitSettings(failureRateThreshold, slidingWindowSize, minimumNumberOfCalls,
