@@ -7,7 +7,9 @@ import io.hourmeter.spi.UsageSubmitter;
 import io.hourmeter.testing.UsageSubmitterContract;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 
@@ -15,6 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 class AwsSubmitterContractTest extends UsageSubmitterContract {
 
   private final List<AutoCloseable> toClose = new ArrayList<>();
+  private final Map<UsageSubmitter, LocalMeteringEndpoint> endpoints = new HashMap<>();
 
   @Override
   protected UsageSubmitter submitter(String productCode, Set<String> dimensions, InstantSource clock) {
@@ -41,7 +44,14 @@ class AwsSubmitterContractTest extends UsageSubmitterContract {
     toClose.add(endpoint);
     AwsUsageSubmitter submitter = LocalAws.submitterFor(endpoint).batchMeterUsage().build();
     toClose.add(0, submitter);
+    endpoints.put(submitter, endpoint);
     return submitter;
+  }
+
+  /** The endpoint's own fault: records come back in UnprocessedRecords, unrecorded. */
+  @Override
+  protected void leaveUnprocessedNext(UsageSubmitter submitter, int records) {
+    endpoints.get(submitter).faults().unprocessedRecordsNext(records);
   }
 
   /** The endpoint's name for {@code buyer}. */

@@ -59,6 +59,15 @@ public abstract class UsageSubmitterContract {
     return RecordingUsageSubmitter.saas(clock, productCode, dimensions, subscribers);
   }
 
+  /**
+   * Makes the service behind {@code submitter} (one {@link #saasSubmitter} made) leave the next
+   * {@code records} records it receives unprocessed. An adapter's test overrides this with its service's
+   * fault; the default scripts the in-memory fake.
+   */
+  protected void leaveUnprocessedNext(UsageSubmitter submitter, int records) {
+    ((RecordingUsageSubmitter) submitter).leaveUnprocessedNext(records);
+  }
+
   private UsageSubmitter saasSubmitter() {
     Set<Buyer> subscribers = new java.util.HashSet<>(MANY);
     subscribers.addAll(List.of(ACME, GLOBEX, INITECH));
@@ -230,6 +239,22 @@ public abstract class UsageSubmitterContract {
 
     assertThat(again).isEqualTo(first);
     assertThat(part).isEqualTo(first.subList(1, 3));
+  }
+
+  @Test
+  void anUnprocessedRecordIsRetryableAndItsUnchangedResendIsAccepted() {
+    UsageSubmitter submitter = saasSubmitter();
+    List<UsageReport> call = List.of(saas(ACME, "users", lastHour(), 4), saas(GLOBEX, "users", lastHour(), 5));
+    leaveUnprocessedNext(submitter, 1);
+
+    List<SubmitOutcome> first = submitter.submitAll(call);
+    List<SubmitOutcome> resent = submitter.submitAll(call.subList(0, 1));
+
+    assertThat(first).extracting(SubmitOutcome::outcome).containsExactly(OutcomeClass.RETRYABLE,
+        OutcomeClass.ACCEPTED);
+    assertThat(first).noneMatch(SubmitOutcome::wholeCall);
+    assertThat(resent).singleElement().extracting(SubmitOutcome::outcome).isEqualTo(OutcomeClass.ACCEPTED);
+    assertThat(resent.get(0).meteringRecordId()).isNotEqualTo(first.get(1).meteringRecordId());
   }
 
   @Test
