@@ -33,8 +33,7 @@ import software.amazon.awssdk.core.exception.SdkClientException;
  *
  * <p><b>Only proof of rejection lets usage move.</b> An AWS answer proves that the request was not
  * recorded only when its error code says so: the modelled 4xx errors of MeterUsage and BatchMeterUsage,
- * throttling, and the
- * AWS front end's authentication, signature and validation errors. Each has a row, matched by error code
+ * throttling, and the AWS front end's authentication, signature and validation errors. Each has a row, matched by error code
  * (the modelled exception's name, as sent in {@code __type} / {@code x-amzn-ErrorType}). Every other
  * answer is {@link OutcomeClass#OUTCOME_UNKNOWN}: a 5xx (the modelled InternalServiceError included), a
  * 429, and any code or status this table does not list. A proxy or load balancer in front of the service

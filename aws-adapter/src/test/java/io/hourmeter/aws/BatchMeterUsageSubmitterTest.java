@@ -318,7 +318,8 @@ class BatchMeterUsageSubmitterTest {
         + "],\"UnprocessedRecords\":[" + conflicted + "]}", false));
 
     List<SubmitOutcome> outcomes = submitter.submitAll(List.of(saas(ACME, "users", lastHour, 1),
-        saas(GLOBEX, "users", lastHour, 2), saas(INITECH, "users", lastHour, 3), saas(MANY.get(0), "users", lastHour, 4)));
+        saas(GLOBEX, "users", lastHour, 2), saas(INITECH, "users", lastHour, 3),
+        saas(MANY.get(0), "users", lastHour, 4)));
 
     assertThat(outcomes).extracting(SubmitOutcome::outcome).containsExactly(OutcomeClass.OUTCOME_UNKNOWN,
         OutcomeClass.ACCEPTED, OutcomeClass.OUTCOME_UNKNOWN, OutcomeClass.OUTCOME_UNKNOWN);

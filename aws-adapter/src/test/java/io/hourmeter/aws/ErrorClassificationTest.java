@@ -329,6 +329,22 @@ class ErrorClassificationTest {
   }
 
   @Test
+  void eachRecordStatusOfTheModelHasItsOwnRowAndAnyOtherProvesNothing() {
+    assertThat(List.of("Success", "CustomerNotSubscribed", "DuplicateRecord"))
+        .allSatisfy(status -> assertThat(ErrorClassification.statusRow(status).name()).isEqualTo(status));
+    assertThat(ErrorClassification.recordStatus("CustomerNotSubscribed", null).outcome())
+        .isEqualTo(OutcomeClass.CUSTOMER_NOT_SUBSCRIBED);
+    assertThat(ErrorClassification.recordStatus("DuplicateRecord", null).outcome()).isEqualTo(DUPLICATE_REQUEST);
+    assertThat(ErrorClassification.recordStatus("Success", null).outcome())
+        .as("Success without a record id").isEqualTo(OUTCOME_UNKNOWN);
+    assertThat(ErrorClassification.recordStatus(null, null).errorCode()).isEqualTo("MissingStatus");
+    assertThat(ErrorClassification.recordStatus(ErrorClassification.UNPROCESSED, null).outcome())
+        .as("a status spelled like an internal row is still unknown").isEqualTo(OUTCOME_UNKNOWN);
+    assertThat(ErrorClassification.unprocessedRecord().outcome()).isEqualTo(RETRYABLE);
+    assertThat(ErrorClassification.unansweredRecord().outcome()).isEqualTo(OUTCOME_UNKNOWN);
+  }
+
+  @Test
   void aRequestRefusedBeforeSendingIsNeverOutcomeUnknown() {
     BatchMeterUsageRequest licensed = batch("users", LAST_HOUR);
     Throwable refused = thrownByBatch(licensed.toBuilder().usageRecords(licensed.usageRecords().get(0).toBuilder()
