@@ -5,6 +5,7 @@ import io.hourmeter.spi.OutcomeClass;
 import io.hourmeter.spi.SendPermission;
 import io.hourmeter.spi.SubmitOutcome;
 import io.hourmeter.spi.UsageAllocation;
+import io.hourmeter.spi.UsageKey;
 import io.hourmeter.spi.UsageReport;
 import io.hourmeter.spi.UsageSubmitter;
 import java.time.Duration;
@@ -38,8 +39,8 @@ import java.util.Set;
  * {@linkplain #subscribe subscribed} is CustomerNotSubscribed; one record per (buyer, dimension, minute):
  * an identical record returns the same id, another quantity is DuplicateRecord (DUPLICATE_REQUEST).
  * An unknown product or dimension, or a Timestamp 24 hours old or more or in the future, rejects the
- * whole call, as an error answer to a call of several is marked {@linkplain SubmitOutcome#forWholeCall()
- * for the whole call}. {@link #leaveUnprocessedNext} leaves records unprocessed (RETRYABLE). The
+ * whole call: every report gets the error, marked {@linkplain SubmitOutcome#forWholeCall() for the whole
+ * call} when the call carried several. {@link #leaveUnprocessedNext} leaves records unprocessed (RETRYABLE). The
  * month-end cut-off of AWS's window is not modelled.
  *
  * <p>Faults are scripted with {@link #failNext} (a whole call) and {@link #acceptButLoseResponse}.
@@ -344,6 +345,15 @@ public final class RecordingUsageSubmitter implements UsageSubmitter {
     Map<String, Long> units = new HashMap<>();
     for (Accepted record : accepted) {
       units.merge(record.dimension(), record.quantity(), Long::sum);
+    }
+    return units;
+  }
+
+  /** Units accepted per key: per (buyer, dimension) in SaaS mode, per dimension otherwise. */
+  public synchronized Map<UsageKey, Long> acceptedUnitsByKey() {
+    Map<UsageKey, Long> units = new HashMap<>();
+    for (Accepted record : accepted) {
+      units.merge(new UsageKey(record.buyer(), record.dimension()), record.quantity(), Long::sum);
     }
     return units;
   }

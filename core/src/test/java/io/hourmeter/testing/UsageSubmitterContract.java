@@ -252,6 +252,7 @@ public abstract class UsageSubmitterContract {
 
     assertThat(first).extracting(SubmitOutcome::outcome).containsExactly(OutcomeClass.RETRYABLE,
         OutcomeClass.ACCEPTED);
+    assertThat(first.get(0).errorCode()).isEqualTo("UnprocessedRecord");
     assertThat(first).noneMatch(SubmitOutcome::wholeCall);
     assertThat(resent).singleElement().extracting(SubmitOutcome::outcome).isEqualTo(OutcomeClass.ACCEPTED);
     assertThat(resent.get(0).meteringRecordId()).isNotEqualTo(first.get(1).meteringRecordId());
