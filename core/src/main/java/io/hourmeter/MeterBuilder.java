@@ -323,13 +323,16 @@ public final class MeterBuilder {
    *                               {@link Meter} of this JVM that is not closed uses it (one meter per
    *                               directory per JVM: share that one; see docs/configuration.md for why,
    *                               and for what "this JVM" means under several class loaders); or if the
-   *                               submitter was given a clock other than {@link #clock}'s
+   *                               submitter was given a clock other than {@link #clock}'s; or of
+   *                               kind CONFIGURATION if the submitter does not fit the mode (SAAS
+   *                               needs BatchMeterUsage, the others MeterUsage)
    */
   public Meter build() {
     requireSet(productCode, "productCode");
     requireSet(dimensions, "dimensions");
     requireSet(journalDirectory, "journalDirectory");
     requireSet(submitter, "submitter");
+    checkSubmitterFitsMode(orDefault(mode, MeteringMode.HOURLY));
     InstantSource meterClock = orDefault(clock, InstantSource.system());
     handClockToSubmitter(meterClock);
     Duration grace = orDefault(hourGrace, DEFAULT_HOUR_GRACE);
@@ -366,6 +369,25 @@ public final class MeterBuilder {
     } catch (UncheckedIOException e) {
       throw new HourmeterException(HourmeterException.Kind.STORAGE, "journalDirectory " + journalDirectory
           + " cannot be used: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * A SaaS meter's reports name buyers, which only BatchMeterUsage carries: sent with MeterUsage they
+   * would bill the seller's own account, or nobody. So SAAS needs a submitter that sends several reports
+   * a call, and the MeterUsage modes one that sends one.
+   */
+  private void checkSubmitterFitsMode(MeteringMode chosen) {
+    int perCall = submitter.maxReportsPerCall();
+    if (chosen == MeteringMode.SAAS && perCall <= 1) {
+      throw new HourmeterException(HourmeterException.Kind.CONFIGURATION, "submitter: mode SAAS reports per buyer "
+          + "with BatchMeterUsage, but " + submitter + " sends one report a call (MeterUsage); use "
+          + "AwsUsageSubmitter.builder().batchMeterUsage()");
+    }
+    if (chosen != MeteringMode.SAAS && perCall > 1) {
+      throw new HourmeterException(HourmeterException.Kind.CONFIGURATION, "submitter: mode " + chosen
+          + " reports with MeterUsage, but " + submitter + " sends BatchMeterUsage calls (" + perCall
+          + " reports a call), which are for mode SAAS");
     }
   }
 

@@ -435,7 +435,7 @@ final class ReportSender {
       SubmitOutcome outcome, Instant now) {
     String code = outcome.outcome() == OutcomeClass.CUSTOMER_NOT_SUBSCRIBED ? "CustomerNotSubscribed"
         : outcome.errorCode();
-    String why = code + ": " + outcome.message();
+    String why = outcome.message().startsWith(code) ? outcome.message() : code + ": " + outcome.message();
     tx.put(report.finish(ReportState.DEAD_LETTERED, why, now));
     if (report.buyer() != null) {
       boolean fresh = !state.quarantinedBuyers().containsKey(report.buyer());

@@ -314,10 +314,23 @@ class SaasDrainTest {
     saas.close();
 
     Meter hourly = Meter.builder().productCode(PRODUCT).dimensions("api_calls").journalDirectory(dir.resolve("h"))
-        .submitter(new FakeBatchMeterUsage(Set.of())).clock(clock).storage(storage).drainerThread(false).build();
+        .submitter(new io.hourmeter.testing.RecordingUsageSubmitter(clock, PRODUCT, Set.of("api_calls")))
+        .clock(clock).storage(storage).drainerThread(false).build();
     assertThatThrownBy(() -> hourly.customer(ACME)).isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("SAAS");
     hourly.close();
+  }
+
+  @Test
+  void theSubmitterMustFitTheMode() {
+    assertThatThrownBy(() -> Meter.builder().productCode(PRODUCT).dimensions("api_calls").mode(MeteringMode.SAAS)
+        .journalDirectory(dir.resolve("s")).submitter(new io.hourmeter.testing.RecordingUsageSubmitter(clock, PRODUCT,
+            Set.of("api_calls"))).clock(clock).storage(storage).drainerThread(false).build())
+        .isInstanceOf(HourmeterException.class).hasMessageContaining("batchMeterUsage()");
+    assertThatThrownBy(() -> Meter.builder().productCode(PRODUCT).dimensions("api_calls")
+        .journalDirectory(dir.resolve("h")).submitter(new FakeBatchMeterUsage(Set.of())).clock(clock).storage(storage)
+        .drainerThread(false).build())
+        .isInstanceOf(HourmeterException.class).hasMessageContaining("mode SAAS");
   }
 
   @Test

@@ -92,10 +92,13 @@ public final class RecorderMain {
       if (!recording && drainedAfter == Long.MAX_VALUE) {
         drainedAfter = Math.min(clock.millis(), recordUntil) + Duration.ofHours(1).plusMinutes(5).toMillis();
       }
-      // s.drainer(): this process holds the drainer lock and has rebuilt its state; before that, status
-      // shows nothing pending whatever the ledger holds.
+      // s.drainer() and not RECOVERING: this process holds the drainer lock and has rebuilt its state.
+      // Holding the lock is not enough: between taking it and the first step's rebuild (a ledger load and
+      // a journal read, which take seconds on a busy machine) status shows nothing pending whatever the
+      // ledger holds, and a drain child that trusted it exited before sending anything.
       // And no error for 20 simulated minutes: a drainer whose steps keep failing shows nothing pending.
-      if (drain && !recording && s != null && s.drainer() && clock.millis() > drainedAfter
+      if (drain && !recording && s != null && s.drainer() && s.sending() != MeterStatus.Sending.RECOVERING
+          && clock.millis() > drainedAfter
           && StatusLine.pendingByDimension(s).values().stream().allMatch(q -> q == 0)
           && s.oldestUnsentHour() == null
           && (s.lastErrorAt() == null || s.lastErrorAt().toEpochMilli() < clock.millis() - QUIET_MILLIS)) {
