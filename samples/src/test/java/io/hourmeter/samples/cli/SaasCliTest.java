@@ -5,10 +5,16 @@ import static io.hourmeter.samples.cli.SaasJournal.B;
 import static io.hourmeter.samples.cli.SaasJournal.C;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hourmeter.Buyer;
 import io.hourmeter.internal.drain.LedgerCodec;
+import io.hourmeter.spi.JournalSettings;
 import io.hourmeter.spi.ReportLedger;
 import io.hourmeter.spi.ReportState;
+import io.hourmeter.spi.UsageJournal;
 import io.hourmeter.spi.UsageReport;
+import io.hourmeter.testing.InMemoryStorage;
+import io.hourmeter.testing.MutableClock;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -166,6 +172,29 @@ class SaasCliTest {
   }
 
   @Test
+  void customersListsEveryOneOfAHundredThousandBuyers() throws Exception {
+    int buyers = 100_000;
+    InMemoryStorage storage = new InMemoryStorage();
+    MutableClock clock = MutableClock.atHour(SaasJournal.H);
+    try (UsageJournal journal = storage.openJournal(new JournalSettings(dir, clock, 0, d -> Long.MAX_VALUE))) {
+      int users = journal.dimensionId("users");
+      for (int i = 0; i < buyers; i++) {
+        journal.append(users, journal.customerId(Buyer.ofAccount(String.format("7%011d", i)).key()), i, 0);
+      }
+    }
+    Files.writeString(dir.resolve(JournalLayout.MARKER), "in-memory");
+
+    CliRun json = CliRun.of(storage, "customers", dir.toString(), "--json");
+    CliRun one = CliRun.of(storage, "customers", dir.toString(), "--customer", "700000054321");
+
+    assertThat(json.exitCode()).as(json.err()).isZero();
+    assertThat(json.out().split("\"customer\":")).hasSize(buyers + 1);
+    assertThat(json.out()).contains("{\"customer\":\"acct:700000099999\"");
+    assertThat(one.out()).contains("acct:700000054321").contains("54321")
+        .contains("1 customer-dimension(s); journal 54321, accepted 0, dead-lettered 0, pending 54321");
+  }
+
+  @Test
   void statusCountsCustomersWithPendingUnitsAndListsQuarantinedCustomers() throws Exception {
     try (SaasJournal saas = new SaasJournal(dir)) {
       CliRun json = saas.cli("status", "--json");
@@ -204,7 +233,7 @@ class SaasCliTest {
     }
   }
 
-  private static UsageReport reportOf(SaasJournal saas, io.hourmeter.Buyer buyer) {
+  private static UsageReport reportOf(SaasJournal saas, Buyer buyer) {
     try (ReportLedger ledger = saas.storage.openLedger(saas.directory)) {
       return ledger.load().entrySet().stream().filter(e -> e.getKey().startsWith(LedgerCodec.REPORT_PREFIX))
           .map(e -> LedgerCodec.decodeReport(e.getValue())).filter(r -> buyer.equals(r.buyer()))
@@ -212,7 +241,7 @@ class SaasCliTest {
     }
   }
 
-  private static void alterAcceptedReportOf(SaasJournal saas, io.hourmeter.Buyer buyer) {
+  private static void alterAcceptedReportOf(SaasJournal saas, Buyer buyer) {
     UsageReport r = reportOf(saas, buyer);
     assertThat(r.state()).isEqualTo(ReportState.ACCEPTED);
     UsageReport altered = new UsageReport(r.id(), r.productCode(), r.dimension(), r.epochHour(), r.timestamp(),
