@@ -121,7 +121,8 @@ public final class JournalInspection implements AutoCloseable {
    */
   public record Summary(boolean drainerRunning, String mode, long checkpoint, Long frozenThrough,
       Map<ReportState, Integer> reportsByState, SortedMap<UsageKey, BigInteger> carryPool,
-      Map<String, String> quarantined, SortedMap<String, String> quarantinedBuyers, Counters counters, NavigableSet<Long> journalHours, long journalBytes, long ledgerBytes) { }
+      Map<String, String> quarantined, SortedMap<String, String> quarantinedBuyers, Counters counters,
+      NavigableSet<Long> journalHours, long journalBytes, long ledgerBytes) { }
 
   private JournalInspection(Path directory, UsageJournal journal, ReportLedger ledger) {
     this.directory = directory;
@@ -170,8 +171,7 @@ public final class JournalInspection implements AutoCloseable {
     return new Summary(drainerRunning(), state.mode(), state.checkpoint(),
         state.frozenThrough() == Long.MIN_VALUE ? null : state.frozenThrough(), Map.copyOf(byState),
         new TreeMap<>(state.carryPool()), Map.copyOf(state.quarantined()), byKey(state.quarantinedBuyers()),
-        state.counters(), journal.hours(),
-        journal.diskBytes(), ledger.diskBytes());
+        state.counters(), journal.hours(), journal.diskBytes(), ledger.diskBytes());
   }
 
   /** Every report the ledger holds, oldest first. */
