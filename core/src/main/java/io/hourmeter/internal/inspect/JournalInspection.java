@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,12 +30,20 @@ import java.util.Objects;
 import java.util.ServiceLoader;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 
 /**
  * Read-only inspection of a journal directory, for the {@code hourmeter} CLI: reports with their
- * state, record id and deadline per hour and dimension, dead letters, a {@link #verify()} that
- * recomputes every hour's sums from the journal and compares them with what the ledger accounted, and
- * a safe {@link #requestRequeue(long, boolean)} of dead letters.
+ * state, record id and deadline per hour, buyer and dimension, dead letters, a {@link #verify()} that
+ * recomputes every hour's sums from the journal and compares them with what the ledger accounted,
+ * per-buyer totals ({@link #customerTotals}) and a safe {@link #requestRequeue(long, boolean)} of dead
+ * letters.
+ *
+ * <p>SaaS directories name each buyer by its canonical {@linkplain Buyer#key() key}; outside SaaS the
+ * buyer is {@code null} and every view reads exactly as it did before buyers existed. The journal is
+ * read in one pass per call, with the key of each (customer id, dimension id) pair made once, so a
+ * directory of 100,000 buyers costs a pass over its records and memory per (buyer, dimension), never
+ * work per buyer pair.
  *
  * <p>It never takes the drainer lock and never commits to the ledger, so it may run while the
  * application drains the same directory; each call reads the ledger afresh. Re-queueing only writes a
@@ -58,16 +67,40 @@ public final class JournalInspection implements AutoCloseable {
   public record ReportView(UsageReport report, Instant windowEnd) { }
 
   /**
-   * One (hour, dimension) of {@link #verify()}.
+   * One (hour, buyer, dimension) of {@link #verify()}.
    *
+   * @param buyer         the SaaS buyer's {@linkplain Buyer#key() key}, or {@code null} outside SaaS
    * @param frozen        whether the hour has been frozen (an open hour is not compared)
    * @param journalUnits  units the journal holds for it now
    * @param ledgerUnits   units the ledger accounted for it (frozen and late records), or {@code null}
    *                      if the entry was pruned
    * @param matches       whether the two agree (always true for an open hour)
    */
-  public record HourCheck(long epochHour, String dimension, boolean frozen, BigInteger journalUnits,
-      BigInteger ledgerUnits, boolean matches) { }
+  public record HourCheck(long epochHour, String buyer, String dimension, boolean frozen,
+      BigInteger journalUnits, BigInteger ledgerUnits, boolean matches) { }
+
+  /**
+   * Where one (buyer, dimension)'s usage is, from {@link #customerTotals}: every unit journaled ends in
+   * exactly one of accepted, dead-lettered, pending or the carry pool. The balance
+   * {@code journalUnits = acceptedUnits + deadLetteredUnits + pendingUnits + carryPoolUnits} holds
+   * while the journal still has every reported hour's cycle file (retention removes old ones) and no
+   * record is in flight to the drainer.
+   *
+   * @param buyer             the SaaS buyer, or {@code null} outside SaaS
+   * @param dimension         the dimension
+   * @param journalUnits      units the journal holds for it, in every hour on disk
+   * @param acceptedUnits     quantities of its ACCEPTED reports
+   * @param deadLetteredUnits quantities of its DEAD_LETTERED reports
+   * @param pendingUnits      units not yet accepted or dead-lettered: journaled in hours not frozen yet,
+   *                          and in reports frozen or in flight
+   * @param carryPoolUnits    units waiting in the carry pool for the key's next report
+   * @param reports           reports the ledger holds for it, in any state
+   * @param quarantined       why the buyer is quarantined (CustomerNotSubscribed, an invalid buyer), or
+   *                          {@code null}
+   */
+  public record CustomerTotals(Buyer buyer, String dimension, BigInteger journalUnits, BigInteger acceptedUnits,
+      BigInteger deadLetteredUnits, BigInteger pendingUnits, BigInteger carryPoolUnits, int reports,
+      String quarantined) { }
 
   /**
    * The directory at a glance.
@@ -77,16 +110,19 @@ public final class JournalInspection implements AutoCloseable {
    * @param checkpoint      journal position below which every record is accounted for
    * @param frozenThrough   the latest frozen hour (hourly), or {@code null}
    * @param reportsByState  how many reports the ledger holds in each state
-   * @param carryPool       units waiting to go into the next report, per dimension
+   * @param carryPool       units waiting to go into the next report, per buyer (SaaS) and dimension
    * @param quarantined     quarantined dimensions, with why
+   * @param quarantinedBuyers quarantined SaaS buyers by {@linkplain Buyer#key() key}, with why
+   *                        (CustomerNotSubscribed or an invalid buyer; probed again every 30 minutes)
    * @param counters        totals since the directory was created
    * @param journalHours    hours with a cycle file on disk
    * @param journalBytes    bytes of the journal's files
    * @param ledgerBytes     bytes of the ledger's files
    */
   public record Summary(boolean drainerRunning, String mode, long checkpoint, Long frozenThrough,
-      Map<ReportState, Integer> reportsByState, Map<String, BigInteger> carryPool, Map<String, String> quarantined,
-      Counters counters, NavigableSet<Long> journalHours, long journalBytes, long ledgerBytes) { }
+      Map<ReportState, Integer> reportsByState, SortedMap<UsageKey, BigInteger> carryPool,
+      Map<String, String> quarantined, SortedMap<String, String> quarantinedBuyers, Counters counters,
+      NavigableSet<Long> journalHours, long journalBytes, long ledgerBytes) { }
 
   private JournalInspection(Path directory, UsageJournal journal, ReportLedger ledger) {
     this.directory = directory;
@@ -134,8 +170,8 @@ public final class JournalInspection implements AutoCloseable {
     state.reports().values().forEach(r -> byState.merge(r.state(), 1, Integer::sum));
     return new Summary(drainerRunning(), state.mode(), state.checkpoint(),
         state.frozenThrough() == Long.MIN_VALUE ? null : state.frozenThrough(), Map.copyOf(byState),
-        byName(state.carryPool()), Map.copyOf(state.quarantined()), state.counters(), journal.hours(),
-        journal.diskBytes(), ledger.diskBytes());
+        new TreeMap<>(state.carryPool()), Map.copyOf(state.quarantined()), byKey(state.quarantinedBuyers()),
+        state.counters(), journal.hours(), journal.diskBytes(), ledger.diskBytes());
   }
 
   /** Every report the ledger holds, oldest first. */
@@ -164,41 +200,151 @@ public final class JournalInspection implements AutoCloseable {
 
   /**
    * Recomputes every hour's sums from the journal's cycle files and compares, for every frozen hour,
-   * what the ledger accounted (hourly mode; AgentCore mode keeps no per-hour sums, so its hours show
-   * as not frozen).
+   * what the ledger accounted (hourly and SaaS modes; AgentCore mode keeps no per-hour sums, so its
+   * hours show as not frozen). One check per (hour, buyer, dimension), oldest hour first, then by
+   * buyer key (none first) and dimension.
    */
   public List<HourCheck> verify() {
+    return verify(null);
+  }
+
+  /**
+   * {@link #verify()} of the SaaS buyers that {@code buyers} accepts only ({@code null}: every record,
+   * with or without a buyer). Records of other buyers are skipped as they are read.
+   */
+  public List<HourCheck> verify(Predicate<Buyer> buyers) {
     LedgerState state = state();
-    Map<Integer, String> names = journal.dimensions();
-    Map<Integer, String> customers = journal.customers(1);
-    TreeMap<Long, Map<String, BigInteger>> sums = new TreeMap<>();
+    TreeMap<Long, Map<UsageKey, BigInteger>> sums = new TreeMap<>();
+    scan(buyers, (position, hour, key, quantity) -> sums.computeIfAbsent(hour, h -> new HashMap<>())
+        .merge(key, BigInteger.valueOf(quantity), BigInteger::add));
+    List<HourCheck> checks = new ArrayList<>();
+    sums.forEach((hour, byKey) -> {
+      boolean frozen = hour <= state.frozenThrough();
+      Map<UsageKey, BigInteger> accounted = state.hourUnits().get(hour);
+      Map<UsageKey, BigInteger> all = new TreeMap<>(byKey);
+      if (accounted != null) {
+        accounted.keySet().stream().filter(k -> accepts(buyers, k.buyer()))
+            .forEach(k -> all.putIfAbsent(k, BigInteger.ZERO));
+      }
+      all.forEach((key, units) -> {
+        BigInteger ledgerUnits = accounted == null ? null : accounted.getOrDefault(key, BigInteger.ZERO);
+        boolean matches = !frozen || ledgerUnits == null || ledgerUnits.equals(units);
+        checks.add(new HourCheck(hour, buyerKey(key), key.dimension(), frozen, units, ledgerUnits, matches));
+      });
+    });
+    return checks;
+  }
+
+  /**
+   * Per (buyer, dimension): what the journal holds, and how much of it is accepted, dead-lettered,
+   * pending or in the carry pool ({@link CustomerTotals}), ordered by buyer key then dimension. One
+   * pass over the journal and one over the ledger's reports, each adding into one entry per key, so
+   * 100,000 buyers cost time linear in records and reports and memory linear in keys.
+   *
+   * @param buyers the SaaS buyers to include, or {@code null} for every key (with or without a buyer)
+   */
+  public List<CustomerTotals> customerTotals(Predicate<Buyer> buyers) {
+    LedgerState state = state();
+    boolean ranges = MeteringMode.AGENTCORE.name().equals(state.mode());
+    Map<UsageKey, Totals> totals = new HashMap<>();
+    scan(buyers, (position, hour, key, quantity) -> {
+      Totals t = totals.computeIfAbsent(key, k -> new Totals());
+      BigInteger units = BigInteger.valueOf(quantity);
+      t.journal = t.journal.add(units);
+      // Not accounted yet: an hour not frozen (hourly, SaaS), a record past the checkpoint (AgentCore).
+      if (ranges ? position >= state.checkpoint() : hour > state.frozenThrough()) {
+        t.pending = t.pending.add(units);
+      }
+    });
+    for (UsageReport r : state.reports().values()) {
+      if (!accepts(buyers, r.buyer())) {
+        continue;
+      }
+      Totals t = totals.computeIfAbsent(r.key(), k -> new Totals());
+      t.reports++;
+      BigInteger units = BigInteger.valueOf(r.quantity());
+      switch (r.state()) {
+        case ACCEPTED -> t.accepted = t.accepted.add(units);
+        case DEAD_LETTERED -> t.deadLettered = t.deadLettered.add(units);
+        case OPEN, FROZEN, IN_FLIGHT -> t.pending = t.pending.add(units);
+        case CARRIED -> { } // its units went to the pool or a later report, counted there
+      }
+    }
+    state.carryPool().forEach((key, units) -> {
+      if (accepts(buyers, key.buyer())) {
+        Totals t = totals.computeIfAbsent(key, k -> new Totals());
+        t.carry = t.carry.add(units);
+      }
+    });
+    Map<Buyer, String> quarantined = state.quarantinedBuyers();
+    List<CustomerTotals> out = new ArrayList<>(totals.size());
+    new TreeMap<>(totals).forEach((key, t) -> out.add(new CustomerTotals(key.buyer(), key.dimension(), t.journal,
+        t.accepted, t.deadLettered, t.pending, t.carry, t.reports,
+        key.buyer() == null ? null : quarantined.get(key.buyer()))));
+    return out;
+  }
+
+  /** One key's running sums for {@link #customerTotals}. */
+  private static final class Totals {
+    BigInteger journal = BigInteger.ZERO;
+    BigInteger accepted = BigInteger.ZERO;
+    BigInteger deadLettered = BigInteger.ZERO;
+    BigInteger pending = BigInteger.ZERO;
+    BigInteger carry = BigInteger.ZERO;
+    int reports;
+  }
+
+  /**
+   * Whether the directory meters SaaS buyers: drained in SAAS mode, or (before its first drain) its
+   * journal has registered a buyer.
+   */
+  public boolean saas() {
+    String mode = state().mode();
+    return mode != null ? MeteringMode.SAAS.name().equals(mode) : !journal.customers(1).isEmpty();
+  }
+
+  /** A journal record with its (buyer, dimension) key, for {@link #scan}. */
+  @FunctionalInterface
+  private interface KeyedRecord {
+    void accept(long position, long epochHour, UsageKey key, long quantity);
+  }
+
+  /**
+   * Reads every record once, from the first cycle on disk, and hands it over with its key, skipping
+   * the buyers {@code buyers} refuses (and, with a filter, records without a buyer). Each
+   * (customer id, dimension id) pair gets its key, and its filter decision, once; buyers the
+   * application registers while this reads are fetched as their ids first appear.
+   */
+  private void scan(Predicate<Buyer> buyers, KeyedRecord out) {
+    Map<Integer, String> dimensions = journal.dimensions();
+    JournalBuyers customers = new JournalBuyers(journal);
+    Map<Long, UsageKey> keys = new HashMap<>();
+    UsageKey skip = UsageKey.of("");
     try (JournalReader reader = journal.reader(0)) {
       while (reader.read((position, hour, dimensionId, customerId, quantity, tagSetId) -> {
-        String dimension = names.getOrDefault(dimensionId, "unknown-" + dimensionId);
-        String key = customerId == 0 ? dimension
-            : new UsageKey(Buyer.fromKey(customers.getOrDefault(customerId, "id:unknown-" + customerId)), dimension)
-                .toString();
-        sums.computeIfAbsent(hour, h -> new TreeMap<>()).merge(key, BigInteger.valueOf(quantity), BigInteger::add);
+        UsageKey key = keys.computeIfAbsent(((long) customerId << 32) | (dimensionId & 0xFFFF_FFFFL), pair -> {
+          String dimension = dimensions.getOrDefault(dimensionId, "unknown-" + dimensionId);
+          if (customerId == 0) {
+            return buyers == null ? UsageKey.of(dimension) : skip;
+          }
+          Buyer buyer = customers.buyer(customerId);
+          return accepts(buyers, buyer) ? new UsageKey(buyer, dimension) : skip;
+        });
+        if (key != skip) {
+          out.accept(position, hour, key, quantity);
+        }
       }, 10_000) > 0) {
         // read on
       }
     }
-    List<HourCheck> checks = new ArrayList<>();
-    sums.forEach((hour, byDim) -> {
-      boolean frozen = hour <= state.frozenThrough();
-      Map<UsageKey, BigInteger> accountedByKey = state.hourUnits().get(hour);
-      Map<String, BigInteger> accounted = accountedByKey == null ? null : byName(accountedByKey);
-      Map<String, BigInteger> all = new TreeMap<>(byDim);
-      if (accounted != null) {
-        accounted.keySet().forEach(d -> all.putIfAbsent(d, BigInteger.ZERO));
-      }
-      all.forEach((dim, units) -> {
-        BigInteger ledgerUnits = accounted == null ? null : accounted.getOrDefault(dim, BigInteger.ZERO);
-        boolean matches = !frozen || ledgerUnits == null || ledgerUnits.equals(units);
-        checks.add(new HourCheck(hour, dim, frozen, units, ledgerUnits, matches));
-      });
-    });
-    return checks;
+  }
+
+  private static boolean accepts(Predicate<Buyer> buyers, Buyer buyer) {
+    return buyers == null || (buyer != null && buyers.test(buyer));
+  }
+
+  private static String buyerKey(UsageKey key) {
+    return key.buyer() == null ? null : key.buyer().key();
   }
 
   /**
@@ -236,19 +382,23 @@ public final class JournalInspection implements AutoCloseable {
     return window(state()).length();
   }
 
+  /**
+   * The window of the directory's mode, with the default margins: {@link ReportWindow#closes(Instant)}
+   * gives an hour's deadline, with SaaS's month-end cut-off.
+   */
+  public ReportWindow reportWindow() {
+    return window(state());
+  }
+
   /** The directory inspected. */
   public Path directory() {
     return directory;
   }
 
-  /**
-   * Units by key name: the dimension alone outside SaaS (as before buyers existed), else
-   * {@link UsageKey#toString()}, the buyer's key and the dimension.
-   */
-  private static Map<String, BigInteger> byName(Map<UsageKey, BigInteger> units) {
-    Map<String, BigInteger> named = new TreeMap<>();
-    units.forEach((key, n) -> named.merge(key.toString(), n, BigInteger::add));
-    return named;
+  private static SortedMap<String, String> byKey(Map<Buyer, String> quarantined) {
+    SortedMap<String, String> byKey = new TreeMap<>();
+    quarantined.forEach((buyer, why) -> byKey.put(buyer.key(), why));
+    return byKey;
   }
 
   private static ReportView view(LedgerState state, UsageReport report) {

@@ -3,7 +3,6 @@ package io.hourmeter.samples.cli;
 import io.hourmeter.internal.drain.RequeueRequests;
 import io.hourmeter.internal.inspect.JournalInspection;
 import io.hourmeter.samples.support.Json;
-import io.hourmeter.samples.support.Table;
 import io.hourmeter.spi.UsageReport;
 import java.io.PrintWriter;
 import java.time.InstantSource;
@@ -26,12 +25,18 @@ import picocli.CommandLine.Spec;
  * or its window passed), or refused (outcome unknown and its window closed, without
  * {@code --not-billed}); if any is refused it writes nothing. Re-queueing writes request files only;
  * the drainer (running now, or at its next start) acts on them.
+ *
+ * <p>In a SaaS directory each letter shows its buyer, and {@code --customer} lists (and re-queues) one
+ * buyer's letters only: after a buyer that was CustomerNotSubscribed has subscribed, for instance.
  */
 @Command(name = "dead-letters", description = "List dead-lettered reports; --requeue --yes sends them again.")
 final class DeadLettersCommand implements Callable<Integer> {
 
   @Mixin
   private JournalOptions options;
+
+  @Mixin
+  private CustomerFilter customers;
 
   @Option(names = "--requeue", description = "Re-queue the dead letters (all, or those named with --id).")
   private boolean requeue;
@@ -58,10 +63,13 @@ final class DeadLettersCommand implements Callable<Integer> {
       throw new CliFailure("--requeue changes what is billed: add --yes to confirm that AWS did not bill "
           + "these reports");
     }
-    try (JournalInspection inspection = JournalAccess.inspect(options.directory)) {
-      List<JournalInspection.ReportView> letters = inspection.deadLetters();
+    try (JournalInspection inspection = JournalAccess.inspect(options)) {
+      boolean saas = inspection.saas();
+      customers.requireSaas(saas, inspection.summary().mode());
+      List<JournalInspection.ReportView> letters = inspection.deadLetters().stream()
+          .filter(v -> customers.accepts(v.report().buyer())).toList();
       if (!requeue) {
-        list(letters);
+        list(letters, saas);
         return 0;
       }
       return requeue(inspection, letters);
@@ -72,6 +80,12 @@ final class DeadLettersCommand implements Callable<Integer> {
     List<Long> chosen = new ArrayList<>(ids);
     if (chosen.isEmpty()) {
       letters.forEach(v -> chosen.add(v.report().id()));
+    } else if (customers.isSet()) {
+      for (long id : chosen) {
+        if (letters.stream().noneMatch(v -> v.report().id() == id)) {
+          throw new CliFailure("report " + id + " is not a dead letter of customer " + customers.customer);
+        }
+      }
     }
     List<RequeueRequests.Placement> plan = inspection.requeuePlan(chosen, notBilled, InstantSource.system().instant());
     List<Map<String, Object>> rows = new ArrayList<>();
@@ -123,13 +137,16 @@ final class DeadLettersCommand implements Callable<Integer> {
     };
   }
 
-  private void list(List<JournalInspection.ReportView> letters) {
+  private void list(List<JournalInspection.ReportView> letters, boolean saas) {
     List<Map<String, Object>> rows = new ArrayList<>();
     for (JournalInspection.ReportView view : letters) {
       UsageReport r = view.report();
       Map<String, Object> row = new LinkedHashMap<>();
       row.put("reportId", r.id());
       row.put("hour", Hours.format(r.epochHour()));
+      if (saas) {
+        BuyerColumns.put(row, r.buyer());
+      }
       row.put("dimension", r.dimension());
       row.put("quantity", r.quantity());
       row.put("reason", r.reason());
@@ -142,9 +159,9 @@ final class DeadLettersCommand implements Callable<Integer> {
       out.println(Json.write(rows));
       return;
     }
-    Table table = new Table("report id", "hour (UTC)", "dimension", "quantity", "reason", "dead-lettered at");
-    rows.forEach(r -> table.row(r.get("reportId"), r.get("hour"), r.get("dimension"), r.get("quantity"),
-        r.get("reason"), r.get("deadLetteredAt")));
+    RowTable table = new RowTable(saas).column("report id", "reportId").column("hour (UTC)", "hour")
+        .column("dimension", "dimension").column("quantity", "quantity").column("reason", "reason")
+        .column("dead-lettered at", "deadLetteredAt").addAll(rows);
     out.print(table);
     out.println(rows.size() + " dead letter(s)" + (rows.isEmpty() ? "" : "; re-queue with --requeue --yes"));
   }

@@ -2,14 +2,17 @@ package io.hourmeter.samples.cli;
 
 import io.hourmeter.internal.inspect.JournalInspection;
 import io.hourmeter.spi.ReportState;
+import io.hourmeter.spi.UsageKey;
 import io.hourmeter.spi.UsageReport;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -17,7 +20,10 @@ import java.util.TreeSet;
 /**
  * The figures of {@code meter.status()} that a journal directory holds, read from outside the
  * application: pending units per hour, the oldest unsent hour and its time left, the last success, the
- * accepted, carried and dead-lettered totals, quarantined dimensions and disk use. Figures that live
+ * accepted, carried and dead-lettered totals, quarantined dimensions and disk use. A SaaS directory
+ * sums pending units and the carry pool per dimension over its buyers (the {@code customers} command
+ * has them per buyer), and adds how many buyers have pending units and which buyers are quarantined
+ * (CustomerNotSubscribed or an invalid buyer, probed again every 30 minutes). Figures that live
  * only in the running process (last error, consecutive failures, circuit state, refused units, disk-low
  * flag) are not in the directory and are shown as such.
  */
@@ -42,11 +48,20 @@ final class DirectoryStatus {
         }
       }
     }
+    Set<String> pendingBuyers = new HashSet<>();
+    for (JournalInspection.HourCheck check : checks) {
+      if (hourly && check.buyer() != null && check.epochHour() > frozenThrough && check.journalUnits().signum() > 0) {
+        pendingBuyers.add(check.buyer());
+      }
+    }
     Instant lastSuccess = null;
     for (JournalInspection.ReportView view : reports) {
       UsageReport r = view.report();
       if (r.state() == ReportState.FROZEN || r.state() == ReportState.IN_FLIGHT) {
         add(pending, r.epochHour(), r.dimension(), r.quantity());
+        if (r.buyer() != null) {
+          pendingBuyers.add(r.buyer().key());
+        }
       } else if (r.state() == ReportState.ACCEPTED && (lastSuccess == null || r.updatedAt().isAfter(lastSuccess))) {
         lastSuccess = r.updatedAt();
       }
@@ -59,9 +74,10 @@ final class DirectoryStatus {
     map.put("mode", summary.mode() == null ? "not drained yet" : summary.mode());
     map.put("drainerRunning", summary.drainerRunning());
     map.put("pendingUnitsByHour", pendingMap(pending));
-    map.put("carryPool", new TreeMap<>(toLongs(summary.carryPool())));
+    map.put("carryPool", byDimension(summary.carryPool()));
     map.put("oldestUnsentHour", oldest == null ? null : oldest.toString());
-    map.put("timeLeftBeforeDeadline", oldest == null ? null : Duration.between(now, oldest.plus(inspection.window())).toString());
+    map.put("timeLeftBeforeDeadline", oldest == null ? null
+        : Duration.between(now, inspection.reportWindow().closes(oldest)).toString());
     map.put("lastSuccess", lastSuccess == null ? null : lastSuccess.toString());
     map.put("acceptedReports", summary.counters().acceptedReports());
     map.put("acceptedUnits", summary.counters().acceptedUnits());
@@ -69,6 +85,12 @@ final class DirectoryStatus {
     map.put("deadLetteredReports", summary.counters().deadLetteredReports());
     map.put("deadLetteredUnits", summary.counters().deadLetteredUnits());
     map.put("quarantinedDimensions", new TreeSet<>(summary.quarantined().keySet()));
+    if (inspection.saas()) {
+      map.put("customersWithPendingUnits", pendingBuyers.size());
+      map.put("customersInCarryPool", summary.carryPool().keySet().stream().map(UsageKey::buyer)
+          .filter(b -> b != null).distinct().count());
+      map.put("quarantinedCustomers", new TreeMap<>(summary.quarantinedBuyers()));
+    }
     map.put("reportsByState", new TreeMap<>(summary.reportsByState()));
     map.put("frozenThrough", summary.frozenThrough() == null ? null : Hours.format(summary.frozenThrough()));
     map.put("journalHours", summary.journalHours().size());
@@ -92,9 +114,12 @@ final class DirectoryStatus {
     return map;
   }
 
-  private static Map<String, Long> toLongs(Map<String, BigInteger> units) {
+  /** The carry pool per dimension: as the ledger keeps it outside SaaS, summed over buyers in SaaS. */
+  private static Map<String, Long> byDimension(Map<UsageKey, BigInteger> units) {
+    Map<String, BigInteger> sums = new TreeMap<>();
+    units.forEach((key, n) -> sums.merge(key.dimension(), n, BigInteger::add));
     Map<String, Long> out = new TreeMap<>();
-    units.forEach((d, n) -> out.put(d, n.longValueExact()));
+    sums.forEach((d, n) -> out.put(d, n.longValueExact()));
     return out;
   }
 }

@@ -1,7 +1,8 @@
 package io.hourmeter.samples.cli;
 
+import io.hourmeter.Buyer;
+import io.hourmeter.internal.inspect.JournalBuyers;
 import io.hourmeter.samples.support.Json;
-import io.hourmeter.samples.support.Table;
 import io.hourmeter.spi.JournalReader;
 import io.hourmeter.spi.UsageJournal;
 import java.io.PrintWriter;
@@ -21,14 +22,20 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code hourmeter dump}: prints journal records in position order. A record carries its hour, not an
- * exact time, so time filters select whole hours.
+ * exact time, so time filters select whole hours. A journal that has registered SaaS buyers gets a
+ * customer column (the buyer's key, and in JSON its BatchMeterUsage fields), and {@code --customer}
+ * keeps one buyer's records.
  */
-@Command(name = "dump", description = "Print journal records (position, hour, dimension, quantity, tag set).")
+@Command(name = "dump", description = "Print journal records (position, hour, [customer,] dimension, quantity, "
+    + "tag set).")
 final class DumpCommand implements Callable<Integer> {
   private static final int BATCH = 4096;
 
   @Mixin
   private JournalOptions options;
+
+  @Mixin
+  private CustomerFilter customers;
 
   @Option(names = "--hour", paramLabel = "HOUR",
       description = "Only this hour, e.g. 2026-11-23T01 or 2026-11-23T01:00:00Z (UTC).")
@@ -55,19 +62,23 @@ final class DumpCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     HourRange range = range();
-    try (UsageJournal journal = JournalAccess.openJournal(options.directory)) {
+    try (UsageJournal journal = JournalAccess.openJournal(options)) {
+      boolean saas = !journal.customers(1).isEmpty();
+      customers.requireSaas(saas, null);
       List<Map<String, Object>> records = new ArrayList<>();
       NavigableSet<Long> hours = journal.hours();
       if (!hours.isEmpty() && hours.last() >= range.first()) {
-        read(journal, Math.max(range.first(), hours.first()), range, records);
+        read(journal, saas, Math.max(range.first(), hours.first()), range, records);
       }
-      print(records);
+      print(records, saas);
       return 0;
     }
   }
 
-  private void read(UsageJournal journal, long firstHour, HourRange range, List<Map<String, Object>> records) {
+  private void read(UsageJournal journal, boolean saas, long firstHour, HourRange range,
+      List<Map<String, Object>> records) {
     Map<Integer, String> names = journal.dimensions();
+    JournalBuyers buyers = new JournalBuyers(journal);
     try (JournalReader reader = journal.reader(journal.firstPositionOfHour(firstHour))) {
       long[] printed = {0};
       boolean[] done = {false};
@@ -84,9 +95,16 @@ final class DumpCommand implements Callable<Integer> {
           if (epochHour < range.first() || (dimension != null && !dimension.equals(name))) {
             return;
           }
+          Buyer buyer = customerId == 0 ? null : buyers.buyer(customerId);
+          if (!customers.accepts(buyer)) {
+            return;
+          }
           Map<String, Object> record = new LinkedHashMap<>();
           record.put("position", position);
           record.put("hour", Hours.format(epochHour));
+          if (saas) {
+            BuyerColumns.put(record, buyer);
+          }
           record.put("dimension", name);
           record.put("quantity", quantity);
           record.put("tagSet", tagSetId);
@@ -103,16 +121,14 @@ final class DumpCommand implements Callable<Integer> {
     }
   }
 
-  private void print(List<Map<String, Object>> records) {
+  private void print(List<Map<String, Object>> records, boolean saas) {
     PrintWriter out = spec.commandLine().getOut();
     if (options.json) {
       out.println(Json.write(records));
       return;
     }
-    Table table = new Table("position", "hour (UTC)", "dimension", "quantity", "tag set");
-    for (Map<String, Object> r : records) {
-      table.row(r.get("position"), r.get("hour"), r.get("dimension"), r.get("quantity"), r.get("tagSet"));
-    }
+    RowTable table = new RowTable(saas).column("position", "position").column("hour (UTC)", "hour")
+        .column("dimension", "dimension").column("quantity", "quantity").column("tag set", "tagSet").addAll(records);
     out.print(table);
     out.println(records.size() + " record(s)" + (limit > 0 && records.size() >= limit
         ? " (limit reached; use --limit 0 for all)" : ""));

@@ -1,5 +1,6 @@
 package io.hourmeter.samples.cli;
 
+import io.hourmeter.spi.StorageProvider;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -28,6 +29,7 @@ import picocli.CommandLine.Command;
         DumpCommand.class,
         VerifyCommand.class,
         DeadLettersCommand.class,
+        CustomersCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class HourmeterCli implements Runnable {
@@ -44,7 +46,23 @@ public final class HourmeterCli implements Runnable {
 
   /** Runs the CLI with the given streams and returns the exit code; for tests and embedding. */
   public static int run(PrintWriter out, PrintWriter err, String... args) {
-    CommandLine cli = new CommandLine(new HourmeterCli());
+    return run(null, out, err, args);
+  }
+
+  /**
+   * Runs the CLI on directories of {@code storage} ({@code null}: the one ServiceLoader finds), for
+   * tests of journals the Chronicle storage does not write.
+   */
+  static int run(StorageProvider storage, PrintWriter out, PrintWriter err, String... args) {
+    CommandLine.IFactory defaults = CommandLine.defaultFactory();
+    CommandLine.IFactory factory = new CommandLine.IFactory() {
+      @Override
+      @SuppressWarnings("unchecked")
+      public <K> K create(Class<K> type) throws Exception {
+        return type == JournalOptions.class ? (K) new JournalOptions(storage) : defaults.create(type);
+      }
+    };
+    CommandLine cli = new CommandLine(new HourmeterCli(), factory);
     cli.setOut(out);
     cli.setErr(err);
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
@@ -68,7 +86,7 @@ public final class HourmeterCli implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(spec.commandLine(), "name a command: status, hours, dump, "
-        + "verify or dead-letters");
+        + "verify, dead-letters or customers");
   }
 
   /** The version printed by {@code --version}: the jar's, or "development" when run from classes. */

@@ -21,21 +21,29 @@ final class JournalAccess {
   private JournalAccess() { }
 
   /** The directory's journal, for reading records ({@code dump}). */
-  static UsageJournal openJournal(Path directory) {
-    Path dir = check(directory);
-    StorageProvider storage = ServiceLoader.load(StorageProvider.class, JournalAccess.class.getClassLoader())
-        .findFirst()
-        .orElseThrow(() -> new CliFailure(HourmeterCli.UNEXPECTED,
-            "no io.hourmeter.spi.StorageProvider on the class path (hourmeter-journal is missing)"));
+  static UsageJournal openJournal(JournalOptions options) {
+    Path dir = check(options.directory);
+    StorageProvider storage = storage(options);
     // The free-space guard only matters for appends, which inspection never makes.
     return opening(() -> storage.openJournal(new JournalSettings(dir, InstantSource.system(), 0,
         d -> Long.MAX_VALUE)));
   }
 
   /** The directory's ledger and journal, read-only, through the drainer's inspection view. */
-  static JournalInspection inspect(Path directory) {
-    Path dir = check(directory);
-    return opening(() -> JournalInspection.open(dir));
+  static JournalInspection inspect(JournalOptions options) {
+    Path dir = check(options.directory);
+    StorageProvider storage = storage(options);
+    return opening(() -> JournalInspection.open(dir, storage));
+  }
+
+  private static StorageProvider storage(JournalOptions options) {
+    if (options.storage != null) {
+      return options.storage;
+    }
+    return ServiceLoader.load(StorageProvider.class, JournalAccess.class.getClassLoader())
+        .findFirst()
+        .orElseThrow(() -> new CliFailure(HourmeterCli.UNEXPECTED,
+            "no io.hourmeter.spi.StorageProvider on the class path (hourmeter-journal is missing)"));
   }
 
   /** Checks that {@code directory} exists and holds a Hourmeter journal; returns its absolute path. */

@@ -24,7 +24,7 @@ final class StatusCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try (JournalInspection inspection = JournalAccess.inspect(options.directory)) {
+    try (JournalInspection inspection = JournalAccess.inspect(options)) {
       Map<String, Object> status = DirectoryStatus.of(inspection, InstantSource.system());
       PrintWriter out = spec.commandLine().getOut();
       if (options.json) {

@@ -1,5 +1,6 @@
 package io.hourmeter.samples.cli;
 
+import io.hourmeter.spi.StorageProvider;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 
@@ -7,9 +8,14 @@ import java.io.StringWriter;
 record CliRun(int exitCode, String out, String err) {
 
   static CliRun of(String... args) {
+    return of(null, args);
+  }
+
+  /** A run on directories of {@code storage} (null: the ServiceLoader's, Chronicle). */
+  static CliRun of(StorageProvider storage, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int code = HourmeterCli.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+    int code = HourmeterCli.run(storage, new PrintWriter(out, true), new PrintWriter(err, true), args);
     return new CliRun(code, out.toString(), err.toString());
   }
 

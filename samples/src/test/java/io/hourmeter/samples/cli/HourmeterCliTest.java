@@ -24,7 +24,7 @@ class HourmeterCliTest {
 
   @Test
   void everyCommandPrintsItsHelpWithDashDashHelpWithoutAJournalDirectory() {
-    for (String command : new String[] {"status", "hours", "dump", "verify", "dead-letters"}) {
+    for (String command : new String[] {"status", "hours", "dump", "verify", "dead-letters", "customers"}) {
       for (String flag : new String[] {"--help", "-h"}) {
         CliRun run = CliRun.of(command, flag);
 

@@ -14,7 +14,7 @@ class JournalDirectoryErrorsTest {
   void aMissingDirectoryIsAOneLineErrorAndNothingIsCreated(@TempDir Path dir) {
     Path missing = dir.resolve("nope");
 
-    for (String command : new String[] {"status", "hours", "dump", "verify", "dead-letters"}) {
+    for (String command : new String[] {"status", "hours", "dump", "verify", "dead-letters", "customers"}) {
       CliRun run = CliRun.of(command, missing.toString());
 
       assertThat(run.exitCode()).as(command + ": " + run).isEqualTo(2);
