@@ -161,7 +161,7 @@ class SaasCliTest {
           + "\"quarantined\":null},"
           + "{" + B_ROW + ",\"dimension\":\"users\",\"journalUnits\":4,\"acceptedUnits\":0,\"deadLetteredUnits\":4,"
           + "\"pendingUnits\":0,\"carryPoolUnits\":0,\"reports\":1,\"quarantined\":\"CustomerNotSubscribed: "
-          + "CustomerNotSubscribed: the buyer cannot use this product\"},"
+          + "the buyer cannot use this product\"},"
           + "{" + C_ROW + ",\"dimension\":\"requests\",\"journalUnits\":7,\"acceptedUnits\":7,\"deadLetteredUnits\":0,"
           + "\"pendingUnits\":0,\"carryPoolUnits\":0,\"reports\":1,\"quarantined\":null}]");
       assertThat(table.out()).contains("3 customer-dimension(s); journal 17, accepted 12, dead-lettered 4, "
