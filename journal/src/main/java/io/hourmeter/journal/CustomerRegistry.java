@@ -98,11 +98,10 @@ final class CustomerRegistry {
 
   /** The id of {@code key}, registering it (durably, before returning) if no process has yet. */
   int idOf(String key) {
-    Integer id = ids.get(key);
+    Integer id = ids.get(Objects.requireNonNull(key, "customerKey"));
     if (id != null) {
       return id;
     }
-    Objects.requireNonNull(key, "customerKey");
     if (key.isEmpty()) {
       throw new IllegalArgumentException("customer key must not be empty");
     }
@@ -131,7 +130,7 @@ final class CustomerRegistry {
           commitPending();
           return null;
         });
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | Error e) {
         for (Map.Entry<String, CompletableFuture<Integer>> entry : pending.entrySet()) {
           if (pending.remove(entry.getKey(), entry.getValue())) {
             entry.getValue().completeExceptionally(e);
@@ -178,7 +177,7 @@ final class CustomerRegistry {
     tail.lock();
     List<String> batchKeys = new ArrayList<>();
     List<CompletableFuture<Integer>> batchFutures = new ArrayList<>();
-    int lastIdBefore = lastId;
+    int lastIdBefore = -1;
     try (FileChannel channel = OwnerOnly.open(file,
         Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE))) {
       boolean created = offset == 0 && channel.size() == 0;
@@ -230,7 +229,9 @@ final class CustomerRegistry {
     } catch (IOException | RuntimeException e) {
       // Nothing of this batch was handed out. What reached the file anyway is read back, as any other
       // process's lines, by the next registration here or there.
-      lastId = lastIdBefore;
+      if (lastIdBefore >= 0) {
+        lastId = lastIdBefore;
+      }
       UncheckedIOException failure = e instanceof UncheckedIOException u ? u
           : new UncheckedIOException("cannot register customers in " + file,
               e instanceof IOException io ? io : new IOException(e));
@@ -245,8 +246,9 @@ final class CustomerRegistry {
   }
 
   /**
-   * Reads the complete lines between {@link #offset} and the end of the file, in chunks, and moves
-   * {@link #offset} past them. A last line without its newline is left unread. Called with
+   * Reads the complete lines between {@link #offset} and the end of the file, in chunks, moving
+   * {@link #offset} past each as it is taken (so a failed read resumes where it stopped). A last line
+   * without its newline is left unread. Called with
    * {@link #tail} held.
    */
   private void readTail(FileChannel channel) throws IOException {
@@ -274,6 +276,7 @@ final class CustomerRegistry {
           accept(line, lineLength, lineStart);
           lineLength = 0;
           lineStart = position + i + 1;
+          offset = lineStart;
         } else {
           if (lineLength == line.length) {
             line = Arrays.copyOf(line, line.length * 2);
@@ -283,7 +286,6 @@ final class CustomerRegistry {
       }
       position += read;
     }
-    offset = lineStart;
   }
 
   /** Takes one complete line as an entry; a line that is not one is skipped with a warning. */
