@@ -3,6 +3,8 @@
 # with the JVM flags Chronicle Queue needs on Java 17. Any arguments go to the demo:
 #   ./demo.sh                       local endpoint, 1 hour = 10 s, 3 hours, exits 0 if the books balance
 #   ./demo.sh --crash-restart       also SIGKILLs the metering process part-way and restarts it
+#   ./demo.sh --saas                a SaaS product (BatchMeterUsage): 300 buyers, some not subscribed,
+#                                   reconciled per customer (combines with --crash-restart)
 #   ./demo.sh --help                every option (including --aws for real AWS Marketplace)
 set -euo pipefail
 cd "$(dirname "$0")"

@@ -12,14 +12,15 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * What the demo's application threads asked to record and what {@code record()} confirmed, per thread
- * and dimension, in a memory-mapped file, so that the figures survive a SIGKILL of the metering process
+ * and usage key (a dimension; in SaaS mode a buyer's dimension, see {@link WorkerArgs#keys()}), in a
+ * memory-mapped file, so that the figures survive a SIGKILL of the metering process
  * (a store into a shared mapping is in the page cache the moment it is made).
  *
  * <p>Each thread bumps {@code attempted} before calling {@code record()} and {@code acknowledged} after
  * it returns {@code true}. After a kill, the journal must hold at least every acknowledged unit and at
  * most every attempted one; without a kill the two are equal and the journal must hold exactly that.
  *
- * <p>Thread-safety: each (thread, dimension) slot has one writer; any thread may read.
+ * <p>Thread-safety: each (thread, key) slot has one writer; any thread may read.
  */
 final class AppCounters implements AutoCloseable {
   private static final VarHandle LONGS =
@@ -29,50 +30,50 @@ final class AppCounters implements AutoCloseable {
   private final FileChannel channel;
   private final MappedByteBuffer buffer;
   private final int threads;
-  private final int dimensions;
+  private final int keys;
 
-  private AppCounters(FileChannel channel, MappedByteBuffer buffer, int threads, int dimensions) {
+  private AppCounters(FileChannel channel, MappedByteBuffer buffer, int threads, int keys) {
     this.channel = channel;
     this.buffer = buffer;
     this.threads = threads;
-    this.dimensions = dimensions;
+    this.keys = keys;
   }
 
-  /** Opens (creating, zeroed, if absent) the counters file for {@code threads} x {@code dimensions}. */
-  static AppCounters open(Path file, int threads, int dimensions) {
+  /** Opens (creating, zeroed, if absent) the counters file for {@code threads} x {@code keys}. */
+  static AppCounters open(Path file, int threads, int keys) {
     try {
       FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
           StandardOpenOption.WRITE);
       MappedByteBuffer buffer = channel.map(FileChannel.MapMode.READ_WRITE, 0,
-          (long) threads * dimensions * SLOT_BYTES);
-      return new AppCounters(channel, buffer, threads, dimensions);
+          (long) threads * keys * SLOT_BYTES);
+      return new AppCounters(channel, buffer, threads, keys);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
-  void attempted(int thread, int dimension, long units) {
-    add(offset(thread, dimension), units);
+  void attempted(int thread, int key, long units) {
+    add(offset(thread, key), units);
   }
 
-  void acknowledged(int thread, int dimension, long units) {
-    add(offset(thread, dimension) + 8, units);
+  void acknowledged(int thread, int key, long units) {
+    add(offset(thread, key) + 8, units);
   }
 
-  /** Units attempted for a dimension, over all threads. */
-  long attempted(int dimension) {
-    return sum(dimension, 0);
+  /** Units attempted for a key, over all threads. */
+  long attempted(int key) {
+    return sum(key, 0);
   }
 
-  /** Units acknowledged for a dimension, over all threads. */
-  long acknowledged(int dimension) {
-    return sum(dimension, 8);
+  /** Units acknowledged for a key, over all threads. */
+  long acknowledged(int key) {
+    return sum(key, 8);
   }
 
-  private long sum(int dimension, int field) {
+  private long sum(int key, int field) {
     long total = 0;
     for (int t = 0; t < threads; t++) {
-      total += (long) LONGS.getVolatile(buffer, offset(t, dimension) + field);
+      total += (long) LONGS.getVolatile(buffer, offset(t, key) + field);
     }
     return total;
   }
@@ -82,8 +83,8 @@ final class AppCounters implements AutoCloseable {
     LONGS.setRelease(buffer, offset, current + units);
   }
 
-  private int offset(int thread, int dimension) {
-    return (thread * dimensions + dimension) * SLOT_BYTES;
+  private int offset(int thread, int key) {
+    return (thread * keys + key) * SLOT_BYTES;
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.hourmeter.samples.demo;
 
 import io.hourmeter.local.LocalMeteringEndpoint;
 import io.hourmeter.samples.support.JvmFlags;
+import io.hourmeter.spi.UsageKey;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -16,9 +17,12 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -28,8 +32,10 @@ import picocli.CommandLine.Option;
  * The Hourmeter demo: a local Metering endpoint on 127.0.0.1, a metering process (a child JVM running
  * {@link DemoWorker}) whose application threads record usage in three dimensions on an accelerated
  * clock, a live status line, optionally a SIGKILL and restart of the metering process part-way, and a
- * final reconciliation per dimension and hour that must match. With {@code --aws} it meters against
- * real AWS Marketplace instead, on real time. Exit code 0 only when the reconciliation matches.
+ * final reconciliation per dimension and hour that must match. With {@code --saas} the meter meters a
+ * few hundred SaaS buyers with BatchMeterUsage, some of them not subscribed at the endpoint, and the
+ * reconciliation is per customer too. With {@code --aws} it meters against real AWS Marketplace
+ * instead, on real time. Exit code 0 only when the reconciliation matches.
  */
 @Command(name = "hourmeter-demo", mixinStandardHelpOptions = true, sortOptions = false,
     description = {
@@ -48,6 +54,14 @@ public final class Demo implements Callable<Integer> {
   @Option(names = "--threads", defaultValue = "4", paramLabel = "N",
       description = "Application threads recording usage (default ${DEFAULT-VALUE}).")
   int threads;
+
+  @Option(names = "--saas", description = {"Meter SaaS buyers with BatchMeterUsage: a few hundred customers "
+      + "(by account and LicenseArn, by account, by legacy CustomerIdentifier), some of them not subscribed."})
+  boolean saas;
+
+  @Option(names = "--buyers", paramLabel = "N",
+      description = "With --saas: how many customers (default " + DEFAULT_BUYERS + ").")
+  Integer buyers;
 
   @Option(names = "--crash-restart",
       description = "Kill the metering process with SIGKILL part-way and restart it on the same journal.")
@@ -98,6 +112,9 @@ public final class Demo implements Callable<Integer> {
       description = "With --aws: how long to record, ISO-8601 (default ${DEFAULT-VALUE}); "
           + "the partial hour is reported at the end.")
   Duration duration;
+
+  /** How many SaaS buyers the demo meters unless told. */
+  static final int DEFAULT_BUYERS = 300;
 
   /** How long a metering process may take to start, at most. */
   private static final Duration STARTUP_BUDGET = Duration.ofSeconds(60);
@@ -152,6 +169,13 @@ public final class Demo implements Callable<Integer> {
     if (secondsPerHour < 1 || secondsPerHour > 3600) {
       throw new CommandLine.ParameterException(cli, "--seconds-per-hour must be within 1..3600");
     }
+    if (saas && aws) {
+      throw new CommandLine.ParameterException(cli, "--saas runs against the local endpoint only: against AWS "
+          + "it would bill real buyers");
+    }
+    if (buyers != null && (!saas || buyers < 1 || buyers > 5000)) {
+      throw new CommandLine.ParameterException(cli, "--buyers goes with --saas and must be within 1..5000");
+    }
     if (hours < 1 || hours > 5 || threads < 1 || threads > 64 || kills < 1 || kills > 10) {
       throw new CommandLine.ParameterException(cli, "--hours must be 1..5, --threads 1..64, --kills 1..10");
     }
@@ -159,34 +183,57 @@ public final class Demo implements Callable<Integer> {
 
   private int runLocally(Path dir) throws Exception {
     List<String> dims = DemoProduct.LOCAL_DIMENSIONS;
+    String product = saas ? DemoProduct.LOCAL_SAAS_PRODUCT_CODE : DemoProduct.LOCAL_PRODUCT_CODE;
+    DemoBuyers customers = saas ? DemoBuyers.generate(buyers != null ? buyers : DEFAULT_BUYERS) : null;
     // Simulated time starts at an hour boundary once the metering process is ready (StartableClock), so
     // that every simulated hour is recorded in full however slowly the JVM starts.
     Instant origin = InstantSource.system().instant().truncatedTo(ChronoUnit.HOURS);
     double speedUp = 3600 / secondsPerHour;
     StartableClock clock = new StartableClock(origin, speedUp);
     Instant recordUntil = origin.plus(Duration.ofHours(hours));
-    try (LocalMeteringEndpoint endpoint = LocalMeteringEndpoint.builder()
-        .product(DemoProduct.LOCAL_PRODUCT_CODE, dims.toArray(String[]::new))
+    LocalMeteringEndpoint.Builder endpointBuilder = LocalMeteringEndpoint.builder()
+        .product(product, dims.toArray(String[]::new))
         .clock(clock)
-        .softwareStartedAt(origin)
-        .build()) {
+        .softwareStartedAt(origin);
+    Path buyersFile = null;
+    if (customers != null) {
+      customers.buyers().stream().filter(b -> !customers.notSubscribed().contains(b))
+          .forEach(b -> endpointBuilder.subscriber(product, DemoBuyers.toEndpoint(b)));
+      buyersFile = dir.resolve("buyers.txt");
+      customers.write(buyersFile);
+    }
+    try (LocalMeteringEndpoint endpoint = endpointBuilder.build()) {
       endpoint.start();
-      out.println("Hourmeter demo: local Metering endpoint on " + endpoint.uri() + "; 1 hour = "
+      out.println("Hourmeter " + (saas ? "SaaS demo: local Metering endpoint (BatchMeterUsage) on " : "demo: local "
+          + "Metering endpoint on ") + endpoint.uri() + "; 1 hour = "
           + secondsPerHour + " s; " + hours + (hours == 1 ? " hour" : " hours") + " of usage in " + dims + " from " + threads + " threads"
+          + (customers != null ? " for " + describe(customers) : "")
           + (crashRestart ? "; the metering process will be killed " + kills + " time(s) with SIGKILL" : ""));
       WorkerArgs args = new WorkerArgs(dir.resolve("journal"), dir.resolve("app-counters.bin"),
-          DemoProduct.LOCAL_PRODUCT_CODE, dims, threads, false, endpoint.uri(), null,
+          product, dims, threads, false, endpoint.uri(), null,
           origin, null, speedUp, recordUntil,
           Duration.ofMillis(Math.round(2 * secondsPerHour * 1000)).plusSeconds(60),
-          recordsPerSecond == null ? 0 : recordsPerSecond);
+          recordsPerSecond == null ? 0 : recordsPerSecond, buyersFile);
       ProgressDisplay display = new ProgressDisplay(out, !plain && System.console() != null, origin, recordUntil);
       boolean finished = runWorker(args, clock, Duration.ofMillis(Math.round(hours * secondsPerHour * 1000)),
           display, dir);
       DemoLedger.Snapshot books = DemoLedger.read(args.journal());
-      Reconciliation account = new Reconciliation(books.recorded(), books.reports(),
-          AcceptedByEndpoint.of(endpoint), appCounts(args));
+      Reconciliation account = customers == null
+          ? Reconciliation.ofDimensions(books.recorded(), books.reports(), AcceptedByEndpoint.of(endpoint),
+              appCounts(args))
+          : Reconciliation.ofBuyers(books.recorded(), books.reports(), AcceptedByEndpoint.of(endpoint),
+              appCounts(args), customers);
       return report(account, finished);
     }
+  }
+
+  /** "300 customers (240 by account+LicenseArn, ...), 23 of them not subscribed". */
+  private static String describe(DemoBuyers customers) {
+    Map<String, Long> byForm = customers.buyers().stream()
+        .collect(Collectors.groupingBy(DemoBuyers::form, TreeMap::new, Collectors.counting()));
+    return customers.buyers().size() + " customers (" + byForm.entrySet().stream()
+        .map(e -> e.getValue() + " by " + e.getKey()).collect(Collectors.joining(", ")) + "), "
+        + customers.notSubscribed().size() + " of them not subscribed";
   }
 
   private int runAgainstAws(Path dir) throws Exception {
@@ -198,11 +245,11 @@ public final class Demo implements Callable<Integer> {
         + ", then the partial hour is reported at close");
     WorkerArgs args = new WorkerArgs(dir.resolve("journal"), dir.resolve("app-counters.bin"), productCode,
         dimensions, threads, true, endpointOverride, region, start, null, 1, recordUntil, Duration.ofMinutes(5),
-        recordsPerSecond == null ? 10 : recordsPerSecond);
+        recordsPerSecond == null ? 10 : recordsPerSecond, null);
     ProgressDisplay display = new ProgressDisplay(out, !plain && System.console() != null, start, recordUntil);
     boolean finished = runWorker(args, clock, duration, display, dir);
     DemoLedger.Snapshot books = DemoLedger.read(args.journal());
-    Reconciliation account = new Reconciliation(books.recorded(), books.reports(), null, appCounts(args));
+    Reconciliation account = Reconciliation.ofDimensions(books.recorded(), books.reports(), null, appCounts(args));
     return report(account, finished);
   }
 
@@ -352,12 +399,13 @@ public final class Demo implements Callable<Integer> {
     return times;
   }
 
-  private static java.util.Map<String, Reconciliation.AppCount> appCounts(WorkerArgs args) {
-    java.util.Map<String, Reconciliation.AppCount> counts = new java.util.TreeMap<>();
-    try (AppCounters counters = AppCounters.open(args.countersFile(), args.threads(), args.dimensions().size())) {
-      for (int d = 0; d < args.dimensions().size(); d++) {
-        counts.put(args.dimensions().get(d),
-            new Reconciliation.AppCount(counters.acknowledged(d), counters.attempted(d)));
+  /** What the application threads saw, per usage key, from the counters file they left. */
+  private static Map<UsageKey, Reconciliation.AppCount> appCounts(WorkerArgs args) throws IOException {
+    Map<UsageKey, Reconciliation.AppCount> counts = new TreeMap<>();
+    List<UsageKey> keys = args.keys();
+    try (AppCounters counters = AppCounters.open(args.countersFile(), args.threads(), keys.size())) {
+      for (int k = 0; k < keys.size(); k++) {
+        counts.put(keys.get(k), new Reconciliation.AppCount(counters.acknowledged(k), counters.attempted(k)));
       }
     }
     return counts;
@@ -376,14 +424,10 @@ public final class Demo implements Callable<Integer> {
   private int report(Reconciliation account, boolean finished) {
     lastReconciliation = account;
     out.println();
-    out.println("Reconciliation per dimension and hour (carried: units this hour's report took from "
-        + "earlier hours, or gave to later ones):");
-    out.print(account.table());
-    out.println();
-    out.print(account.totals());
+    out.print(account.report());
     out.println();
     if (account.matches() && finished) {
-      out.println("RECONCILED: every recorded unit was accepted exactly once; nothing lost, nothing doubled.");
+      out.println(account.verdict());
       return 0;
     }
     out.println("NOT RECONCILED:");

@@ -1,11 +1,15 @@
 package io.hourmeter.samples.demo;
 
+import io.hourmeter.Buyer;
+import io.hourmeter.Customer;
 import io.hourmeter.Dimension;
 import io.hourmeter.Meter;
 import io.hourmeter.MeterBuilder;
 import io.hourmeter.MeterStatus;
+import io.hourmeter.MeteringMode;
 import io.hourmeter.ShutdownPolicy;
 import io.hourmeter.aws.AwsUsageSubmitter;
+import io.hourmeter.spi.UsageKey;
 import io.hourmeter.spi.UsageSubmitter;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -28,7 +32,9 @@ import software.amazon.awssdk.regions.Region;
 
 /**
  * The demo's application process: a meter on the demo's journal and a few application threads that
- * record usage until the recording phase ends, then a wait until every hour is reported. It prints
+ * record usage until the recording phase ends, then a wait until every hour is reported. In SaaS mode
+ * the meter meters buyers (BatchMeterUsage): the threads record per buyer on {@link Customer} handles,
+ * and some records go through {@link Meter#record(Buyer, String, long)}. It prints
  * {@code progress key=value...} lines that the demo turns into its status line. The demo runs it as a
  * child JVM so that it can kill it with SIGKILL and start it again on the same journal.
  *
@@ -36,19 +42,24 @@ import software.amazon.awssdk.regions.Region;
  */
 public final class DemoWorker {
   private static final Duration PROGRESS_EVERY = Duration.ofMillis(250);
+  /** SaaS mode: one record in this many is made by name rather than on a handle. */
+  private static final int BY_NAME_EVERY = 10;
 
   private final WorkerArgs args;
   private final InstantSource clock;
   private final PrintStream out;
   private final LongAdder records = new LongAdder();
+  /** The usage keys recorded under, in {@link AppCounters} slot order. */
+  private final List<UsageKey> keys;
   private volatile boolean stopRecording;
   /** When application threads start and stop recording, on the meter's clock; known once started. */
   private volatile Instant recordFrom;
   private volatile Instant recordUntil;
 
-  private DemoWorker(WorkerArgs args, PrintStream out) {
+  private DemoWorker(WorkerArgs args, PrintStream out) throws IOException {
     this.args = args;
     this.out = out;
+    this.keys = args.keys();
     if (args.aws()) {
       this.clock = InstantSource.system();
     } else {
@@ -65,12 +76,14 @@ public final class DemoWorker {
   }
 
   private int run() throws InterruptedException, IOException {
-    try (AppCounters counters = AppCounters.open(args.countersFile(), args.threads(), args.dimensions().size());
+    try (AppCounters counters = AppCounters.open(args.countersFile(), args.threads(), keys.size());
          Meter meter = buildMeter()) {
+      // Handles are looked up once, before recording starts; in SaaS mode that registers new buyers.
+      List<Dimension> handles = handles(meter);
       out.println("ready uptime=" + ManagementFactory.getRuntimeMXBean().getUptime());
       out.flush();
       awaitClockStart();
-      List<Thread> threads = startApplicationThreads(meter, counters);
+      List<Thread> threads = startApplicationThreads(meter, handles, counters);
       waitForRecordingEnd(meter);
       stopRecording = true;
       for (Thread thread : threads) {
@@ -92,6 +105,9 @@ public final class DemoWorker {
         .journalDirectory(args.journal())
         .submitter(submitter())
         .clock(clock);
+    if (args.saas()) {
+      builder.mode(MeteringMode.SAAS);
+    }
     if (args.aws()) {
       // Real time: the defaults hold, and the partial hour is reported at close so the demo ends.
       return builder.shutdownPolicy(ShutdownPolicy.REPORT_PARTIAL_HOUR)
@@ -125,47 +141,77 @@ public final class DemoWorker {
       }
       return builder.build();
     }
-    return AwsUsageSubmitter.builder()
+    var local = AwsUsageSubmitter.builder();
+    if (args.saas()) {
+      local.batchMeterUsage();
+    }
+    return local
         .endpointOverride(args.endpoint())
         .region(Region.US_EAST_1)
         .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("demo", "demo")))
         .build();
   }
 
-  private List<Thread> startApplicationThreads(Meter meter, AppCounters counters) {
-    List<Dimension> handles = new ArrayList<>();
-    for (String name : args.dimensions()) {
-      handles.add(meter.dimension(name)); // look up once, record on the handle
+  /**
+   * One handle per usage key, looked up once: the dimensions' handles, or in SaaS mode each buyer's
+   * {@link Customer} handle's dimension handles.
+   */
+  private List<Dimension> handles(Meter meter) {
+    List<Dimension> handles = new ArrayList<>(keys.size());
+    Customer customer = null;
+    for (UsageKey key : keys) {
+      if (key.buyer() == null) {
+        handles.add(meter.dimension(key.dimension()));
+        continue;
+      }
+      if (customer == null || !customer.buyer().equals(key.buyer())) {
+        customer = meter.customer(key.buyer());
+      }
+      handles.add(customer.dimension(key.dimension()));
     }
+    return handles;
+  }
+
+  private List<Thread> startApplicationThreads(Meter meter, List<Dimension> handles, AppCounters counters) {
     List<Thread> threads = new ArrayList<>();
     for (int t = 0; t < args.threads(); t++) {
       int thread = t;
-      Thread worker = new Thread(() -> recordUntilStopped(thread, handles, counters), "app-" + t);
+      Thread worker = new Thread(() -> recordUntilStopped(thread, meter, handles, counters), "app-" + t);
       worker.start();
       threads.add(worker);
     }
     return threads;
   }
 
-  /** One application thread: small units of usage, spread over the dimensions, at a modest rate. */
-  private void recordUntilStopped(int thread, List<Dimension> handles, AppCounters counters) {
+  /**
+   * One application thread: small units of usage, spread over the keys (dimensions, or buyers'
+   * dimensions), at a modest rate. In SaaS mode one record in {@link #BY_NAME_EVERY} goes through
+   * {@link Meter#record(Buyer, String, long)}, as code that has no handle at hand would record.
+   */
+  private void recordUntilStopped(int thread, Meter meter, List<Dimension> handles, AppCounters counters) {
     while (!stopRecording && clock.instant().isBefore(recordFrom)) {
       sleepQuietly(5); // the first simulated hour has not begun
     }
     ThreadLocalRandom random = ThreadLocalRandom.current();
+    int dimensions = args.dimensions().size();
     long n = 0;
     Instant stopAt = stopAt();
     while (!stopRecording && clock.instant().isBefore(stopAt)) {
-      int d = random.nextInt(handles.size());
-      long units = 1 + random.nextInt(d == 0 ? 1 : 5);
-      counters.attempted(thread, d, units);
-      if (handles.get(d).record(units)) {
-        counters.acknowledged(thread, d, units);
+      int k = random.nextInt(handles.size());
+      long units = 1 + random.nextInt(k % dimensions == 0 ? 1 : 5);
+      counters.attempted(thread, k, units);
+      UsageKey key = keys.get(k);
+      boolean journaled = key.buyer() != null && n % BY_NAME_EVERY == 0
+          ? meter.record(key.buyer(), key.dimension(), units)
+          : handles.get(k).record(units);
+      if (journaled) {
+        counters.acknowledged(thread, k, units);
         records.increment();
       }
+      n++;
       if (args.recordsPerSecond() > 0) {
         sleepQuietly(Math.max(1, Math.round(1000 * args.threads() / args.recordsPerSecond())));
-      } else if (++n % 20 == 0) {
+      } else if (n % 20 == 0) {
         sleepQuietly(1);
       }
     }
@@ -217,29 +263,53 @@ public final class DemoWorker {
   }
 
   /**
-   * Waits until the hour of the last record has closed (its end, the grace and the jitter have passed),
-   * nothing is pending, and AWS accepted (or dead-lettered) at least every unit the application saw
-   * acknowledged: every hour accepted, carried or dead-lettered.
+   * Waits until the hour of the last record has closed (its end, the grace and the jitter have passed)
+   * and every hour is accepted, carried or dead-lettered: nothing is pending, and AWS accepted (or
+   * dead-lettered) at least every unit the application saw acknowledged. In SaaS mode the usage of
+   * buyers AWS refused stays pending in quarantine (one report is probed every half hour), so there it
+   * waits until AWS accepted at least every acknowledged unit of the buyers not quarantined, and the
+   * drainer has seen every acknowledged unit, on two status snapshots in a row without a new acceptance.
    */
   private boolean waitUntilDrained(Meter meter, AppCounters counters, Instant stoppedAt) throws InterruptedException {
     long deadline = System.nanoTime() + args.drainTimeout().toNanos();
     Instant lastHourDue = stoppedAt.truncatedTo(ChronoUnit.HOURS).plus(Duration.ofHours(1))
         .plus(hourGrace()).plus(sendJitter());
     long acknowledged = 0;
-    for (int d = 0; d < args.dimensions().size(); d++) {
-      acknowledged += counters.acknowledged(d);
+    for (int k = 0; k < keys.size(); k++) {
+      acknowledged += counters.acknowledged(k);
     }
+    long acceptedBefore = -1;
     while (System.nanoTime() < deadline) {
       MeterStatus status = meter.status();
       printProgress(status);
-      if (clock.instant().isAfter(lastHourDue) && status.sending() != MeterStatus.Sending.RECOVERING
-          && status.oldestUnsentHour() == null && pendingUnits(status) == 0
+      boolean due = clock.instant().isAfter(lastHourDue) && status.sending() != MeterStatus.Sending.RECOVERING;
+      if (!args.saas() && due && status.oldestUnsentHour() == null && pendingUnits(status) == 0
           && status.acceptedUnits() + status.deadLetteredUnits() >= acknowledged) {
         return true;
+      }
+      if (args.saas() && due && status.acceptedUnits() >= acknowledgedOfBilledBuyers(status, counters)
+          && status.acceptedUnits() + status.deadLetteredUnits() + pendingUnits(status) >= acknowledged) {
+        if (status.acceptedReports() == acceptedBefore) {
+          return true;
+        }
+        acceptedBefore = status.acceptedReports();
+      } else {
+        acceptedBefore = -1;
       }
       Thread.sleep(PROGRESS_EVERY.toMillis());
     }
     return false;
+  }
+
+  /** SaaS: the units the application saw acknowledged for buyers the meter has not quarantined. */
+  private long acknowledgedOfBilledBuyers(MeterStatus status, AppCounters counters) {
+    long units = 0;
+    for (int k = 0; k < keys.size(); k++) {
+      if (!status.quarantinedBuyers().contains(keys.get(k).buyer().key())) {
+        units += counters.acknowledged(k);
+      }
+    }
+    return units;
   }
 
   /**
@@ -267,7 +337,9 @@ public final class DemoWorker {
         + " accepted=" + status.acceptedReports()
         + " carried=" + status.carriedUnits()
         + " failures=" + status.consecutiveFailures()
-        + " sending=" + status.sending());
+        + " sending=" + status.sending()
+        + (args.saas() ? " pendingBuyers=" + status.pendingBuyers()
+            + " quarantinedBuyers=" + status.quarantinedBuyers().size() : ""));
     out.flush();
   }
 

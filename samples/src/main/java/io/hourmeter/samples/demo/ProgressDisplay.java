@@ -9,7 +9,7 @@ import java.util.Map;
 /**
  * Shows the demo's progress: a status line redrawn in place on a terminal, or a plain line every few
  * seconds when the output is not a terminal (CI logs, tests). Fed with the metering process's
- * {@code progress key=value...} lines.
+ * {@code progress key=value...} lines; a SaaS metering process adds its pending and quarantined buyers.
  *
  * <p>Thread-safe: the reader of the child's output calls {@link #update} while the demo's main thread
  * calls {@link #render} and {@link #event}.
@@ -135,10 +135,16 @@ final class ProgressDisplay {
     long hour = Math.min(hours, 1 + (sim - start.toEpochMilli()) / 3_600_000L);
     String phase = sim < start.toEpochMilli() ? "starting" : done >= 1 ? "reporting"
         : hours == 0 ? "recording" : "hour " + hour + "/" + hours;
-    return String.format("[%s%s] %-11s sim %s | %,7.0f rec/s | %,d records | pending %,d units | accepted %s reports",
+    String line = String.format("[%s%s] %-11s sim %s | %,7.0f rec/s | %,d records | pending %,d units | accepted %s reports",
         "#".repeat(filled), ".".repeat(BAR - filled), phase,
         Instant.ofEpochMilli(sim).toString().substring(11, 16),
         recordsPerSecond, recordsBeforeRestart + lastRecords,
         Long.parseLong(latest.getOrDefault("pending", "0")), latest.getOrDefault("accepted", "0"));
+    if (latest.containsKey("pendingBuyers")) {
+      // SaaS: buyers with usage not yet accepted, and those AWS refused (quarantined, probed slowly).
+      line += String.format(" | buyers %s pending, %s quarantined", latest.get("pendingBuyers"),
+          latest.getOrDefault("quarantinedBuyers", "0"));
+    }
+    return line;
   }
 }

@@ -1,11 +1,15 @@
 package io.hourmeter.samples.demo;
 
+import io.hourmeter.Buyer;
+import io.hourmeter.spi.UsageKey;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,10 +33,12 @@ import java.util.Map;
  * @param recordUntil      when application threads stop recording, on the meter's clock
  * @param drainTimeout     how long, in real time, to wait for every hour to be reported after that
  * @param recordsPerSecond at most this many records per second over all threads; 0 for no limit
+ * @param buyersFile       SaaS mode: the buyers, one {@link Buyer#key()} a line ({@link DemoBuyers#write});
+ *                         {@code null} for a meter without buyers (hourly mode)
  */
 record WorkerArgs(Path journal, Path countersFile, String productCode, List<String> dimensions, int threads,
     boolean aws, URI endpoint, String region, Instant simulatedOrigin, Instant realOrigin, double factor,
-    Instant recordUntil, Duration drainTimeout, double recordsPerSecond) {
+    Instant recordUntil, Duration drainTimeout, double recordsPerSecond, Path buyersFile) {
 
   WorkerArgs {
     dimensions = List.copyOf(dimensions);
@@ -41,7 +47,27 @@ record WorkerArgs(Path journal, Path countersFile, String productCode, List<Stri
   /** These arguments with the real origin fixed, for processes started after the clock started. */
   WorkerArgs withRealOrigin(Instant origin) {
     return new WorkerArgs(journal, countersFile, productCode, dimensions, threads, aws, endpoint, region,
-        simulatedOrigin, origin, factor, recordUntil, drainTimeout, recordsPerSecond);
+        simulatedOrigin, origin, factor, recordUntil, drainTimeout, recordsPerSecond, buyersFile);
+  }
+
+  /** Whether the metering process meters SaaS buyers (BatchMeterUsage). */
+  boolean saas() {
+    return buyersFile != null;
+  }
+
+  /**
+   * The usage keys the application records under, in the order of the {@link AppCounters} slots: the
+   * dimensions, or in SaaS mode every buyer's dimensions (buyer by buyer).
+   */
+  List<UsageKey> keys() throws IOException {
+    List<UsageKey> keys = new ArrayList<>();
+    List<Buyer> buyers = saas() ? DemoBuyers.read(buyersFile) : Collections.singletonList(null);
+    for (Buyer buyer : buyers) {
+      for (String dimension : dimensions) {
+        keys.add(new UsageKey(buyer, dimension));
+      }
+    }
+    return keys;
   }
 
   List<String> toArgs() {
@@ -66,6 +92,9 @@ record WorkerArgs(Path journal, Path countersFile, String productCode, List<Stri
     out.add("--record-until=" + recordUntil);
     out.add("--drain-timeout=" + drainTimeout);
     out.add("--records-per-second=" + recordsPerSecond);
+    if (buyersFile != null) {
+      out.add("--buyers=" + buyersFile);
+    }
     return out;
   }
 
@@ -92,7 +121,8 @@ record WorkerArgs(Path journal, Path countersFile, String productCode, List<Stri
         Double.parseDouble(required(values, "factor")),
         Instant.parse(required(values, "record-until")),
         Duration.parse(required(values, "drain-timeout")),
-        Double.parseDouble(required(values, "records-per-second")));
+        Double.parseDouble(required(values, "records-per-second")),
+        values.containsKey("buyers") ? Path.of(values.get("buyers")) : null);
   }
 
   private static String required(Map<String, String> values, String key) {

@@ -2,7 +2,9 @@ package io.hourmeter.samples.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hourmeter.Buyer;
 import io.hourmeter.spi.ReportState;
+import io.hourmeter.spi.UsageKey;
 import io.hourmeter.spi.UsageReport;
 import java.time.Instant;
 import java.util.List;
@@ -80,6 +82,87 @@ class ReconciliationTest {
 
     assertThat(lostAcknowledged.problems()).anyMatch(p -> p.contains("9 acknowledged"));
     assertThat(inFlightAtKill.matches()).isTrue();
+  }
+
+  private static final DemoBuyers SAAS = DemoBuyers.generate(8); // buyer 6 is not subscribed
+  private static final Buyer PAYING = SAAS.buyers().get(0);
+  private static final Buyer REFUSED = SAAS.buyers().get(6);
+
+  private static UsageReport saasReport(long id, Buyer buyer, long hour, long quantity, ReportState state) {
+    Instant at = Instant.ofEpochMilli(hour * 3_600_000L);
+    return new UsageReport(id, "p", "users", hour, at, quantity, List.of(), null, -1, -1, state, 1, false,
+        state == ReportState.ACCEPTED ? "rec-" + id : null,
+        state == ReportState.DEAD_LETTERED ? "CustomerNotSubscribed: no agreement" : null, at, 0, buyer);
+  }
+
+  /** Books of the two buyers: PAYING's 10 units accepted, REFUSED's 4 dead-lettered and 6 waiting. */
+  private static Reconciliation saasBooks(List<UsageReport> reports, Map<UsageKey, Map<Long, Long>> endpoint) {
+    UsageKey paying = new UsageKey(PAYING, "users");
+    UsageKey refused = new UsageKey(REFUSED, "users");
+    return Reconciliation.ofBuyers(
+        Map.of(paying, Map.of(H, 10L), refused, Map.of(H, 4L, H + 1, 6L)), reports, endpoint,
+        Map.of(paying, new Reconciliation.AppCount(10, 10), refused, new Reconciliation.AppCount(10, 10)),
+        new DemoBuyers(List.of(PAYING, REFUSED), java.util.Set.of(REFUSED)));
+  }
+
+  @Test
+  void aRefusedCustomersWaitingReportsArePendingAndItsBooksBalanceWithoutBilling() {
+    assertThat(SAAS.notSubscribed()).containsExactly(REFUSED);
+    Reconciliation account = saasBooks(
+        List.of(saasReport(1, PAYING, H, 10, ReportState.ACCEPTED), saasReport(2, REFUSED, H, 4, ReportState.DEAD_LETTERED),
+            saasReport(3, REFUSED, H + 1, 6, ReportState.FROZEN)),
+        Map.of(new UsageKey(PAYING, "users"), Map.of(H, 10L)));
+
+    assertThat(account.problems()).isEmpty();
+    assertThat(account.customers()).extracting(Reconciliation.CustomerTotals::buyer).containsExactly(PAYING, REFUSED);
+    Reconciliation.CustomerTotals refused = account.customers().get(1);
+    assertThat(refused.accepted()).isZero();
+    assertThat(refused.deadLettered()).isEqualTo(4);
+    assertThat(refused.pending()).isEqualTo(6);
+    assertThat(account.customerTable()).contains("not billed: CustomerNotSubscribed, quarantined");
+    assertThat(account.verdict()).contains("4 units dead-lettered as CustomerNotSubscribed, 6 waiting in quarantine");
+  }
+
+  @Test
+  void aCustomerBilledWithoutASubscriptionIsAMismatch() {
+    Reconciliation account = saasBooks(
+        List.of(saasReport(1, PAYING, H, 10, ReportState.ACCEPTED), saasReport(2, REFUSED, H, 4, ReportState.DEAD_LETTERED),
+            saasReport(3, REFUSED, H + 1, 6, ReportState.ACCEPTED)),
+        Map.of(new UsageKey(PAYING, "users"), Map.of(H, 10L), new UsageKey(REFUSED, "users"), Map.of(H + 1, 6L)));
+
+    assertThat(account.problems()).anyMatch(p -> p.contains("not subscribed, but 6 units were accepted"));
+  }
+
+  @Test
+  void aSubscribedCustomersUnsentReportIsNotPending() {
+    Reconciliation account = saasBooks(
+        List.of(saasReport(1, PAYING, H, 10, ReportState.FROZEN), saasReport(2, REFUSED, H, 4, ReportState.DEAD_LETTERED),
+            saasReport(3, REFUSED, H + 1, 6, ReportState.FROZEN)),
+        Map.of());
+
+    assertThat(account.problems()).anyMatch(p -> p.contains("report 1 is still FROZEN"))
+        .noneMatch(p -> p.contains("report 3"));
+  }
+
+  @Test
+  void anUnsubscribedCustomerThatAwsNeverRefusedIsAMismatch() {
+    Reconciliation account = saasBooks(
+        List.of(saasReport(1, PAYING, H, 10, ReportState.ACCEPTED), saasReport(2, REFUSED, H, 4, ReportState.FROZEN),
+            saasReport(3, REFUSED, H + 1, 6, ReportState.FROZEN)),
+        Map.of(new UsageKey(PAYING, "users"), Map.of(H, 10L)));
+
+    assertThat(account.problems()).anyMatch(p -> p.contains("report 2 is still FROZEN"))
+        .anyMatch(p -> p.contains("none of its reports was refused as CustomerNotSubscribed"));
+  }
+
+  @Test
+  void anEndpointRecordTheLedgerDoesNotKnowIsAMismatch() {
+    Reconciliation account = saasBooks(
+        List.of(saasReport(1, PAYING, H, 10, ReportState.ACCEPTED), saasReport(2, REFUSED, H, 4, ReportState.DEAD_LETTERED),
+            saasReport(3, REFUSED, H + 1, 6, ReportState.FROZEN)),
+        Map.of(new UsageKey(PAYING, "users"), Map.of(H, 10L, H + 2, 3L)));
+
+    assertThat(account.problems()).anyMatch(p -> p.contains("the ledger says 0 accepted but the endpoint holds 3"));
   }
 
   @Test
