@@ -4,19 +4,11 @@ import io.github.resilience4j.core.IntervalFunction;
 import java.net.URI;
 import java.time.Duration;
 import java.time.InstantSource;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.core.exception.SdkClientException;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.marketplacemetering.MarketplaceMeteringClient;
-import software.amazon.awssdk.services.marketplacemetering.MarketplaceMeteringClientBuilder;
-import software.amazon.awssdk.utils.SdkAutoCloseable;
 
 /**
  * Configures an {@link AwsUsageSubmitter}. Every option has a safe default; setting an option twice, or
@@ -64,15 +56,8 @@ public final class AwsUsageSubmitterBuilder {
   /** The default rate limit of BatchMeterUsage, in calls per second. */
   static final int BATCH_METER_USAGE_PERMITS_PER_SECOND = 9;
 
-  private final Set<String> set = new HashSet<>();
+  private final MeteringClientWiring wiring = new MeteringClientWiring();
   private boolean batch;
-  private MarketplaceMeteringClient client;
-  private Region region;
-  private AwsCredentialsProvider credentials;
-  private URI endpoint;
-  private Duration connectTimeout = Duration.ofSeconds(2);
-  private Duration readTimeout = Duration.ofSeconds(10);
-  private Duration apiCallTimeout = Duration.ofSeconds(15);
   private InstantSource clock;
   private String name;
   private float failureRateThreshold = 50;
@@ -107,53 +92,43 @@ public final class AwsUsageSubmitterBuilder {
    * checks): build it with {@link AwsUsageSubmitter#clientOverrides()}. The submitter does not close it.
    */
   public AwsUsageSubmitterBuilder client(MarketplaceMeteringClient meteringClient) {
-    once("client");
-    client = Objects.requireNonNull(meteringClient, "client");
+    wiring.client(meteringClient);
     return this;
   }
 
   /** The region whose endpoint is called; default: the SDK's default region chain. */
   public AwsUsageSubmitterBuilder region(Region awsRegion) {
-    once("region");
-    region = Objects.requireNonNull(awsRegion, "region");
+    wiring.region(awsRegion);
     return this;
   }
 
   /** Where credentials come from; default: the SDK's default credentials chain. */
   public AwsUsageSubmitterBuilder credentialsProvider(AwsCredentialsProvider provider) {
-    once("credentialsProvider");
-    credentials = Objects.requireNonNull(provider, "credentialsProvider");
+    wiring.credentialsProvider(provider);
     return this;
   }
 
   /** Another endpoint: a VPC interface endpoint, FIPS, or a local endpoint in tests. */
   public AwsUsageSubmitterBuilder endpointOverride(URI uri) {
-    once("endpointOverride");
-    endpoint = Objects.requireNonNull(uri, "endpointOverride");
-    if (uri.getScheme() == null || uri.getHost() == null) {
-      throw new IllegalArgumentException("endpointOverride must be an absolute http(s) URI but was " + uri);
-    }
+    wiring.endpointOverride(uri);
     return this;
   }
 
   /** How long to wait for a TCP connection. */
   public AwsUsageSubmitterBuilder connectTimeout(Duration timeout) {
-    once("connectTimeout");
-    connectTimeout = positive(timeout, "connectTimeout");
+    wiring.connectTimeout(timeout);
     return this;
   }
 
   /** How long a read on the socket may wait for data (the answer). */
   public AwsUsageSubmitterBuilder readTimeout(Duration timeout) {
-    once("readTimeout");
-    readTimeout = positive(timeout, "readTimeout");
+    wiring.readTimeout(timeout);
     return this;
   }
 
   /** How long one MeterUsage call may take in all, signing and credentials included. */
   public AwsUsageSubmitterBuilder apiCallTimeout(Duration timeout) {
-    once("apiCallTimeout");
-    apiCallTimeout = positive(timeout, "apiCallTimeout");
+    wiring.apiCallTimeout(timeout);
     return this;
   }
 
@@ -261,20 +236,9 @@ public final class AwsUsageSubmitterBuilder {
    * @throws IllegalStateException naming the option when options conflict or no region can be resolved
    */
   public AwsUsageSubmitter build() {
-    if (client != null) {
-      for (String option : new String[] {"region", "credentialsProvider", "endpointOverride",
-          "connectTimeout", "readTimeout", "apiCallTimeout"}) {
-        if (set.contains(option)) {
-          throw new IllegalStateException(option + " applies only to a client built by Hourmeter, but client "
-              + "was given: configure it on that client instead");
-        }
-      }
-    }
-    if (client != null && batch && !carriesLicenseArnShim(client)) {
-      throw new IllegalStateException("client: a BatchMeterUsage submitter needs a client built with "
-          + "AwsUsageSubmitter.clientOverrides(), whose interceptor adds each record's LicenseArn (the SDK "
-          + "served here drops it, and licensed buyers would be answered CustomerNotSubscribed)");
-    }
+    wiring.check(batch ? "a BatchMeterUsage submitter needs a client built with "
+        + "AwsUsageSubmitter.clientOverrides(), whose interceptor adds each record's LicenseArn (the SDK "
+        + "served here drops it, and licensed buyers would be answered CustomerNotSubscribed)" : null);
     if (minimumNumberOfCalls > slidingWindowSize) {
       throw new IllegalStateException("minimumNumberOfCalls (" + minimumNumberOfCalls
           + ") must not exceed slidingWindowSize (" + slidingWindowSize + ")");
@@ -290,26 +254,9 @@ public final class AwsUsageSubmitterBuilder {
     MeteringOperation operation = batch ? new BatchMeterUsageOperation() : new MeterUsageOperation(clock);
     IntervalFunction intervals = IntervalFunction.ofExponentialRandomBackoff(initialBackoff,
         backoffMultiplier, backoffJitter, maxBackoff);
-    if (client != null) {
-      return new AwsUsageSubmitter(client, List.of(), gate, intervals, maxBackoff, attemptsToReachCap(), clock,
-          operation);
-    }
-    List<SdkAutoCloseable> owned = new ArrayList<>();
-    AwsCredentialsProvider provider = credentials;
-    if (provider == null) {
-      DefaultCredentialsProvider chain = DefaultCredentialsProvider.builder().build();
-      owned.add(chain);
-      provider = chain;
-    }
-    MarketplaceMeteringClient built = buildClient(provider);
-    owned.add(0, built);
-    return new AwsUsageSubmitter(built, owned, gate, intervals, maxBackoff, attemptsToReachCap(), clock,
-        operation);
-  }
-
-  private static boolean carriesLicenseArnShim(MarketplaceMeteringClient meteringClient) {
-    return meteringClient.serviceClientConfiguration().overrideConfiguration().executionInterceptors().stream()
-        .anyMatch(LicenseArnShim.class::isInstance);
+    MeteringClientWiring.Wired wired = wiring.build();
+    return new AwsUsageSubmitter(wired.client(), wired.owned(), gate, intervals, maxBackoff, attemptsToReachCap(),
+        clock, operation);
   }
 
   /** The first failure count whose un-jittered backoff reaches the cap (at most 64). */
@@ -323,50 +270,15 @@ public final class AwsUsageSubmitterBuilder {
     return attempt;
   }
 
-  private MarketplaceMeteringClient buildClient(AwsCredentialsProvider provider) {
-    MarketplaceMeteringClientBuilder sdk = MarketplaceMeteringClient.builder()
-        .httpClientBuilder(UrlConnectionHttpClient.builder()
-            .connectionTimeout(connectTimeout)
-            .socketTimeout(readTimeout))
-        .overrideConfiguration(AwsUsageSubmitter.clientOverrides()
-            .apiCallTimeout(apiCallTimeout) // one attempt per call, so no separate attempt timeout
-            .build())
-        .credentialsProvider(new ClassifiedCredentialsProvider(provider));
-    if (region != null) {
-      sdk.region(region);
-    }
-    if (endpoint != null) {
-      sdk.endpointOverride(endpoint);
-    }
-    try {
-      return sdk.build();
-    } catch (SdkClientException e) {
-      if (credentials == null) {
-        ((SdkAutoCloseable) provider).close();
-      }
-      throw new IllegalStateException("region: none was set and the default region chain found none "
-          + "(aws.region, AWS_REGION, profile, instance metadata): " + e.getMessage(), e);
-    }
-  }
-
   private void once(String option) {
-    if (!set.add(option)) {
-      throw new IllegalStateException(option + " was already set");
-    }
+    wiring.once(option);
   }
 
   private static Duration positive(Duration value, String option) {
-    Objects.requireNonNull(value, option);
-    if (value.isNegative() || value.isZero()) {
-      throw new IllegalArgumentException(option + " must be positive but was " + value);
-    }
-    return value;
+    return MeteringClientWiring.positive(value, option);
   }
 
   private static int atLeastOne(int value, String option) {
-    if (value < 1) {
-      throw new IllegalArgumentException(option + " must be >= 1 but was " + value);
-    }
-    return value;
+    return MeteringClientWiring.atLeastOne(value, option);
   }
 }

@@ -29,7 +29,9 @@ import software.amazon.awssdk.core.exception.SdkClientException;
  * MeterUsage and BatchMeterUsage alike, a thrown failure by {@link #TABLE} (read top to bottom, first
  * match wins; each row applies to every operation that can receive its error, so a throttled or
  * InvalidUsageDimension BatchMeterUsage call is classified exactly as a MeterUsage one), and a
- * BatchMeterUsage record's own answer by {@link #RECORD_STATUSES}.
+ * BatchMeterUsage record's own answer by {@link #RECORD_STATUSES}. ResolveCustomer's failures
+ * ({@link CustomerResolver}) go through the same table; a row scoped to one operation
+ * ({@link Row#operation()}) applies to that operation's failures only.
  *
  * <p><b>Only proof of rejection lets usage move.</b> An AWS answer proves that the request was not
  * recorded only when its error code says so: the modelled 4xx errors of MeterUsage and BatchMeterUsage,
@@ -54,14 +56,28 @@ final class ErrorClassification {
   /** The name of the row for every AWS answer whose code no other row lists. */
   static final String OTHER_AWS_ERROR = "other AWS error: 5xx, 429, or a code the table does not know";
 
+  /** The name of the row for ResolveCustomer's ExpiredTokenException about the registration token. */
+  static final String EXPIRED_REGISTRATION_TOKEN = "ExpiredTokenException (ResolveCustomer's registration token)";
+
   /**
    * One row: a failure it matches and the class it gets.
    *
-   * @param name    the AWS error code the row matches, or a name for a client-side rule
-   * @param matches whether a failure falls under this row
-   * @param outcome the class
+   * @param name      the AWS error code the row matches, or a name for a client-side rule
+   * @param matches   whether a failure falls under this row
+   * @param outcome   the class
+   * @param operation the IAM action of the only operation whose failures the row applies to, or
+   *                  {@code null} for every operation
    */
-  record Row(String name, Predicate<Throwable> matches, OutcomeClass outcome) { }
+  record Row(String name, Predicate<Throwable> matches, OutcomeClass outcome, String operation) {
+    Row(String name, Predicate<Throwable> matches, OutcomeClass outcome) {
+      this(name, matches, outcome, null);
+    }
+
+    /** Whether {@code failure} of the operation whose IAM action is {@code iamAction} falls under this row. */
+    boolean appliesTo(Throwable failure, String iamAction) {
+      return (operation == null || operation.equals(iamAction)) && matches.test(failure);
+    }
+  }
 
   /**
    * METERING-API.md's error table, with the unmodelled codes and client-side failures around it. For
@@ -85,7 +101,14 @@ final class ErrorClassification {
       // drainer isolates the record and dead-letters it, and quarantines the buyer.
       code("InvalidCustomerIdentifierException", INVALID_CUSTOMER),
       rule(LicenseArnShim.INVALID_LICENSE, LicenseArnShim::isInvalidLicense, INVALID_CUSTOMER),
-      code("DisabledApiException", CONFIGURATION),                // BatchMeterUsage: the API is off
+      code("DisabledApiException", CONFIGURATION),                // BatchMeterUsage, ResolveCustomer: the API is off
+      // ResolveCustomer's token errors are the buyer's: the registration token its browser posted names
+      // no buyer AWS will resolve (CustomerResolver tells the buyer to get a new one). Only for
+      // ResolveCustomer: an ExpiredTokenException that speaks of the "security token" is the caller's
+      // expired session credentials, under the next rows, as on every other operation.
+      only(CustomerResolver.RESOLVE_CUSTOMER_PERMISSION, code("InvalidTokenException", INVALID_CUSTOMER)),
+      only(CustomerResolver.RESOLVE_CUSTOMER_PERMISSION, rule(EXPIRED_REGISTRATION_TOKEN,
+          ErrorClassification::isExpiredRegistrationToken, INVALID_CUSTOMER)),
       // Modelled shapes that other operations list, in case a send is ever answered with them.
       code("InvalidRegionException", CONFIGURATION),
       code("ExpiredTokenException", CONFIGURATION),               // expired session credentials
@@ -210,7 +233,7 @@ final class ErrorClassification {
    * permissions name {@code iamAction}, the operation's IAM action. Never throws.
    */
   static SubmitOutcome classify(Throwable failure, String iamAction) {
-    Row row = rowFor(failure);
+    Row row = rowFor(failure, iamAction);
     if (row.outcome() == ACCEPTED) {
       return SubmitOutcome.accepted(AwsUsageSubmitter.DRY_RUN_RECORD_ID);
     }
@@ -240,9 +263,17 @@ final class ErrorClassification {
     return SubmitOutcome.failed(row.outcome(), code, explain(row.outcome(), failure));
   }
 
-  /** The first row of {@link #TABLE} that matches {@code failure}; the last row matches everything. */
+  /**
+   * The first row of {@link #TABLE} that matches {@code failure} of MeterUsage or BatchMeterUsage (rows
+   * of other operations only do not apply); the last row matches everything.
+   */
   static Row rowFor(Throwable failure) {
-    return TABLE.stream().filter(candidate -> candidate.matches().test(failure)).findFirst().orElseThrow();
+    return rowFor(failure, null);
+  }
+
+  /** The first row of {@link #TABLE} that matches {@code failure} of the operation {@code iamAction}. */
+  static Row rowFor(Throwable failure, String iamAction) {
+    return TABLE.stream().filter(candidate -> candidate.appliesTo(failure, iamAction)).findFirst().orElseThrow();
   }
 
   private static String explain(OutcomeClass outcome, Throwable failure) {
@@ -259,6 +290,19 @@ final class ErrorClassification {
 
   private static Row rule(String name, Predicate<Throwable> matches, OutcomeClass outcome) {
     return new Row(name, matches, outcome);
+  }
+
+  private static Row only(String iamAction, Row row) {
+    return new Row(row.name(), row.matches(), row.outcome(), iamAction);
+  }
+
+  /** An ExpiredTokenException that does not speak of the security token (the caller's credentials). */
+  private static boolean isExpiredRegistrationToken(Throwable failure) {
+    if (!(failure instanceof AwsServiceException service) || !"ExpiredTokenException".equals(errorCode(service))) {
+      return false;
+    }
+    String message = service.awsErrorDetails().errorMessage();
+    return message == null || !message.toLowerCase(Locale.ROOT).contains("security token");
   }
 
   private static String errorCode(AwsServiceException service) {

@@ -221,6 +221,14 @@ class ErrorClassificationTest {
         }));
   }
 
+  /** ResolveCustomer's own errors, through the real SDK: the rows that apply to that operation only. */
+  static Stream<HttpRow> resolveCustomerRows() {
+    return Stream.of(
+        new HttpRow("InvalidTokenException", INVALID_CUSTOMER, t -> t.thrownByResolve("tok-nobody-issued")),
+        new HttpRow("ExpiredTokenException", INVALID_CUSTOMER, ErrorClassification.EXPIRED_REGISTRATION_TOKEN,
+            t -> t.thrownByResolve("tok-expired")));
+  }
+
   /** Codes only AWS's front end produces, classified from exceptions shaped as the SDK shapes them. */
   static Stream<Object[]> frontEndRows() {
     return Stream.of(
@@ -269,6 +277,7 @@ class ErrorClassificationTest {
         .rejectedAccessKey("AKIDREJECTED")
         .deniedAccessKey("AKIDDENIED")
         .expiredSessionToken("expired-session")
+        .expiredRegistrationToken("tok-expired")
         .clock(CLOCK)
         .build()
         .start();
@@ -296,6 +305,32 @@ class ErrorClassificationTest {
     if (row.expected() != ACCEPTED) {
       assertThat(outcome.errorCode()).isEqualTo(row.errorCode());
     }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("resolveCustomerRows")
+  void resolveCustomersTokenErrorsAreTheBuyersThereAndUnknownAnswersElsewhere(HttpRow row) {
+    Throwable thrown = row.provoke().apply(this);
+
+    SubmitOutcome outcome = ErrorClassification.classify(thrown, CustomerResolver.RESOLVE_CUSTOMER_PERMISSION);
+
+    assertThat(ErrorClassification.rowFor(thrown, CustomerResolver.RESOLVE_CUSTOMER_PERMISSION).name())
+        .isEqualTo(row.rowName());
+    assertThat(outcome.outcome()).isEqualTo(row.expected());
+    assertThat(outcome.errorCode()).isEqualTo(row.errorCode());
+    assertThat(ErrorClassification.classify(thrown).outcome()).as("the same answer to MeterUsage")
+        .isIn(CONFIGURATION, OUTCOME_UNKNOWN);
+  }
+
+  @Test
+  void expiredSessionCredentialsOnResolveCustomerAreConfigurationNotTheBuyersToken() {
+    Throwable thrown = thrownByResolve(clientWith(b -> b.credentialsProvider(StaticCredentialsProvider.create(
+        AwsSessionCredentials.create("ASIATEST", "secret", "expired-session")))), "tok-expired");
+
+    assertThat(ErrorClassification.rowFor(thrown, CustomerResolver.RESOLVE_CUSTOMER_PERMISSION).name())
+        .isEqualTo("ExpiredTokenException");
+    assertThat(ErrorClassification.classify(thrown, CustomerResolver.RESOLVE_CUSTOMER_PERMISSION).outcome())
+        .isEqualTo(CONFIGURATION);
   }
 
   @ParameterizedTest(name = "{0} ({1}) -> {2}")
@@ -361,6 +396,7 @@ class ErrorClassificationTest {
   void everyRowOfTheTableIsReachedByACaseAbove() {
     Set<String> reached = new HashSet<>();
     httpRows().forEach(row -> reached.add(row.rowName()));
+    resolveCustomerRows().forEach(row -> reached.add(row.rowName()));
     frontEndRows().forEach(row -> reached.add(frontEndRowName((String) row[0])));
     clientSideRows().forEach(row -> reached.add((String) row[0]));
 
@@ -381,6 +417,19 @@ class ErrorClassificationTest {
     return LicenseArnShim.request(PRODUCT, List.of(new LicenseArnShim.LicensedRecord(UsageRecord.builder()
         .customerAWSAccountId("111111111111").dimension(dimension).timestamp(at).quantity(5).build(),
         "arn:aws:license-manager::111111111111:license/l-1")));
+  }
+
+  private Throwable thrownByResolve(String token) {
+    return thrownByResolve(client(), token);
+  }
+
+  private static Throwable thrownByResolve(MarketplaceMeteringClient client, String token) {
+    try {
+      LicenseArnShim.resolveCustomer(client, token);
+    } catch (RuntimeException thrown) {
+      return thrown;
+    }
+    return fail("expected ResolveCustomer to fail for " + token);
   }
 
   private Throwable thrownByBatch(BatchMeterUsageRequest request) {

@@ -66,7 +66,8 @@ import org.slf4j.LoggerFactory;
  *       and {@link Faults#rejectNext} answers whole calls with a {@link ModelledError}.</li>
  * </ul>
  * {@code AWSMPMeteringService.ResolveCustomer} answers the tokens given with {@link Builder#registration}
- * ({@code LicenseArn} included), and {@code InvalidTokenException} otherwise.
+ * ({@code LicenseArn} included), {@code ExpiredTokenException} for those given with
+ * {@link Builder#expiredRegistrationToken}, and {@code InvalidTokenException} otherwise.
  * Errors are {@code {"__type": ..., "message": ...}} with the {@code x-amzn-ErrorType} header. Faults
  * (throttling, 500s, modelled errors, unprocessed records, dropped connections before or after
  * recording, latency) are switched at run time through {@link #faults()}.
@@ -114,6 +115,7 @@ public final class LocalMeteringEndpoint implements AutoCloseable {
     builder.subscribers.forEach(subscriber -> records.subscribe(subscriber.productCode(), subscriber.customer()));
     builder.registrations.forEach((token, subscriber) ->
         records.register(token, subscriber.productCode(), subscriber.customer()));
+    builder.expiredRegistrationTokens.forEach(records::expireRegistration);
     this.handler = new MeteringHttpHandler(records, faults, new MeteringHttpHandler.Callers(builder.region,
         builder.rejectedAccessKeys, builder.deniedAccessKeys, builder.expiredSessionTokens));
     this.port = builder.port;
@@ -260,6 +262,7 @@ public final class LocalMeteringEndpoint implements AutoCloseable {
     private String region = "us-east-1";
     private final List<Subscriber> subscribers = new ArrayList<>();
     private final Map<String, Subscriber> registrations = new LinkedHashMap<>();
+    private final Set<String> expiredRegistrationTokens = new HashSet<>();
     private Duration window = Duration.ofHours(6);
     private Duration batchWindow = Duration.ofHours(24);
     private Instant softwareStartedAt;
@@ -350,9 +353,24 @@ public final class LocalMeteringEndpoint implements AutoCloseable {
     public Builder registration(String registrationToken, String productCode, SaasCustomer customer) {
       Subscriber subscriber = new Subscriber(Objects.requireNonNull(productCode, "registration product code"),
           Objects.requireNonNull(customer, "registration"));
-      if (registrations.putIfAbsent(Objects.requireNonNull(registrationToken, "registrationToken"), subscriber)
-          != null) {
+      if (expiredRegistrationTokens.contains(Objects.requireNonNull(registrationToken, "registrationToken"))
+          || registrations.putIfAbsent(registrationToken, subscriber) != null) {
         throw new IllegalArgumentException("registration: token " + registrationToken + " is set twice");
+      }
+      return this;
+    }
+
+    /**
+     * A registration token AWS issued that has since expired (the buyer's browser took too long to
+     * reach the fulfillment URL, or the page held the token too long): ResolveCustomer answers it with
+     * {@code ExpiredTokenException}, as the model describes, and the message speaks of the registration
+     * token (never of the "security token", which is how AWS reports expired session credentials).
+     */
+    public Builder expiredRegistrationToken(String registrationToken) {
+      Objects.requireNonNull(registrationToken, "expiredRegistrationToken");
+      if (registrations.containsKey(registrationToken) || !expiredRegistrationTokens.add(registrationToken)) {
+        throw new IllegalArgumentException("expiredRegistrationToken: token " + registrationToken
+            + " is already given");
       }
       return this;
     }

@@ -144,6 +144,11 @@ final class MeteringRecords {
     return productCode;
   }
 
+  /** Makes ResolveCustomer answer {@code token} with ExpiredTokenException. */
+  synchronized void expireRegistration(String token) {
+    subscriptions.expireRegistration(token);
+  }
+
   /** Answers ResolveCustomer for a registration token. */
   synchronized String resolveCustomer(String token) throws MeteringError {
     return subscriptions.resolve(token);

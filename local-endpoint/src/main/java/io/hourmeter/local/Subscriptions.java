@@ -1,9 +1,11 @@
 package io.hourmeter.local;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Which SaaS buyers the endpoint was told about, per product, and how a UsageRecord's buyer finds its
@@ -31,6 +33,7 @@ final class Subscriptions {
   private final Map<String, Subscription> byAccount = new HashMap<>();
   private final Map<String, Subscription> byLicense = new HashMap<>();
   private final Map<String, Subscription> byRegistrationToken = new HashMap<>();
+  private final Set<String> expiredRegistrationTokens = new HashSet<>();
   private int lastId;
 
   /** Subscribes {@code customer} and lets {@code token} resolve to it, as a buyer's registration does. */
@@ -41,8 +44,18 @@ final class Subscriptions {
     }
   }
 
-  /** The ResolveCustomer answer for {@code token}, or InvalidTokenException. */
+  /** Lets {@code token} be one AWS issued that has expired: ResolveCustomer answers ExpiredTokenException. */
+  void expireRegistration(String token) {
+    if (byRegistrationToken.containsKey(token) || !expiredRegistrationTokens.add(token)) {
+      throw new IllegalArgumentException("expiredRegistrationToken: token " + token + " is given twice");
+    }
+  }
+
+  /** The ResolveCustomer answer for {@code token}, or ExpiredTokenException, or InvalidTokenException. */
   String resolve(String token) throws MeteringError {
+    if (expiredRegistrationTokens.contains(token)) {
+      throw MeteringError.badRequest("ExpiredTokenException", "The registration token has expired.");
+    }
     Subscription registered = byRegistrationToken.get(token);
     if (registered == null) {
       throw MeteringError.badRequest("InvalidTokenException", "The registration token is invalid.");

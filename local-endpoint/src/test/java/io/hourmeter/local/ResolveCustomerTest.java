@@ -32,4 +32,18 @@ class ResolveCustomerTest {
       assertThat(metered.body()).contains("\"Status\":\"Success\"");
     }
   }
+
+  @Test
+  void anExpiredRegistrationTokenIsExpiredTokenExceptionAboutTheRegistrationTokenNotTheSecurityToken()
+      throws Exception {
+    try (LocalMeteringEndpoint endpoint = LocalMeteringEndpoint.builder().product("prod-saas", "api_calls")
+        .expiredRegistrationToken("tok-old").build().start()) {
+      HttpResponse<String> expired = new RawClient(endpoint.uri())
+          .send("{\"RegistrationToken\":\"tok-old\"}", RawClient.AUTH, TARGET);
+
+      assertThat(expired.statusCode()).isEqualTo(400);
+      assertThat(expired.headers().firstValue("x-amzn-ErrorType")).hasValue("ExpiredTokenException");
+      assertThat(expired.body()).contains("registration token").doesNotContain("security token");
+    }
+  }
 }
