@@ -8,7 +8,6 @@ import io.hourmeter.aws.CustomerResolver;
 import io.hourmeter.local.AcceptedRecord;
 import io.hourmeter.local.LocalMeteringEndpoint;
 import io.hourmeter.local.SaasCustomer;
-import io.hourmeter.testing.InMemoryStorage;
 import io.hourmeter.testing.MutableClock;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,8 +21,7 @@ import software.amazon.awssdk.regions.Region;
 /**
  * The fulfillment page as a seller runs it, on loopback: a local Metering endpoint that knows a
  * licensed buyer's registration token, an expired token, and a token of another product; a real SAAS
- * meter (core's in-memory storage, as the other SaaS tests: hourmeter-journal's Chronicle journal does
- * not record customers yet; drainer thread; BatchMeterUsage submitter over the SDK)
+ * meter (Chronicle journal in {@code directory}, drainer thread, BatchMeterUsage submitter over the SDK)
  * and a {@link CustomerResolver}, both against that endpoint; all on a clock the test moves, so the
  * buyer's first hour can be closed and its report seen accepted.
  */
@@ -62,7 +60,6 @@ final class SignupFixture implements AutoCloseable {
         .productCode(PRODUCT)
         .dimensions(DIMENSION)
         .mode(MeteringMode.SAAS)
-        .storage(new InMemoryStorage()) // the Chronicle journal does not record customers yet
         .journalDirectory(directory)
         .submitter(AwsUsageSubmitter.builder().batchMeterUsage().region(Region.US_EAST_1)
             .credentialsProvider(seller).endpointOverride(endpoint.uri()).build())
