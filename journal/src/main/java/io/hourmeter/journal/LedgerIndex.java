@@ -1,0 +1,134 @@
+package io.hourmeter.journal;
+
+import java.util.Arrays;
+
+/**
+ * Where each live key of the ledger has its latest record: segment number, file offset and record
+ * size. It is an open-addressing hash table (linear probing, deletion by backward shift) over parallel
+ * arrays, so that a million keys cost no object beyond the key string itself (about 24 bytes of slots
+ * per key at the table's load, against some 80 for a {@code HashMap} with boxed values), and the writer
+ * never holds the values, which stay on disk.
+ *
+ * <p>Thread-safety: none; the ledger's writer guards it.
+ */
+final class LedgerIndex {
+  private static final double MAX_LOAD = 0.6;
+
+  private String[] keys;
+  private int[] segments;
+  private long[] offsets;
+  private int[] sizes;
+  private int shift;
+  private int size;
+
+  LedgerIndex() {
+    allocate(10);
+  }
+
+  private void allocate(int bits) {
+    int capacity = 1 << bits;
+    keys = new String[capacity];
+    segments = new int[capacity];
+    offsets = new long[capacity];
+    sizes = new int[capacity];
+    shift = 32 - bits;
+  }
+
+  int size() {
+    return size;
+  }
+
+  /** The slot of {@code key}, or -1 if it has none. */
+  int find(String key) {
+    int mask = keys.length - 1;
+    for (int slot = home(key); ; slot = (slot + 1) & mask) {
+      String there = keys[slot];
+      if (there == null) {
+        return -1;
+      }
+      if (there.equals(key)) {
+        return slot;
+      }
+    }
+  }
+
+  int segmentAt(int slot) {
+    return segments[slot];
+  }
+
+  long offsetAt(int slot) {
+    return offsets[slot];
+  }
+
+  int sizeAt(int slot) {
+    return sizes[slot];
+  }
+
+  /** Points an existing slot at a newer record. */
+  void set(int slot, int segment, long offset, int recordSize) {
+    segments[slot] = segment;
+    offsets[slot] = offset;
+    sizes[slot] = recordSize;
+  }
+
+  /** Adds a key that has no slot. */
+  void insert(String key, int segment, long offset, int recordSize) {
+    if (size + 1 > MAX_LOAD * keys.length) {
+      grow();
+    }
+    int mask = keys.length - 1;
+    int slot = home(key);
+    while (keys[slot] != null) {
+      slot = (slot + 1) & mask;
+    }
+    keys[slot] = key;
+    set(slot, segment, offset, recordSize);
+    size++;
+  }
+
+  /** Removes the key in {@code slot}, shifting back the keys after it that probed past it. */
+  void removeAt(int slot) {
+    int mask = keys.length - 1;
+    int hole = slot;
+    for (int next = (hole + 1) & mask; keys[next] != null; next = (next + 1) & mask) {
+      int home = home(keys[next]);
+      boolean staysPut = hole <= next ? hole < home && home <= next : hole < home || home <= next;
+      if (!staysPut) {
+        keys[hole] = keys[next];
+        set(hole, segments[next], offsets[next], sizes[next]);
+        hole = next;
+      }
+    }
+    keys[hole] = null;
+    size--;
+  }
+
+  private void grow() {
+    String[] oldKeys = keys;
+    int[] oldSegments = segments;
+    long[] oldOffsets = offsets;
+    int[] oldSizes = sizes;
+    allocate(33 - shift);
+    int mask = keys.length - 1;
+    for (int i = 0; i < oldKeys.length; i++) {
+      if (oldKeys[i] != null) {
+        int slot = home(oldKeys[i]);
+        while (keys[slot] != null) {
+          slot = (slot + 1) & mask;
+        }
+        keys[slot] = oldKeys[i];
+        set(slot, oldSegments[i], oldOffsets[i], oldSizes[i]);
+      }
+    }
+  }
+
+  private int home(String key) {
+    return (key.hashCode() * 0x9E3779B9) >>> shift;
+  }
+
+  /** Drops every key. */
+  void clear() {
+    Arrays.fill(keys, null);
+    size = 0;
+  }
+}
