@@ -39,15 +39,15 @@ import org.slf4j.LoggerFactory;
  * state after some whole commit, never a part of one.
  *
  * <p><b>Segments and compaction.</b> When the active segment has reached its target size (the live
- * state's size, within 256 KB and 64 MB) the next commit starts a new one. When the ledger takes more
- * than twice the bytes of its live records, each commit also copies forward a bounded step of the
- * <em>oldest</em> segment: the records in the next {@code max(512 KB, 8 x the commit)} bytes of it
+ * state's size, within 256 KB and 64 MB) the next commit starts a new one. When the oldest segment is
+ * mostly garbage, or the ledger takes more than three times the bytes of its live records
+ * ({@link #compactionDue()}), each commit also copies forward a bounded step of the <em>oldest</em>
+ * segment: the records in the next {@code max(512 KB, 8 x the commit)} bytes of it
  * that are still the latest of their key are written, verbatim, as one extra frame just before the
  * commit's own, in the same write and sync. A copy puts values the state already has, so any prefix of
  * it changes nothing, and it lies after every older mention of its keys. Once the oldest segment holds
  * no live record it is deleted; being the oldest, the removes it holds have nothing older left to
- * cancel. Compaction therefore never rewrites the whole state, and costs about one byte copied per
- * byte reclaimed.
+ * cancel. Compaction therefore never rewrites the whole state in one go.
  *
  * <p><b>Memory.</b> The writer holds no values: a {@link LedgerIndex} maps each live key to its record
  * (segment, offset, size), which is what compaction needs to tell live records from garbage. Start-up
@@ -78,22 +78,26 @@ final class FileReportLedger implements ReportLedger {
   private static final String SUFFIX = ".log";
   private static final String LOCK_FILE = "ledger.lock";
   private static final int LOAD_ATTEMPTS = 50;
+  /** Compaction keeps the ledger within this many times its live records (plus a segment). */
+  private static final long MAX_DISK_PER_LIVE = 3;
   private static final Logger LOG = LoggerFactory.getLogger(FileReportLedger.class);
   /** Directories (real paths) whose ledger this JVM writes, guarded by itself. */
   private static final Set<Path> WRITERS_IN_THIS_JVM = new HashSet<>();
 
   /**
-   * The sizes that shape segments and compaction steps. Compaction runs while the ledger takes more than
-   * {@code compactMinBytes} and twice its live records.
+   * The sizes that shape segments and compaction steps.
    *
    * @param minSegmentBytes a new segment is started once the active one has at least this many bytes
    *                        and the live state's size
    * @param maxSegmentBytes ... or at most this many
    * @param compactMinBytes no compaction below this many bytes on disk
    * @param minStepBytes    a compaction step scans at least this many bytes of the oldest segment
+   * @param stepPerCommit   ... and at least this many times the bytes of the commit it goes with, so
+   *                        that compaction outpaces the garbage commits make
    */
-  record Tuning(long minSegmentBytes, long maxSegmentBytes, long compactMinBytes, long minStepBytes) {
-    static final Tuning DEFAULT = new Tuning(256 * 1024, 64 * 1024 * 1024, 256 * 1024, 512 * 1024);
+  record Tuning(long minSegmentBytes, long maxSegmentBytes, long compactMinBytes, long minStepBytes,
+                int stepPerCommit) {
+    static final Tuning DEFAULT = new Tuning(256 * 1024, 64 * 1024 * 1024, 256 * 1024, 512 * 1024, 8);
   }
 
   /** One segment file as the writer knows it. */
@@ -431,6 +435,13 @@ final class FileReportLedger implements ReportLedger {
     segments.put(number, active);
   }
 
+  /**
+   * Whether to copy a step of the oldest segment forward: when it is mostly garbage (a quarter or less
+   * live, so that a byte reclaimed costs a third of a byte copied at most), or when the ledger takes
+   * more than three times its live records whatever the oldest holds; and, once begun, until the oldest
+   * is done. Under retention the oldest segment dies of itself (its reports are removed), so the first
+   * rule makes it free; the second bounds the disk when long-lived entries pin the oldest segment.
+   */
   private boolean compactionDue() {
     if (segments.size() < 2) {
       return false;
@@ -439,7 +450,11 @@ final class FileReportLedger implements ReportLedger {
       return true;
     }
     long disk = diskBytesOfSegments();
-    return disk > tuning.compactMinBytes() && disk > 2 * liveBytes();
+    if (disk <= tuning.compactMinBytes()) {
+      return false;
+    }
+    Segment oldest = segments.firstEntry().getValue();
+    return 4 * oldest.live <= oldest.bytes || disk > MAX_DISK_PER_LIVE * liveBytes();
   }
 
   /**
@@ -448,7 +463,7 @@ final class FileReportLedger implements ReportLedger {
    */
   private CopyStep copyStep(int commitBytes) {
     Segment oldest = segments.firstEntry().getValue();
-    long budget = Math.max(tuning.minStepBytes(), 8L * commitBytes);
+    long budget = Math.max(tuning.minStepBytes(), (long) tuning.stepPerCommit() * commitBytes);
     CopyStep step = new CopyStep(oldest);
     try {
       if (scanChannel == null) {
@@ -528,6 +543,11 @@ final class FileReportLedger implements ReportLedger {
         }
       }
     }
+  }
+
+  /** Whether a compaction of the oldest segment is half done (for tests and diagnostics). */
+  synchronized boolean compacting() {
+    return scanFrom > 0;
   }
 
   private void closeScan() {
