@@ -8,18 +8,12 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.AbstractMap;
-import java.util.AbstractSet;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -51,8 +45,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Memory.</b> The writer holds no values: a {@link LedgerIndex} maps each live key to its record
  * (segment, offset, size), which is what compaction needs to tell live records from garbage. Start-up
- * replays the segments once, in big sequential reads, building the index and the map the first
- * {@link #load()} returns.
+ * replays the segments once, in big sequential reads, decoding keys only, to build the index; the
+ * writer's {@link #load()} reads them once more and decodes only the values the index names.
  *
  * <p><b>Readers.</b> Any other opener (the CLI) gets a read-only ledger whose {@link #load()} replays
  * the files as they are, safe while the writer commits and compacts: it starts at the oldest segment
@@ -73,11 +67,8 @@ import org.slf4j.LoggerFactory;
  */
 final class FileReportLedger implements ReportLedger {
   /** Every file of the ledger starts with this. */
-  static final String FILE_PREFIX = "ledger.";
-  private static final String PREFIX = FILE_PREFIX;
-  private static final String SUFFIX = ".log";
+  static final String FILE_PREFIX = LedgerFiles.PREFIX;
   private static final String LOCK_FILE = "ledger.lock";
-  private static final int LOAD_ATTEMPTS = 50;
   /** Compaction keeps the ledger within this many times its live records (plus a segment). */
   private static final long MAX_DISK_PER_LIVE = 3;
   private static final Logger LOG = LoggerFactory.getLogger(FileReportLedger.class);
@@ -116,6 +107,7 @@ final class FileReportLedger implements ReportLedger {
   }
 
   private final Path directory;
+  private final LedgerFiles files;
   private final FileChannel lockChannel;
   private final FileLock writerLock;
   private final Tuning tuning;
@@ -126,13 +118,12 @@ final class FileReportLedger implements ReportLedger {
   /** The oldest segment's channel while a compaction scans it, and how far it has got. */
   private FileChannel scanChannel;
   private long scanFrom;
-  /** The state replayed at recovery, for the first {@link #load()}; dropped by a commit. */
-  private HashMap<String, String> recovered;
   private Segment lastLookedUp;
   private boolean closed;
 
   private FileReportLedger(Path directory, FileChannel lockChannel, FileLock writerLock, Tuning tuning) {
     this.directory = directory;
+    this.files = new LedgerFiles(directory);
     this.lockChannel = lockChannel;
     this.writerLock = writerLock;
     this.tuning = tuning;
@@ -188,13 +179,13 @@ final class FileReportLedger implements ReportLedger {
    * single-file ledger's compaction.
    */
   private void recoverAsWriter() throws IOException {
-    try (DirectoryStream<Path> temps = Files.newDirectoryStream(directory, PREFIX + "*" + SUFFIX + ".tmp")) {
+    try (DirectoryStream<Path> temps = Files.newDirectoryStream(directory,
+        LedgerFiles.PREFIX + "*" + LedgerFiles.SUFFIX + ".tmp")) {
       for (Path temp : temps) {
         Files.deleteIfExists(temp);
       }
     }
-    TreeSet<Integer> numbers = segmentNumbers();
-    recovered = new HashMap<>();
+    TreeSet<Integer> numbers = files.numbers();
     if (numbers.isEmpty()) {
       startSegment(1);
       return;
@@ -202,20 +193,16 @@ final class FileReportLedger implements ReportLedger {
     LedgerFrames.Visitor visitor = new LedgerFrames.Visitor() {
       @Override
       public void put(byte[] bytes, int keyAt, int keyLength, int valueAt, int valueLength, long at) {
-        String key = LedgerFrames.string(bytes, keyAt, keyLength);
-        recovered.put(key, LedgerFrames.string(bytes, valueAt, valueLength));
-        point(key, active, at, 8 + keyLength + valueLength);
+        point(LedgerFrames.string(bytes, keyAt, keyLength), active, at, 8 + keyLength + valueLength);
       }
 
       @Override
       public void remove(byte[] bytes, int keyAt, int keyLength) {
-        String key = LedgerFrames.string(bytes, keyAt, keyLength);
-        recovered.remove(key);
-        unpoint(key);
+        unpoint(LedgerFrames.string(bytes, keyAt, keyLength));
       }
     };
     for (int number : numbers) {
-      active = new Segment(number, fileOf(number));
+      active = new Segment(number, files.fileOf(number));
       segments.put(number, active);
       try (FileChannel channel = FileChannel.open(active.file, StandardOpenOption.READ)) {
         active.bytes = LedgerFrames.replay(channel, 0, visitor);
@@ -241,79 +228,51 @@ final class FileReportLedger implements ReportLedger {
   public SortedMap<String, String> load() {
     synchronized (this) {
       if (writerLock != null && !closed) {
-        Map<String, String> state = recovered != null ? recovered : loadFromFiles();
-        recovered = null;
-        return sorted(state);
+        try {
+          return SortedSnapshot.of(liveEntries());
+        } catch (IOException e) {
+          throw new UncheckedIOException("cannot load the report ledger in " + directory, e);
+        }
       }
     }
-    return sorted(loadFromFiles());
+    return SortedSnapshot.of(files.load());
   }
 
   /**
-   * Replays the segments as they are now, starting again if compaction deletes them under our feet (see
-   * the class comment for why a load is one commit's state).
+   * The writer's load: one sequential pass over the segments that decodes only the values the index
+   * names as the latest of their key, so that garbage costs a key's decoding and no value's.
    */
-  private Map<String, String> loadFromFiles() {
-    IOException last = null;
-    for (int attempt = 0; attempt < LOAD_ATTEMPTS; attempt++) {
-      try {
-        Map<String, String> state = replayChain();
-        if (state != null) {
-          return state;
+  private List<Map.Entry<String, String>> liveEntries() throws IOException {
+    List<Map.Entry<String, String>> live = new ArrayList<>(index.size());
+    for (Segment segment : segments.values()) {
+      LedgerFrames.Visitor visitor = new LedgerFrames.Visitor() {
+        @Override
+        public void put(byte[] bytes, int keyAt, int keyLength, int valueAt, int valueLength, long at) {
+          int slot = index.find(LedgerFrames.string(bytes, keyAt, keyLength));
+          if (slot >= 0 && index.segmentAt(slot) == segment.number && index.offsetAt(slot) == at) {
+            live.add(new AbstractMap.SimpleImmutableEntry<>(index.keyAt(slot),
+                LedgerFrames.string(bytes, valueAt, valueLength)));
+          }
         }
-      } catch (IOException e) {
-        last = e;
-      }
-    }
-    throw new UncheckedIOException("cannot load the report ledger in " + directory
-        + " (segments changed under " + LOAD_ATTEMPTS + " attempts)", last);
-  }
 
-  /** One attempt: the state, or null if compaction deleted a segment this needed. */
-  private HashMap<String, String> replayChain() throws IOException {
-    HashMap<String, String> state = new HashMap<>();
-    TreeSet<Integer> numbers = segmentNumbers();
-    if (numbers.isEmpty()) {
-      return state;
-    }
-    LedgerFrames.Visitor visitor = new LedgerFrames.Visitor() {
-      @Override
-      public void put(byte[] bytes, int keyAt, int keyLength, int valueAt, int valueLength, long at) {
-        state.put(LedgerFrames.string(bytes, keyAt, keyLength), LedgerFrames.string(bytes, valueAt, valueLength));
-      }
-
-      @Override
-      public void remove(byte[] bytes, int keyAt, int keyLength) {
-        state.remove(LedgerFrames.string(bytes, keyAt, keyLength));
-      }
-    };
-    int number = numbers.first();
-    FileChannel current;
-    try {
-      current = FileChannel.open(fileOf(number), StandardOpenOption.READ);
-    } catch (NoSuchFileException compacted) {
-      return null;
-    }
-    try {
-      long read = LedgerFrames.replay(current, 0, visitor);
-      while (true) {
-        FileChannel next;
-        try {
-          next = FileChannel.open(fileOf(number + 1), StandardOpenOption.READ);
-        } catch (NoSuchFileException none) {
-          // Segments are deleted oldest first: if ours is still there, the next was never started.
-          return Files.exists(fileOf(number)) ? state : null;
+        @Override
+        public void remove(byte[] bytes, int keyAt, int keyLength) {
+          // the index has applied it
         }
-        // The next exists, so ours is finished: read what was appended to it since.
-        LedgerFrames.replay(current, read, visitor);
-        current.close();
-        current = next;
-        number++;
-        read = LedgerFrames.replay(current, 0, visitor);
+      };
+      if (segment == active) {
+        LedgerFrames.replay(activeChannel, 0, segment.bytes, visitor);
+      } else {
+        try (FileChannel channel = FileChannel.open(segment.file, StandardOpenOption.READ)) {
+          LedgerFrames.replay(channel, 0, segment.bytes, visitor);
+        }
       }
-    } finally {
-      current.close();
     }
+    if (live.size() != index.size()) {
+      throw new IOException("the report ledger's segments hold " + live.size() + " of the "
+          + index.size() + " live entries its index names");
+    }
+    return live;
   }
 
   @Override
@@ -359,7 +318,6 @@ final class FileReportLedger implements ReportLedger {
       cutBackTo(end, e);
       throw new UncheckedIOException("cannot commit to the report ledger in " + directory, e);
     }
-    recovered = null;
     active.bytes = frameAt + frame.capacity();
     if (copy != null) {
       copy.applyAt(end);
@@ -426,7 +384,7 @@ final class FileReportLedger implements ReportLedger {
   }
 
   private void startSegment(int number) throws IOException {
-    Path file = fileOf(number);
+    Path file = files.fileOf(number);
     FileChannel channel = OwnerOnly.open(file, Set.of(StandardOpenOption.CREATE_NEW,
         StandardOpenOption.READ, StandardOpenOption.WRITE));
     SyncedDirectory.sync(directory);
@@ -625,19 +583,7 @@ final class FileReportLedger implements ReportLedger {
         return diskBytesOfSegments();
       }
     }
-    try {
-      long bytes = 0;
-      for (int number : segmentNumbers()) {
-        try {
-          bytes += Files.size(fileOf(number));
-        } catch (NoSuchFileException compacted) {
-          // deleted while we listed
-        }
-      }
-      return bytes;
-    } catch (IOException e) {
-      return 0;
-    }
+    return files.diskBytes();
   }
 
   @Override
@@ -646,7 +592,6 @@ final class FileReportLedger implements ReportLedger {
       return;
     }
     closed = true;
-    recovered = null;
     try {
       closeChannels();
       if (lockChannel != null) {
@@ -665,95 +610,6 @@ final class FileReportLedger implements ReportLedger {
     if (activeChannel != null) {
       activeChannel.close();
       activeChannel = null;
-    }
-  }
-
-  private Path fileOf(int number) {
-    return directory.resolve(PREFIX + String.format("%012d", number) + SUFFIX);
-  }
-
-  private TreeSet<Integer> segmentNumbers() throws IOException {
-    TreeSet<Integer> numbers = new TreeSet<>();
-    try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, PREFIX + "*" + SUFFIX)) {
-      for (Path file : files) {
-        String name = file.getFileName().toString();
-        String number = name.substring(PREFIX.length(), name.length() - SUFFIX.length());
-        if (!number.isEmpty() && number.length() <= 12 && number.chars().allMatch(Character::isDigit)) {
-          long value = Long.parseLong(number);
-          if (value > 0 && value < Integer.MAX_VALUE) {
-            numbers.add((int) value);
-          }
-        }
-      }
-    } catch (NoSuchFileException e) {
-      return numbers;
-    }
-    return numbers;
-  }
-
-  /** An unmodifiable sorted copy, built in linear time from the entries sorted once. */
-  @SuppressWarnings("unchecked")
-  private static SortedMap<String, String> sorted(Map<String, String> state) {
-    Map.Entry<String, String>[] entries = state.entrySet().toArray(new Map.Entry[0]);
-    Arrays.sort(entries, Map.Entry.comparingByKey());
-    return Collections.unmodifiableSortedMap(new TreeMap<>(new SortedEntries(entries)));
-  }
-
-  /**
-   * Sorted entries seen as a {@link SortedMap}, only so that {@code new TreeMap<>(sortedMap)} builds
-   * its tree in one linear pass instead of a million inserts.
-   */
-  private static final class SortedEntries extends AbstractMap<String, String>
-      implements SortedMap<String, String> {
-    private final Map.Entry<String, String>[] entries;
-
-    SortedEntries(Map.Entry<String, String>[] entries) {
-      this.entries = entries;
-    }
-
-    @Override
-    public Set<Entry<String, String>> entrySet() {
-      return new AbstractSet<>() {
-        @Override
-        public Iterator<Entry<String, String>> iterator() {
-          return Arrays.asList(entries).iterator();
-        }
-
-        @Override
-        public int size() {
-          return entries.length;
-        }
-      };
-    }
-
-    @Override
-    public Comparator<? super String> comparator() {
-      return null;
-    }
-
-    @Override
-    public SortedMap<String, String> subMap(String fromKey, String toKey) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public SortedMap<String, String> headMap(String toKey) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public SortedMap<String, String> tailMap(String fromKey) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public String firstKey() {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public String lastKey() {
-      throw new UnsupportedOperationException();
     }
   }
 

@@ -52,6 +52,10 @@ final class LedgerIndex {
     }
   }
 
+  String keyAt(int slot) {
+    return keys[slot];
+  }
+
   int segmentAt(int slot) {
     return segments[slot];
   }
@@ -122,8 +126,19 @@ final class LedgerIndex {
     }
   }
 
+  /**
+   * The slot a key's probe starts at: the top bits of its hash code through MurmurHash3's finalizer.
+   * Report keys differ in a few digits, whose string hash codes form a lattice that a bare
+   * multiplicative hash maps into long runs of neighbouring slots, which linear probing cannot afford.
+   */
   private int home(String key) {
-    return (key.hashCode() * 0x9E3779B9) >>> shift;
+    int h = key.hashCode();
+    h ^= h >>> 16;
+    h *= 0x85ebca6b;
+    h ^= h >>> 13;
+    h *= 0xc2b2ae35;
+    h ^= h >>> 16;
+    return h >>> shift;
   }
 
   /** Drops every key. */
