@@ -10,7 +10,6 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -239,38 +238,29 @@ final class FileReportLedger implements ReportLedger {
   }
 
   /**
-   * The writer's load: one sequential pass over the segments that decodes only the values the index
-   * names as the latest of their key, so that garbage costs a key's decoding and no value's.
+   * The writer's load: the live records the index names, read in file order (one forward pass per
+   * segment that skips garbage), so that garbage costs nothing and no key is looked up.
    */
   private List<Map.Entry<String, String>> liveEntries() throws IOException {
-    List<Map.Entry<String, String>> live = new ArrayList<>(index.size());
-    for (Segment segment : segments.values()) {
-      LedgerFrames.Visitor visitor = new LedgerFrames.Visitor() {
-        @Override
-        public void put(byte[] bytes, int keyAt, int keyLength, int valueAt, int valueLength, long at) {
-          int slot = index.find(LedgerFrames.string(bytes, keyAt, keyLength));
-          if (slot >= 0 && index.segmentAt(slot) == segment.number && index.offsetAt(slot) == at) {
-            live.add(new AbstractMap.SimpleImmutableEntry<>(index.keyAt(slot),
-                LedgerFrames.string(bytes, valueAt, valueLength)));
-          }
+    long[] locations = index.locations();
+    Arrays.sort(locations);
+    List<Map.Entry<String, String>> live = new ArrayList<>(locations.length);
+    int i = 0;
+    while (i < locations.length) {
+      int number = LedgerIndex.segmentOf(locations[i]);
+      Segment segment = segments.get(number);
+      FileChannel channel = segment == active ? activeChannel
+          : FileChannel.open(segment.file, StandardOpenOption.READ);
+      try {
+        LedgerFrames.RecordReader records = new LedgerFrames.RecordReader(channel);
+        for (; i < locations.length && LedgerIndex.segmentOf(locations[i]) == number; i++) {
+          live.add(records.entryAt(LedgerIndex.offsetOf(locations[i])));
         }
-
-        @Override
-        public void remove(byte[] bytes, int keyAt, int keyLength) {
-          // the index has applied it
-        }
-      };
-      if (segment == active) {
-        LedgerFrames.replay(activeChannel, 0, segment.bytes, visitor);
-      } else {
-        try (FileChannel channel = FileChannel.open(segment.file, StandardOpenOption.READ)) {
-          LedgerFrames.replay(channel, 0, segment.bytes, visitor);
+      } finally {
+        if (segment != active) {
+          channel.close();
         }
       }
-    }
-    if (live.size() != index.size()) {
-      throw new IOException("the report ledger's segments hold " + live.size() + " of the "
-          + index.size() + " live entries its index names");
     }
     return live;
   }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.util.AbstractMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.zip.CRC32;
@@ -218,6 +219,57 @@ final class LedgerFrames {
 
   static String string(byte[] bytes, int at, int length) {
     return new String(bytes, at, length, StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Reads put records at ascending file offsets (of frames already checked) through one window that
+   * moves forward, so that the garbage between them is skipped in big reads.
+   */
+  static final class RecordReader {
+    private final FileChannel channel;
+    private byte[] buffer = new byte[READ_BUFFER];
+    private long base;
+    private int limit;
+
+    RecordReader(FileChannel channel) {
+      this.channel = channel;
+    }
+
+    /** The key and value of the record at {@code at}. */
+    Map.Entry<String, String> entryAt(long at) throws IOException {
+      int p = window(at, 4);
+      int keyLength = getInt(buffer, p);
+      p = window(at, 8 + Math.max(0, keyLength));
+      int valueLength = getInt(buffer, p + 4 + keyLength);
+      if (keyLength < 0 || valueLength < 0 || 8L + keyLength + valueLength > MAX_PAYLOAD) {
+        throw new IOException("no ledger record at " + at);
+      }
+      p = window(at, 8 + keyLength + valueLength);
+      return new AbstractMap.SimpleImmutableEntry<>(string(buffer, p + 4, keyLength),
+          string(buffer, p + 8 + keyLength, valueLength));
+    }
+
+    /** Where {@code bytes} bytes from file offset {@code at} are in the buffer, reading them if not. */
+    private int window(long at, int bytes) throws IOException {
+      if (at >= base && at + bytes <= base + limit) {
+        return (int) (at - base);
+      }
+      if (bytes > buffer.length) {
+        buffer = new byte[bytes];
+      }
+      base = at;
+      limit = 0;
+      ByteBuffer into = ByteBuffer.wrap(buffer);
+      while (limit < bytes) {
+        into.limit(buffer.length).position(limit);
+        int read = channel.read(into, base + limit);
+        if (read <= 0) {
+          throw new IOException("a ledger record at " + at + " runs past the end of its segment");
+        }
+        limit += read;
+      }
+      return 0;
+    }
   }
 
   /** Reads a file forward through one reusable buffer, which grows for a frame larger than it. */

@@ -105,7 +105,7 @@ class FileReportLedgerTest {
 
   @Test
   void compactionAcrossManySegmentsKeepsEveryLiveEntry() throws Exception {
-    FileReportLedger.Tuning small = new FileReportLedger.Tuning(4096, 8192, 8192, 2048, 2);
+    FileReportLedger.Tuning small = new FileReportLedger.Tuning(2048, 4096, 4096, 1024, 2);
     Random random = new Random(11);
     TreeMap<String, String> model = new TreeMap<>();
     for (int i = 0; i < 20; i++) {
@@ -114,7 +114,7 @@ class FileReportLedgerTest {
     try (FileReportLedger ledger = FileReportLedger.open(directory, small);
          FileReportLedger reader = FileReportLedger.open(directory)) {
       ledger.commit(model, Set.of());
-      for (int commit = 0; commit < 3_000; commit++) {
+      for (int commit = 0; commit < 1_500; commit++) {
         Map<String, String> puts = new HashMap<>();
         Set<String> removes = new HashSet<>();
         for (int j = random.nextInt(4); j >= 0; j--) {
