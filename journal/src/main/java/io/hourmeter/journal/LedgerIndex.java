@@ -1,14 +1,14 @@
 package io.hourmeter.journal;
 
-import java.util.Arrays;
-
 /**
  * Where each live key of the ledger has its latest record: segment number, file offset and record
- * size. It is an open-addressing hash table (linear probing, deletion by backward shift) over parallel
- * arrays, so that a million keys cost no object beyond the key string itself (24 bytes a slot, some 40
- * a key at the table's load, against some 80 for a {@code HashMap} with boxed values), and the writer
- * never holds the values, which stay on disk. Each slot keeps its key's hash, so that a probe compares
- * ints and touches a key string only when the hashes match.
+ * size. It is an open-addressing hash table (linear probing, deletion by backward shift) whose slots
+ * are two longs each in one array, {@code hash << 32 | segment} and {@code offset << 30 | size}, beside
+ * an array of the key strings. A million keys so cost no object beyond the key string itself (20 bytes
+ * a slot, about 33 a key at the table's load, against some 80 for a {@code HashMap} with boxed
+ * values), a probe reads one cache line of longs and touches a key string only when the hashes match,
+ * and the writer never holds the values, which stay on disk. An empty slot has size 0 (a record has at
+ * least 8 bytes).
  *
  * <p>Thread-safety: none; the ledger's writer guards it.
  */
@@ -16,13 +16,12 @@ final class LedgerIndex {
   private static final double MAX_LOAD = 0.6;
   /** Bits of a file offset in a packed location (segments are far below a terabyte). */
   private static final int OFFSET_BITS = 40;
+  /** Bits of a record's size in a slot's second long; records are under the frame limit of 1 GiB. */
+  private static final int SIZE_BITS = 30;
+  private static final long SIZE_MASK = (1L << SIZE_BITS) - 1;
 
   private String[] keys;
-  /** Each slot's key's mixed hash, compared before the key itself is touched. */
-  private int[] hashes;
-  private int[] segments;
-  private long[] offsets;
-  private int[] sizes;
+  private long[] slots;
   private int shift;
   private int size;
 
@@ -31,12 +30,8 @@ final class LedgerIndex {
   }
 
   private void allocate(int bits) {
-    int capacity = 1 << bits;
-    keys = new String[capacity];
-    hashes = new int[capacity];
-    segments = new int[capacity];
-    offsets = new long[capacity];
-    sizes = new int[capacity];
+    keys = new String[1 << bits];
+    slots = new long[2 << bits];
     shift = 32 - bits;
   }
 
@@ -49,11 +44,11 @@ final class LedgerIndex {
     int hash = mix(key);
     int mask = keys.length - 1;
     for (int slot = hash >>> shift; ; slot = (slot + 1) & mask) {
-      String there = keys[slot];
-      if (there == null) {
+      long first = slots[2 * slot];
+      if ((slots[2 * slot + 1] & SIZE_MASK) == 0) {
         return -1;
       }
-      if (hashes[slot] == hash && there.equals(key)) {
+      if ((int) (first >>> 32) == hash && keys[slot].equals(key)) {
         return slot;
       }
     }
@@ -64,76 +59,78 @@ final class LedgerIndex {
   }
 
   int segmentAt(int slot) {
-    return segments[slot];
+    return (int) slots[2 * slot];
   }
 
   long offsetAt(int slot) {
-    return offsets[slot];
+    return slots[2 * slot + 1] >>> SIZE_BITS;
   }
 
   int sizeAt(int slot) {
-    return sizes[slot];
+    return (int) (slots[2 * slot + 1] & SIZE_MASK);
   }
 
   /** Points an existing slot at a newer record. */
   void set(int slot, int segment, long offset, int recordSize) {
-    segments[slot] = segment;
-    offsets[slot] = offset;
-    sizes[slot] = recordSize;
+    slots[2 * slot] = (slots[2 * slot] & 0xFFFF_FFFF_0000_0000L) | (segment & 0xFFFF_FFFFL);
+    slots[2 * slot + 1] = offset << SIZE_BITS | recordSize;
   }
 
   /** Adds a key that has no slot. */
   void insert(String key, int segment, long offset, int recordSize) {
+    if (recordSize <= 0 || recordSize > SIZE_MASK || offset < 0 || offset >= 1L << (64 - SIZE_BITS)) {
+      throw new IllegalArgumentException("record of " + recordSize + " bytes at " + offset);
+    }
     if (size + 1 > MAX_LOAD * keys.length) {
       grow();
     }
     int hash = mix(key);
-    int mask = keys.length - 1;
-    int slot = hash >>> shift;
-    while (keys[slot] != null) {
-      slot = (slot + 1) & mask;
-    }
+    int slot = emptySlotFrom(hash >>> shift);
     keys[slot] = key;
-    hashes[slot] = hash;
-    set(slot, segment, offset, recordSize);
+    slots[2 * slot] = (long) hash << 32 | (segment & 0xFFFF_FFFFL);
+    slots[2 * slot + 1] = offset << SIZE_BITS | recordSize;
     size++;
+  }
+
+  private int emptySlotFrom(int slot) {
+    int mask = keys.length - 1;
+    int at = slot;
+    while ((slots[2 * at + 1] & SIZE_MASK) != 0) {
+      at = (at + 1) & mask;
+    }
+    return at;
   }
 
   /** Removes the key in {@code slot}, shifting back the keys after it that probed past it. */
   void removeAt(int slot) {
     int mask = keys.length - 1;
     int hole = slot;
-    for (int next = (hole + 1) & mask; keys[next] != null; next = (next + 1) & mask) {
-      int home = hashes[next] >>> shift;
+    for (int next = (hole + 1) & mask; (slots[2 * next + 1] & SIZE_MASK) != 0; next = (next + 1) & mask) {
+      int home = (int) (slots[2 * next] >>> 32) >>> shift;
       boolean staysPut = hole <= next ? hole < home && home <= next : hole < home || home <= next;
       if (!staysPut) {
         keys[hole] = keys[next];
-        hashes[hole] = hashes[next];
-        set(hole, segments[next], offsets[next], sizes[next]);
+        slots[2 * hole] = slots[2 * next];
+        slots[2 * hole + 1] = slots[2 * next + 1];
         hole = next;
       }
     }
     keys[hole] = null;
+    slots[2 * hole] = 0;
+    slots[2 * hole + 1] = 0;
     size--;
   }
 
   private void grow() {
     String[] oldKeys = keys;
-    int[] oldHashes = hashes;
-    int[] oldSegments = segments;
-    long[] oldOffsets = offsets;
-    int[] oldSizes = sizes;
+    long[] oldSlots = slots;
     allocate(33 - shift);
-    int mask = keys.length - 1;
     for (int i = 0; i < oldKeys.length; i++) {
-      if (oldKeys[i] != null) {
-        int slot = oldHashes[i] >>> shift;
-        while (keys[slot] != null) {
-          slot = (slot + 1) & mask;
-        }
+      if ((oldSlots[2 * i + 1] & SIZE_MASK) != 0) {
+        int slot = emptySlotFrom((int) (oldSlots[2 * i] >>> 32) >>> shift);
         keys[slot] = oldKeys[i];
-        hashes[slot] = oldHashes[i];
-        set(slot, oldSegments[i], oldOffsets[i], oldSizes[i]);
+        slots[2 * slot] = oldSlots[2 * i];
+        slots[2 * slot + 1] = oldSlots[2 * i + 1];
       }
     }
   }
@@ -158,8 +155,8 @@ final class LedgerIndex {
     long[] locations = new long[size];
     int n = 0;
     for (int slot = 0; slot < keys.length; slot++) {
-      if (keys[slot] != null) {
-        locations[n++] = (long) segments[slot] << OFFSET_BITS | offsets[slot];
+      if (sizeAt(slot) != 0) {
+        locations[n++] = (long) segmentAt(slot) << OFFSET_BITS | offsetAt(slot);
       }
     }
     return locations;
