@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * <p><b>Segments and compaction.</b> When the active segment has reached its target size (the live
  * state's size, within 256 KB and 64 MB) the next commit starts a new one. When the oldest segment is
  * mostly garbage, or the ledger takes more than three times the bytes of its live records
- * ({@link #compactionDue()}), each commit also copies forward a bounded step of the <em>oldest</em>
+ * ({@code compactionDue()}), each commit also copies forward a bounded step of the <em>oldest</em>
  * segment: the records in the next {@code max(512 KB, 8 x the commit)} bytes of it
  * that are still the latest of their key are written, verbatim, as one extra frame just before the
  * commit's own, in the same write and sync. A copy puts values the state already has, so any prefix of
