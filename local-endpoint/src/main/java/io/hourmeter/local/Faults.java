@@ -14,7 +14,8 @@ import java.util.Random;
  * exact sequences; a scripted fault is used before the rate is consulted. Faults are decided in this
  * order for each request: latency, drop before recording, throttling, 500, a scripted
  * {@link ModelledError} ({@link #rejectNext}), then the request is handled (a BatchMeterUsage call
- * decides per record whether to leave it in {@code UnprocessedRecords}), then drop after recording. A
+ * decides per record whether to leave it in {@code UnprocessedRecords}; a RegisterUsage call whether to
+ * {@linkplain #tamperSignatureNext spoil its Signature}), then drop after recording. A
  * {@linkplain #answerNext scripted answer} (the status and body a proxy or load balancer in front of the
  * service may send) takes the place of all of these for one request.
  *
@@ -53,6 +54,7 @@ public final class Faults {
   private final Map<Kind, Switch> switches = new EnumMap<>(Kind.class);
   private final Deque<Answer> answers = new ArrayDeque<>();
   private final Deque<ModelledError> rejections = new ArrayDeque<>();
+  private final Deque<SignatureTampering> tamperings = new ArrayDeque<>();
   private Random random = new Random(1);
   private Duration latency = Duration.ZERO;
 
@@ -133,6 +135,7 @@ public final class Faults {
     answers.clear();
     latency = Duration.ZERO;
     rejections.clear();
+    tamperings.clear();
     return this;
   }
 
@@ -162,6 +165,26 @@ public final class Faults {
       rejections.addLast(error);
     }
     return this;
+  }
+
+  /**
+   * Spoils the Signature of the next {@code count} RegisterUsage answers as {@code tampering} says (the
+   * call itself succeeds); queued after any tamperings still to come. Other operations leave them.
+   */
+  public synchronized Faults tamperSignatureNext(SignatureTampering tampering, int count) {
+    Objects.requireNonNull(tampering, "tamperSignatureNext");
+    if (count < 0) {
+      throw new IllegalArgumentException("tamperSignatureNext count must be >= 0 but was " + count);
+    }
+    for (int i = 0; i < count; i++) {
+      tamperings.addLast(tampering);
+    }
+    return this;
+  }
+
+  /** Uses up the next scripted tampering of a RegisterUsage answer, or returns {@code null}. */
+  synchronized SignatureTampering takeTampering() {
+    return tamperings.pollFirst();
   }
 
   /** Uses up the next scripted rejection, or returns {@code null} when none is due. */
