@@ -74,8 +74,8 @@ public final class ContainerRegistrationBuilder {
   }
 
   /**
-   * The AWS Marketplace public key of key {@code version}, as PEM ({@code -----BEGIN PUBLIC KEY-----},
-   * or a {@code -----BEGIN CERTIFICATE-----} holding it): an RSA key of at least 2048 bits. AWS gives
+   * The AWS Marketplace public key of key {@code version}, as PEM ({@code -----BEGIN PUBLIC KEY-----}):
+   * an RSA key of at least 2048 bits. AWS gives
    * sellers the key of each version; it is not published. Give the key of every version an image may be
    * configured to send; each version at most once.
    *

@@ -7,12 +7,9 @@ import com.nimbusds.jwt.JWT;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.JWTParser;
 import com.nimbusds.jwt.SignedJWT;
-import java.io.ByteArrayInputStream;
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PublicKey;
-import java.security.cert.CertificateFactory;
 import java.security.interfaces.RSAPublicKey;
 import java.security.spec.X509EncodedKeySpec;
 import java.text.ParseException;
@@ -147,8 +144,8 @@ final class RegistrationSignature {
   }
 
   /**
-   * The RSA public key in {@code pem}: {@code -----BEGIN PUBLIC KEY-----} (X.509 SubjectPublicKeyInfo)
-   * or {@code -----BEGIN CERTIFICATE-----} (the certificate's key), of at least 2048 bits.
+   * The RSA public key in {@code pem} ({@code -----BEGIN PUBLIC KEY-----}, X.509 SubjectPublicKeyInfo),
+   * of at least 2048 bits.
    *
    * @throws IllegalArgumentException naming {@code option} and saying what is wrong
    */
@@ -161,9 +158,6 @@ final class RegistrationSignature {
         byte[] der = Base64.getMimeDecoder().decode(
             text.substring(PEM_KEY_BEGIN.length(), text.length() - PEM_KEY_END.length()));
         key = KeyFactory.getInstance("RSA").generatePublic(new X509EncodedKeySpec(der));
-      } else if (text.startsWith("-----BEGIN CERTIFICATE-----")) {
-        key = CertificateFactory.getInstance("X.509")
-            .generateCertificate(new ByteArrayInputStream(text.getBytes(StandardCharsets.US_ASCII))).getPublicKey();
       } else {
         key = null;
       }
@@ -171,8 +165,8 @@ final class RegistrationSignature {
       throw new IllegalArgumentException(option + " is not a readable PEM RSA public key: " + e.getMessage(), e);
     }
     if (key == null) {
-      throw new IllegalArgumentException(option + " must be a PEM public key (" + PEM_KEY_BEGIN + ") or "
-          + "certificate (-----BEGIN CERTIFICATE-----), as AWS Marketplace gives it, but starts with '"
+      throw new IllegalArgumentException(option + " must be a PEM public key (" + PEM_KEY_BEGIN + " ... "
+          + PEM_KEY_END + "), as AWS Marketplace gives it, but starts with '"
           + text.substring(0, Math.min(30, text.length())) + "'");
     }
     if (!(key instanceof RSAPublicKey rsa)) {
