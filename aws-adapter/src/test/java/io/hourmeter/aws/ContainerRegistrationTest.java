@@ -12,8 +12,10 @@ import io.hourmeter.testing.MutableClock;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -84,7 +86,7 @@ class ContainerRegistrationTest {
     assertThat(registration.productCode()).isEqualTo(PRODUCT);
     assertThat(registration.publicKeyVersion()).isEqualTo(1);
     assertThat(registration.nonce()).isEqualTo(received.nonce());
-    assertThat(registration.issuedAt()).isEqualTo(CLOCK.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+    assertThat(registration.issuedAt()).isEqualTo(CLOCK.instant().truncatedTo(ChronoUnit.SECONDS));
     assertThat(registration.signature()).startsWith(base64Url("{\"alg\":\"PS256\""));
     assertThat(registration.publicKeyRotation()).isEmpty();
   }
@@ -313,7 +315,7 @@ class ContainerRegistrationTest {
       mac.init(new SecretKeySpec(endpoint.publicKeyPem(1).getBytes(StandardCharsets.US_ASCII), jcaName));
       return input + "." + Base64.getUrlEncoder().withoutPadding()
           .encodeToString(mac.doFinal(input.getBytes(StandardCharsets.US_ASCII)));
-    } catch (java.security.GeneralSecurityException e) {
+    } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }
   }

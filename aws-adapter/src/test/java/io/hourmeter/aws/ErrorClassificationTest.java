@@ -427,21 +427,21 @@ class ErrorClassificationTest {
   }
 
   private Throwable thrownByRegister(MarketplaceMeteringClient client, RegisterUsageRequest request) {
-    try {
-      client.registerUsage(request);
-    } catch (RuntimeException thrown) {
-      return thrown;
-    }
-    return fail("expected RegisterUsage to fail: " + request);
+    return thrown(() -> client.registerUsage(request), request);
   }
 
   private Throwable thrownByBatch(BatchMeterUsageRequest request) {
+    return thrown(() -> client().batchMeterUsage(request), request);
+  }
+
+  /** What {@code call} threw; the test fails when it returned. */
+  private static Throwable thrown(Runnable call, Object request) {
     try {
-      client().batchMeterUsage(request);
+      call.run();
     } catch (RuntimeException thrown) {
       return thrown;
     }
-    return fail("expected BatchMeterUsage to fail: " + request);
+    return fail("expected the call to fail: " + request);
   }
 
   private MarketplaceMeteringClient client() {
@@ -486,11 +486,6 @@ class ErrorClassificationTest {
   }
 
   private Throwable thrownBy(MarketplaceMeteringClient client, MeterUsageRequest request) {
-    try {
-      client.meterUsage(request);
-    } catch (RuntimeException thrown) {
-      return thrown;
-    }
-    return fail("expected MeterUsage to fail: " + request);
+    return thrown(() -> client.meterUsage(request), request);
   }
 }

@@ -157,12 +157,17 @@ public final class Faults {
    * rejections still to come, so a test can script a sequence of errors.
    */
   public synchronized Faults rejectNext(ModelledError error, int count) {
-    Objects.requireNonNull(error, "rejectNext");
+    return enqueue(rejections, error, count, "rejectNext");
+  }
+
+  /** Queues {@code count} copies of {@code fault} after those still to come. */
+  private synchronized <T> Faults enqueue(Deque<T> queue, T fault, int count, String name) {
+    Objects.requireNonNull(fault, name);
     if (count < 0) {
-      throw new IllegalArgumentException("rejectNext count must be >= 0 but was " + count);
+      throw new IllegalArgumentException(name + " count must be >= 0 but was " + count);
     }
     for (int i = 0; i < count; i++) {
-      rejections.addLast(error);
+      queue.addLast(fault);
     }
     return this;
   }
@@ -172,14 +177,7 @@ public final class Faults {
    * call itself succeeds); queued after any tamperings still to come. Other operations leave them.
    */
   public synchronized Faults tamperSignatureNext(SignatureTampering tampering, int count) {
-    Objects.requireNonNull(tampering, "tamperSignatureNext");
-    if (count < 0) {
-      throw new IllegalArgumentException("tamperSignatureNext count must be >= 0 but was " + count);
-    }
-    for (int i = 0; i < count; i++) {
-      tamperings.addLast(tampering);
-    }
-    return this;
+    return enqueue(tamperings, tampering, count, "tamperSignatureNext");
   }
 
   /** Uses up the next scripted tampering of a RegisterUsage answer, or returns {@code null}. */
