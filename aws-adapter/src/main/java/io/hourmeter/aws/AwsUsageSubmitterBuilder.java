@@ -1,22 +1,15 @@
 package io.hourmeter.aws;
 
-import io.github.resilience4j.core.IntervalFunction;
 import java.net.URI;
 import java.time.Duration;
 import java.time.InstantSource;
-import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.core.exception.SdkClientException;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.marketplacemetering.MarketplaceMeteringClient;
-import software.amazon.awssdk.services.marketplacemetering.MarketplaceMeteringClientBuilder;
-import software.amazon.awssdk.utils.SdkAutoCloseable;
 
 /**
  * Configures an {@link AwsUsageSubmitter}. Every option has a safe default; setting an option twice, or
@@ -65,14 +58,8 @@ public final class AwsUsageSubmitterBuilder {
   static final int BATCH_METER_USAGE_PERMITS_PER_SECOND = 9;
 
   private final Set<String> set = new HashSet<>();
+  private final MeteringClientOptions clientOptions = new MeteringClientOptions(set);
   private boolean batch;
-  private MarketplaceMeteringClient client;
-  private Region region;
-  private AwsCredentialsProvider credentials;
-  private URI endpoint;
-  private Duration connectTimeout = Duration.ofSeconds(2);
-  private Duration readTimeout = Duration.ofSeconds(10);
-  private Duration apiCallTimeout = Duration.ofSeconds(15);
   private InstantSource clock;
   private String name;
   private float failureRateThreshold = 50;
@@ -82,10 +69,7 @@ public final class AwsUsageSubmitterBuilder {
   private int permittedCallsInHalfOpenState = 2;
   private Integer permitsPerPeriod; // null: the operation's default
   private Duration ratePeriod = Duration.ofSeconds(1);
-  private Duration initialBackoff = Duration.ofSeconds(1);
-  private double backoffMultiplier = 2.0;
-  private double backoffJitter = 0.5;
-  private Duration maxBackoff = Duration.ofMinutes(5);
+  private Backoff backoff = new Backoff(Duration.ofSeconds(1), 2.0, 0.5, Duration.ofMinutes(5));
 
   AwsUsageSubmitterBuilder() { }
 
@@ -107,53 +91,43 @@ public final class AwsUsageSubmitterBuilder {
    * checks): build it with {@link AwsUsageSubmitter#clientOverrides()}. The submitter does not close it.
    */
   public AwsUsageSubmitterBuilder client(MarketplaceMeteringClient meteringClient) {
-    once("client");
-    client = Objects.requireNonNull(meteringClient, "client");
+    clientOptions.client(meteringClient);
     return this;
   }
 
   /** The region whose endpoint is called; default: the SDK's default region chain. */
   public AwsUsageSubmitterBuilder region(Region awsRegion) {
-    once("region");
-    region = Objects.requireNonNull(awsRegion, "region");
+    clientOptions.region(awsRegion);
     return this;
   }
 
   /** Where credentials come from; default: the SDK's default credentials chain. */
   public AwsUsageSubmitterBuilder credentialsProvider(AwsCredentialsProvider provider) {
-    once("credentialsProvider");
-    credentials = Objects.requireNonNull(provider, "credentialsProvider");
+    clientOptions.credentialsProvider(provider);
     return this;
   }
 
   /** Another endpoint: a VPC interface endpoint, FIPS, or a local endpoint in tests. */
   public AwsUsageSubmitterBuilder endpointOverride(URI uri) {
-    once("endpointOverride");
-    endpoint = Objects.requireNonNull(uri, "endpointOverride");
-    if (uri.getScheme() == null || uri.getHost() == null) {
-      throw new IllegalArgumentException("endpointOverride must be an absolute http(s) URI but was " + uri);
-    }
+    clientOptions.endpointOverride(uri);
     return this;
   }
 
   /** How long to wait for a TCP connection. */
   public AwsUsageSubmitterBuilder connectTimeout(Duration timeout) {
-    once("connectTimeout");
-    connectTimeout = positive(timeout, "connectTimeout");
+    clientOptions.connectTimeout(timeout);
     return this;
   }
 
   /** How long a read on the socket may wait for data (the answer). */
   public AwsUsageSubmitterBuilder readTimeout(Duration timeout) {
-    once("readTimeout");
-    readTimeout = positive(timeout, "readTimeout");
+    clientOptions.readTimeout(timeout);
     return this;
   }
 
   /** How long one MeterUsage call may take in all, signing and credentials included. */
   public AwsUsageSubmitterBuilder apiCallTimeout(Duration timeout) {
-    once("apiCallTimeout");
-    apiCallTimeout = positive(timeout, "apiCallTimeout");
+    clientOptions.apiCallTimeout(timeout);
     return this;
   }
 
@@ -239,19 +213,7 @@ public final class AwsUsageSubmitterBuilder {
    */
   public AwsUsageSubmitterBuilder backoff(Duration initial, double multiplier, double jitter, Duration max) {
     once("backoff");
-    initialBackoff = positive(initial, "backoff initial");
-    if (!(multiplier >= 1.0)) {
-      throw new IllegalArgumentException("backoff multiplier must be >= 1 but was " + multiplier);
-    }
-    if (!(jitter >= 0 && jitter < 1)) {
-      throw new IllegalArgumentException("backoff jitter must be within [0, 1) but was " + jitter);
-    }
-    maxBackoff = positive(max, "backoff max");
-    if (maxBackoff.compareTo(initialBackoff) < 0) {
-      throw new IllegalArgumentException("backoff max " + max + " is below backoff initial " + initial);
-    }
-    backoffMultiplier = multiplier;
-    backoffJitter = jitter;
+    backoff = new Backoff(initial, multiplier, jitter, max);
     return this;
   }
 
@@ -261,15 +223,8 @@ public final class AwsUsageSubmitterBuilder {
    * @throws IllegalStateException naming the option when options conflict or no region can be resolved
    */
   public AwsUsageSubmitter build() {
-    if (client != null) {
-      for (String option : new String[] {"region", "credentialsProvider", "endpointOverride",
-          "connectTimeout", "readTimeout", "apiCallTimeout"}) {
-        if (set.contains(option)) {
-          throw new IllegalStateException(option + " applies only to a client built by Hourmeter, but client "
-              + "was given: configure it on that client instead");
-        }
-      }
-    }
+    clientOptions.checkGivenClientAlone();
+    MarketplaceMeteringClient client = clientOptions.given();
     if (client != null && batch && !carriesLicenseArnShim(client)) {
       throw new IllegalStateException("client: a BatchMeterUsage submitter needs a client built with "
           + "AwsUsageSubmitter.clientOverrides(), whose interceptor adds each record's LicenseArn (the SDK "
@@ -288,23 +243,9 @@ public final class AwsUsageSubmitterBuilder {
             waitInOpenState, permittedCallsInHalfOpenState),
         new SendGate.RateSettings(permits, ratePeriod), clock);
     MeteringOperation operation = batch ? new BatchMeterUsageOperation() : new MeterUsageOperation(clock);
-    IntervalFunction intervals = IntervalFunction.ofExponentialRandomBackoff(initialBackoff,
-        backoffMultiplier, backoffJitter, maxBackoff);
-    if (client != null) {
-      return new AwsUsageSubmitter(client, List.of(), gate, intervals, maxBackoff, attemptsToReachCap(), clock,
-          operation);
-    }
-    List<SdkAutoCloseable> owned = new ArrayList<>();
-    AwsCredentialsProvider provider = credentials;
-    if (provider == null) {
-      DefaultCredentialsProvider chain = DefaultCredentialsProvider.builder().build();
-      owned.add(chain);
-      provider = chain;
-    }
-    MarketplaceMeteringClient built = buildClient(provider);
-    owned.add(0, built);
-    return new AwsUsageSubmitter(built, owned, gate, intervals, maxBackoff, attemptsToReachCap(), clock,
-        operation);
+    MeteringClientOptions.Built built = clientOptions.build();
+    return new AwsUsageSubmitter(built.client(), built.owned(), gate, backoff.intervals(), backoff.max(),
+        backoff.attemptsToReachCap(), clock, operation);
   }
 
   private static boolean carriesLicenseArnShim(MarketplaceMeteringClient meteringClient) {
@@ -312,61 +253,15 @@ public final class AwsUsageSubmitterBuilder {
         .anyMatch(LicenseArnShim.class::isInstance);
   }
 
-  /** The first failure count whose un-jittered backoff reaches the cap (at most 64). */
-  private int attemptsToReachCap() {
-    double interval = initialBackoff.toMillis();
-    int attempt = 1;
-    while (interval < maxBackoff.toMillis() && attempt < 64 && backoffMultiplier > 1.0) {
-      interval *= backoffMultiplier;
-      attempt++;
-    }
-    return attempt;
-  }
-
-  private MarketplaceMeteringClient buildClient(AwsCredentialsProvider provider) {
-    MarketplaceMeteringClientBuilder sdk = MarketplaceMeteringClient.builder()
-        .httpClientBuilder(UrlConnectionHttpClient.builder()
-            .connectionTimeout(connectTimeout)
-            .socketTimeout(readTimeout))
-        .overrideConfiguration(AwsUsageSubmitter.clientOverrides()
-            .apiCallTimeout(apiCallTimeout) // one attempt per call, so no separate attempt timeout
-            .build())
-        .credentialsProvider(new ClassifiedCredentialsProvider(provider));
-    if (region != null) {
-      sdk.region(region);
-    }
-    if (endpoint != null) {
-      sdk.endpointOverride(endpoint);
-    }
-    try {
-      return sdk.build();
-    } catch (SdkClientException e) {
-      if (credentials == null) {
-        ((SdkAutoCloseable) provider).close();
-      }
-      throw new IllegalStateException("region: none was set and the default region chain found none "
-          + "(aws.region, AWS_REGION, profile, instance metadata): " + e.getMessage(), e);
-    }
-  }
-
   private void once(String option) {
-    if (!set.add(option)) {
-      throw new IllegalStateException(option + " was already set");
-    }
+    OptionChecks.once(set, option);
   }
 
   private static Duration positive(Duration value, String option) {
-    Objects.requireNonNull(value, option);
-    if (value.isNegative() || value.isZero()) {
-      throw new IllegalArgumentException(option + " must be positive but was " + value);
-    }
-    return value;
+    return OptionChecks.positive(value, option);
   }
 
   private static int atLeastOne(int value, String option) {
-    if (value < 1) {
-      throw new IllegalArgumentException(option + " must be >= 1 but was " + value);
-    }
-    return value;
+    return OptionChecks.atLeastOne(value, option);
   }
 }
