@@ -5,6 +5,8 @@
 #   drainer.json/.txt   drainer aggregation and recovery after a restart
 #   outage-<round>.json/.txt  record() latency while the local endpoint is healthy / throttling and failing
 #   footprint.jsonl     disk bytes per record and retained heap, one forked JVM per record count
+#   ledger.json/.txt    the report ledger at SaaS size: start-up with 1 M live reports, commit cost
+#   ledger-disk.jsonl   disk bytes per live report over simulated hours of puts and removes
 #   paired.jsonl        handle / raw append and by-name / handle from paired blocks on one thread
 #   environment.txt     JDK, CPU, commit, load average before and after each phase
 #   summary.txt         ratios first, absolute figures second, each target met or missed
@@ -55,6 +57,7 @@ if [[ $mode == quick ]]; then
   foot_repeats=2
   paired=(3 8)
   paired_repeats=1
+  ledger_hours=14
 else
   rounds=3
   hot=(-f 1 -wi 2 -w 1s -i 5 -r 1s)
@@ -64,6 +67,7 @@ else
   foot_repeats=3
   paired=(5 20)
   paired_repeats=3
+  ledger_hours=24
 fi
 latency_benchmarks='io.hourmeter.benchmarks.(RecordBenchmark.*|BaselineBenchmark.chronicleAppend.*)'
 
@@ -103,6 +107,13 @@ for count in "${foot_counts[@]}"; do
     "$count" "$foot_repeats" "$out/footprint.jsonl"
 done
 load "after footprint"
+
+# The report ledger: iterations are set on LedgerBenchmark's methods (single shots for start-up).
+jmh 'io.hourmeter.benchmarks.LedgerBenchmark' -f 1 -rf json -rff "$out/ledger.json" | tee "$out/ledger.txt"
+# shellcheck disable=SC2086
+java $jvm_flags "$data_flag" -cp "$jar" io.hourmeter.benchmarks.LedgerDiskProbe 100000 10 "$ledger_hours" ledger \
+  "$out/ledger-disk.jsonl"
+load "after ledger"
 
 # The hot path last: it is the most sensitive to the machine's load, which falls as other work ends.
 for round in $(seq 1 "$rounds"); do

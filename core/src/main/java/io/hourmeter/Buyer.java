@@ -1,5 +1,6 @@
 package io.hourmeter;
 
+import io.hourmeter.internal.BuyerSlots;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -25,7 +26,9 @@ import java.util.regex.Pattern;
  * license), whichever form a product uses. Each field is checked against the service model's pattern
  * when the value is made, with an {@link IllegalArgumentException} that names the field.
  *
- * <p>Immutable and thread-safe.
+ * <p>Immutable as a value and thread-safe. (It carries one hidden slot where a meter caches the buyer's
+ * customer id, so that recording by value on a {@code Buyer} the application holds costs no lookup;
+ * the slot takes no part in equality and holds no reference to the meter.)
  */
 public final class Buyer {
   /** The model's CustomerAWSAccountId: 1..255 digits. AWS account ids have 12. */
@@ -40,6 +43,27 @@ public final class Buyer {
   private final String licenseArn;
   private final String customerIdentifier;
   private final String key;
+  /** The key's hash, kept here so that a lookup of a buyer reads one object, not two. */
+  private final int hash;
+  /**
+   * Where the last meter that recorded this buyer's usage by value left its customer id (see
+   * {@code io.hourmeter.internal.BuyerSlots}); not part of the value: equality, hash and key ignore it.
+   */
+  private Object slot;
+
+  static {
+    BuyerSlots.install(new BuyerSlots.Accessor() {
+      @Override
+      public Object get(Buyer buyer) {
+        return buyer.slot;
+      }
+
+      @Override
+      public void set(Buyer buyer, Object value) {
+        buyer.slot = value;
+      }
+    });
+  }
 
   private Buyer(String awsAccountId, String licenseArn, String customerIdentifier) {
     this.awsAccountId = awsAccountId;
@@ -48,6 +72,7 @@ public final class Buyer {
     this.key = customerIdentifier != null ? "id:" + customerIdentifier
         : licenseArn != null ? "acct:" + awsAccountId + ":" + licenseArn
         : "acct:" + awsAccountId;
+    this.hash = key.hashCode();
   }
 
   /**
@@ -148,12 +173,12 @@ public final class Buyer {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Buyer other && key.equals(other.key);
+    return o == this || o instanceof Buyer other && hash == other.hash && key.equals(other.key);
   }
 
   @Override
   public int hashCode() {
-    return key.hashCode();
+    return hash;
   }
 
   @Override

@@ -1,10 +1,11 @@
 package io.hourmeter.aws;
 
-import io.github.resilience4j.core.IntervalFunction;
 import java.net.URI;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.HashSet;
 import java.util.Objects;
+import java.util.Set;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
@@ -56,7 +57,8 @@ public final class AwsUsageSubmitterBuilder {
   /** The default rate limit of BatchMeterUsage, in calls per second. */
   static final int BATCH_METER_USAGE_PERMITS_PER_SECOND = 9;
 
-  private final MeteringClientWiring wiring = new MeteringClientWiring();
+  private final Set<String> set = new HashSet<>();
+  private final MeteringClientOptions clientOptions = new MeteringClientOptions(set);
   private boolean batch;
   private InstantSource clock;
   private String name;
@@ -67,10 +69,7 @@ public final class AwsUsageSubmitterBuilder {
   private int permittedCallsInHalfOpenState = 2;
   private Integer permitsPerPeriod; // null: the operation's default
   private Duration ratePeriod = Duration.ofSeconds(1);
-  private Duration initialBackoff = Duration.ofSeconds(1);
-  private double backoffMultiplier = 2.0;
-  private double backoffJitter = 0.5;
-  private Duration maxBackoff = Duration.ofMinutes(5);
+  private Backoff backoff = new Backoff(Duration.ofSeconds(1), 2.0, 0.5, Duration.ofMinutes(5));
 
   AwsUsageSubmitterBuilder() { }
 
@@ -92,43 +91,43 @@ public final class AwsUsageSubmitterBuilder {
    * checks): build it with {@link AwsUsageSubmitter#clientOverrides()}. The submitter does not close it.
    */
   public AwsUsageSubmitterBuilder client(MarketplaceMeteringClient meteringClient) {
-    wiring.client(meteringClient);
+    clientOptions.client(meteringClient);
     return this;
   }
 
   /** The region whose endpoint is called; default: the SDK's default region chain. */
   public AwsUsageSubmitterBuilder region(Region awsRegion) {
-    wiring.region(awsRegion);
+    clientOptions.region(awsRegion);
     return this;
   }
 
   /** Where credentials come from; default: the SDK's default credentials chain. */
   public AwsUsageSubmitterBuilder credentialsProvider(AwsCredentialsProvider provider) {
-    wiring.credentialsProvider(provider);
+    clientOptions.credentialsProvider(provider);
     return this;
   }
 
   /** Another endpoint: a VPC interface endpoint, FIPS, or a local endpoint in tests. */
   public AwsUsageSubmitterBuilder endpointOverride(URI uri) {
-    wiring.endpointOverride(uri);
+    clientOptions.endpointOverride(uri);
     return this;
   }
 
   /** How long to wait for a TCP connection. */
   public AwsUsageSubmitterBuilder connectTimeout(Duration timeout) {
-    wiring.connectTimeout(timeout);
+    clientOptions.connectTimeout(timeout);
     return this;
   }
 
   /** How long a read on the socket may wait for data (the answer). */
   public AwsUsageSubmitterBuilder readTimeout(Duration timeout) {
-    wiring.readTimeout(timeout);
+    clientOptions.readTimeout(timeout);
     return this;
   }
 
   /** How long one MeterUsage call may take in all, signing and credentials included. */
   public AwsUsageSubmitterBuilder apiCallTimeout(Duration timeout) {
-    wiring.apiCallTimeout(timeout);
+    clientOptions.apiCallTimeout(timeout);
     return this;
   }
 
@@ -214,19 +213,7 @@ public final class AwsUsageSubmitterBuilder {
    */
   public AwsUsageSubmitterBuilder backoff(Duration initial, double multiplier, double jitter, Duration max) {
     once("backoff");
-    initialBackoff = positive(initial, "backoff initial");
-    if (!(multiplier >= 1.0)) {
-      throw new IllegalArgumentException("backoff multiplier must be >= 1 but was " + multiplier);
-    }
-    if (!(jitter >= 0 && jitter < 1)) {
-      throw new IllegalArgumentException("backoff jitter must be within [0, 1) but was " + jitter);
-    }
-    maxBackoff = positive(max, "backoff max");
-    if (maxBackoff.compareTo(initialBackoff) < 0) {
-      throw new IllegalArgumentException("backoff max " + max + " is below backoff initial " + initial);
-    }
-    backoffMultiplier = multiplier;
-    backoffJitter = jitter;
+    backoff = new Backoff(initial, multiplier, jitter, max);
     return this;
   }
 
@@ -236,9 +223,12 @@ public final class AwsUsageSubmitterBuilder {
    * @throws IllegalStateException naming the option when options conflict or no region can be resolved
    */
   public AwsUsageSubmitter build() {
-    wiring.check(batch ? "a BatchMeterUsage submitter needs a client built with "
-        + "AwsUsageSubmitter.clientOverrides(), whose interceptor adds each record's LicenseArn (the SDK "
-        + "served here drops it, and licensed buyers would be answered CustomerNotSubscribed)" : null);
+    clientOptions.checkGivenClientAlone();
+    if (batch) {
+      clientOptions.checkGivenClientCarriesLicenseArnShim("a BatchMeterUsage submitter needs a client built "
+          + "with AwsUsageSubmitter.clientOverrides(), whose interceptor adds each record's LicenseArn (the SDK "
+          + "served here drops it, and licensed buyers would be answered CustomerNotSubscribed)");
+    }
     if (minimumNumberOfCalls > slidingWindowSize) {
       throw new IllegalStateException("minimumNumberOfCalls (" + minimumNumberOfCalls
           + ") must not exceed slidingWindowSize (" + slidingWindowSize + ")");
@@ -252,33 +242,20 @@ public final class AwsUsageSubmitterBuilder {
             waitInOpenState, permittedCallsInHalfOpenState),
         new SendGate.RateSettings(permits, ratePeriod), clock);
     MeteringOperation operation = batch ? new BatchMeterUsageOperation() : new MeterUsageOperation(clock);
-    IntervalFunction intervals = IntervalFunction.ofExponentialRandomBackoff(initialBackoff,
-        backoffMultiplier, backoffJitter, maxBackoff);
-    MeteringClientWiring.Wired wired = wiring.build();
-    return new AwsUsageSubmitter(wired.client(), wired.owned(), gate, intervals, maxBackoff, attemptsToReachCap(),
-        clock, operation);
-  }
-
-  /** The first failure count whose un-jittered backoff reaches the cap (at most 64). */
-  private int attemptsToReachCap() {
-    double interval = initialBackoff.toMillis();
-    int attempt = 1;
-    while (interval < maxBackoff.toMillis() && attempt < 64 && backoffMultiplier > 1.0) {
-      interval *= backoffMultiplier;
-      attempt++;
-    }
-    return attempt;
+    MeteringClientOptions.Built built = clientOptions.build();
+    return new AwsUsageSubmitter(built.client(), built.owned(), gate, backoff.intervals(), backoff.max(),
+        backoff.attemptsToReachCap(), clock, operation);
   }
 
   private void once(String option) {
-    wiring.once(option);
+    OptionChecks.once(set, option);
   }
 
   private static Duration positive(Duration value, String option) {
-    return MeteringClientWiring.positive(value, option);
+    return OptionChecks.positive(value, option);
   }
 
   private static int atLeastOne(int value, String option) {
-    return MeteringClientWiring.atLeastOne(value, option);
+    return OptionChecks.atLeastOne(value, option);
   }
 }

@@ -59,9 +59,9 @@ public final class CustomerResolver implements AutoCloseable {
   private final int attempts;
   private final IntervalFunction backoff;
 
-  CustomerResolver(MeteringClientWiring.Wired wired, String productCode, int attempts, IntervalFunction backoff) {
-    this.client = wired.client();
-    this.owned = wired.owned();
+  CustomerResolver(MeteringClientOptions.Built built, String productCode, int attempts, IntervalFunction backoff) {
+    this.client = built.client();
+    this.owned = built.owned();
     this.productCode = productCode;
     this.attempts = attempts;
     this.backoff = backoff;

@@ -1,10 +1,11 @@
 package io.hourmeter.aws;
 
-import io.github.resilience4j.core.IntervalFunction;
 import io.hourmeter.spi.UsageReport;
 import java.net.URI;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Objects;
+import java.util.Set;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.marketplacemetering.MarketplaceMeteringClient;
@@ -26,11 +27,11 @@ import software.amazon.awssdk.services.marketplacemetering.MarketplaceMeteringCl
  */
 public final class CustomerResolverBuilder {
 
-  private final MeteringClientWiring wiring = new MeteringClientWiring();
+  private final Set<String> set = new HashSet<>();
+  private final MeteringClientOptions clientOptions = new MeteringClientOptions(set);
   private String productCode;
   private int attempts = 4;
-  private Duration initialBackoff = Duration.ofMillis(200);
-  private Duration maxBackoff = Duration.ofSeconds(2);
+  private Backoff backoff = new Backoff(Duration.ofMillis(200), 2.0, 0.5, Duration.ofSeconds(2));
 
   CustomerResolverBuilder() { }
 
@@ -39,7 +40,7 @@ public final class CustomerResolverBuilder {
    * ({@link CustomerResolutionException.Reason#OTHER_PRODUCT}). Required.
    */
   public CustomerResolverBuilder productCode(String code) {
-    wiring.once("productCode");
+    OptionChecks.once(set, "productCode");
     Objects.requireNonNull(code, "productCode");
     if (!UsageReport.isValidProductCode(code)) {
       throw new IllegalArgumentException("productCode must be 1..255 characters of "
@@ -55,43 +56,43 @@ public final class CustomerResolverBuilder {
    * drops. The resolver does not close it.
    */
   public CustomerResolverBuilder client(MarketplaceMeteringClient meteringClient) {
-    wiring.client(meteringClient);
+    clientOptions.client(meteringClient);
     return this;
   }
 
   /** The region whose endpoint is called; default: the SDK's default region chain. */
   public CustomerResolverBuilder region(Region awsRegion) {
-    wiring.region(awsRegion);
+    clientOptions.region(awsRegion);
     return this;
   }
 
   /** Where the seller account's credentials come from; default: the SDK's default credentials chain. */
   public CustomerResolverBuilder credentialsProvider(AwsCredentialsProvider provider) {
-    wiring.credentialsProvider(provider);
+    clientOptions.credentialsProvider(provider);
     return this;
   }
 
   /** Another endpoint: a VPC interface endpoint, FIPS, or a local endpoint in tests. */
   public CustomerResolverBuilder endpointOverride(URI uri) {
-    wiring.endpointOverride(uri);
+    clientOptions.endpointOverride(uri);
     return this;
   }
 
   /** How long to wait for a TCP connection; default 2 s. */
   public CustomerResolverBuilder connectTimeout(Duration timeout) {
-    wiring.connectTimeout(timeout);
+    clientOptions.connectTimeout(timeout);
     return this;
   }
 
   /** How long a read on the socket may wait for the answer; default 10 s. */
   public CustomerResolverBuilder readTimeout(Duration timeout) {
-    wiring.readTimeout(timeout);
+    clientOptions.readTimeout(timeout);
     return this;
   }
 
   /** How long one ResolveCustomer call may take in all, signing and credentials included; default 15 s. */
   public CustomerResolverBuilder apiCallTimeout(Duration timeout) {
-    wiring.apiCallTimeout(timeout);
+    clientOptions.apiCallTimeout(timeout);
     return this;
   }
 
@@ -100,13 +101,9 @@ public final class CustomerResolverBuilder {
    * doubling, jitter &plusmn;50 %, capped at {@code max}, between them.
    */
   public CustomerResolverBuilder retries(int maxAttempts, Duration initial, Duration max) {
-    wiring.once("retries");
-    attempts = MeteringClientWiring.atLeastOne(maxAttempts, "retries maxAttempts");
-    initialBackoff = MeteringClientWiring.positive(initial, "retries initial");
-    maxBackoff = MeteringClientWiring.positive(max, "retries max");
-    if (maxBackoff.compareTo(initialBackoff) < 0) {
-      throw new IllegalArgumentException("retries max " + max + " is below retries initial " + initial);
-    }
+    OptionChecks.once(set, "retries");
+    attempts = OptionChecks.atLeastOne(maxAttempts, "retries maxAttempts");
+    backoff = Backoff.named("retries", initial, 2.0, 0.5, max);
     return this;
   }
 
@@ -122,10 +119,10 @@ public final class CustomerResolverBuilder {
       throw new IllegalStateException("productCode: the seller's product code is required, to refuse "
           + "tokens for other products");
     }
-    wiring.check("a CustomerResolver needs a client built with AwsUsageSubmitter.clientOverrides(), whose "
-        + "interceptor reads the ResolveCustomer reply's LicenseArn (the SDK served here drops it, and "
-        + "licensed buyers would be metered without their license)");
-    IntervalFunction backoff = IntervalFunction.ofExponentialRandomBackoff(initialBackoff, 2.0, 0.5, maxBackoff);
-    return new CustomerResolver(wiring.build(), productCode, attempts, backoff);
+    clientOptions.checkGivenClientAlone();
+    clientOptions.checkGivenClientCarriesLicenseArnShim("a CustomerResolver needs a client built with "
+        + "AwsUsageSubmitter.clientOverrides(), whose interceptor reads the ResolveCustomer reply's LicenseArn "
+        + "(the SDK served here drops it, and licensed buyers would be metered without their license)");
+    return new CustomerResolver(clientOptions.build(), productCode, attempts, backoff.intervals());
   }
 }

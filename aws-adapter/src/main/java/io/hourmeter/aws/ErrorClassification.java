@@ -29,9 +29,10 @@ import software.amazon.awssdk.core.exception.SdkClientException;
  * MeterUsage and BatchMeterUsage alike, a thrown failure by {@link #TABLE} (read top to bottom, first
  * match wins; each row applies to every operation that can receive its error, so a throttled or
  * InvalidUsageDimension BatchMeterUsage call is classified exactly as a MeterUsage one), and a
- * BatchMeterUsage record's own answer by {@link #RECORD_STATUSES}. ResolveCustomer's failures
- * ({@link CustomerResolver}) go through the same table; a row scoped to one operation
- * ({@link Row#operation()}) applies to that operation's failures only.
+ * BatchMeterUsage record's own answer by {@link #RECORD_STATUSES}. RegisterUsage's failures go by the
+ * same table: {@link ContainerRegistration} retries the retryable classes and ends the registration on
+ * every other. ResolveCustomer's failures ({@link CustomerResolver}) go through the same table too; a
+ * row scoped to one operation ({@link Row#operation()}) applies to that operation's failures only.
  *
  * <p><b>Only proof of rejection lets usage move.</b> An AWS answer proves that the request was not
  * recorded only when its error code says so: the modelled 4xx errors of MeterUsage and BatchMeterUsage,
@@ -101,16 +102,22 @@ final class ErrorClassification {
       // drainer isolates the record and dead-letters it, and quarantines the buyer.
       code("InvalidCustomerIdentifierException", INVALID_CUSTOMER),
       rule(LicenseArnShim.INVALID_LICENSE, LicenseArnShim::isInvalidLicense, INVALID_CUSTOMER),
-      code("DisabledApiException", CONFIGURATION),                // BatchMeterUsage, ResolveCustomer: the API is off
+      code("DisabledApiException", CONFIGURATION),                // BatchMeterUsage, RegisterUsage,
+                                                                  // ResolveCustomer: the API is off
       // ResolveCustomer's token errors are the buyer's: the registration token its browser posted names
       // no buyer AWS will resolve (CustomerResolver tells the buyer to get a new one). Only for
       // ResolveCustomer: an ExpiredTokenException that speaks of the "security token" is the caller's
-      // expired session credentials, under the next rows, as on every other operation.
+      // expired session credentials, under the ExpiredTokenException row below, as on every other operation.
       only(CustomerResolver.RESOLVE_CUSTOMER_PERMISSION, code("InvalidTokenException", INVALID_CUSTOMER)),
       only(CustomerResolver.RESOLVE_CUSTOMER_PERMISSION, rule(EXPIRED_REGISTRATION_TOKEN,
           ErrorClassification::isExpiredRegistrationToken, INVALID_CUSTOMER)),
+      // The errors only RegisterUsage lists (container start); it also lists InvalidRegion, and shares
+      // ProductCode, CustomerNotEntitled, DisabledApi, throttling and 500 with the rows above. Any of them
+      // but throttling and 500 ends the registration (ContainerRegistration).
+      code("PlatformNotSupportedException", CONFIGURATION),       // not ECS, EKS or Fargate
+      code("InvalidPublicKeyVersionException", CONFIGURATION),    // the configured key version
+      code("InvalidRegionException", CONFIGURATION),              // RegisterUsage: not the task's region
       // Modelled shapes that other operations list, in case a send is ever answered with them.
-      code("InvalidRegionException", CONFIGURATION),
       code("ExpiredTokenException", CONFIGURATION),               // expired session credentials
       // Unmodelled: request validation by the AWS front end.
       code("ValidationException", INVALID_REPORT),

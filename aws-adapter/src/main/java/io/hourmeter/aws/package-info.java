@@ -6,6 +6,8 @@
  * model-limit validation, a single error classification table, a Resilience4j circuit breaker and rate
  * limiter behind the low-level permission protocol, capped exponential backoff with jitter, and a DryRun
  * permission check. Build it with {@link io.hourmeter.aws.AwsUsageSubmitter#create()} or
- * {@link io.hourmeter.aws.AwsUsageSubmitter#builder()}; everything else in the package is internal.
+ * {@link io.hourmeter.aws.AwsUsageSubmitter#builder()}. For paid container products,
+ * {@link io.hourmeter.aws.ContainerRegistration} calls RegisterUsage at start and verifies its PS256
+ * Signature. Everything else in the package is internal.
  */
 package io.hourmeter.aws;

@@ -220,6 +220,17 @@ class CustomerResolverTest {
         .isInstanceOf(IllegalStateException.class).hasMessage("productCode was already set");
   }
 
+  /** The retries' backoff is the adapter's one {@code Backoff}, but its errors name the option set. */
+  @Test
+  void badRetriesFailNamingTheRetriesOption() {
+    assertThatThrownBy(() -> CustomerResolver.builder().retries(0, Duration.ofMillis(1), Duration.ofMillis(2)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("retries maxAttempts must be >= 1 but was 0");
+    assertThatThrownBy(() -> CustomerResolver.builder().retries(3, Duration.ZERO, Duration.ofMillis(2)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("retries initial must be positive but was PT0S");
+    assertThatThrownBy(() -> CustomerResolver.builder().retries(3, Duration.ofSeconds(2), Duration.ofSeconds(1)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("retries max PT1S is below retries initial PT2S");
+  }
+
   @Test
   void aGivenClientWithHourmetersOverridesResolvesTheLicenseToo() {
     try (MarketplaceMeteringClient own = MarketplaceMeteringClient.builder().region(Region.US_EAST_1)

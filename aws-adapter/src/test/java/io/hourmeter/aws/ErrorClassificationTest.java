@@ -47,6 +47,7 @@ import software.amazon.awssdk.services.marketplacemetering.MarketplaceMeteringCl
 import software.amazon.awssdk.services.marketplacemetering.model.BatchMeterUsageRequest;
 import software.amazon.awssdk.services.marketplacemetering.model.MarketplaceMeteringException;
 import software.amazon.awssdk.services.marketplacemetering.model.MeterUsageRequest;
+import software.amazon.awssdk.services.marketplacemetering.model.RegisterUsageRequest;
 import software.amazon.awssdk.services.marketplacemetering.model.Tag;
 import software.amazon.awssdk.services.marketplacemetering.model.UsageAllocation;
 import software.amazon.awssdk.services.marketplacemetering.model.UsageRecord;
@@ -70,6 +71,12 @@ class ErrorClassificationTest {
       "InvalidProductCodeException", "InvalidUsageDimensionException", "InvalidTagException",
       "InvalidUsageAllocationsException", "InvalidCustomerIdentifierException", "TimestampOutOfBoundsException",
       "ThrottlingException", "DisabledApiException", "InvalidLicenseException");
+
+  /** The errors the model lists for RegisterUsage (operations.RegisterUsage.errors). */
+  static final List<String> MODELLED_REGISTER_USAGE_ERRORS = List.of("InvalidProductCodeException",
+      "InvalidRegionException", "InvalidPublicKeyVersionException", "PlatformNotSupportedException",
+      "CustomerNotEntitledException", "ThrottlingException", "InternalServiceErrorException",
+      "DisabledApiException");
 
   private static final String OTHER_AWS_ERROR_ROW = "other AWS error: 5xx, 429, or a code the table does not know";
   private static final String IO_ROW = "IOException: refused, reset, closed without an answer, read timeout";
@@ -212,6 +219,32 @@ class ErrorClassificationTest {
         new HttpRow("DisabledApiException", CONFIGURATION, t -> {
           t.endpoint.faults().rejectNext(ModelledError.DISABLED_API, 1);
           return t.thrownByBatch(batch("users", LAST_HOUR));
+        }),
+        // RegisterUsage (container start): the same table; ContainerRegistration retries the retryable
+        // classes and ends the registration on every other.
+        new HttpRow("ThrottlingException", RETRYABLE, t -> {
+          t.endpoint.faults().throttleNext(1);
+          return t.thrownByRegister(t.client(), register(PRODUCT, 1));
+        }),
+        new HttpRow("InternalServiceErrorException", OUTCOME_UNKNOWN, t -> {
+          t.endpoint.faults().serverErrorNext(1);
+          return t.thrownByRegister(t.client(), register(PRODUCT, 1));
+        }),
+        new HttpRow("CustomerNotEntitledException", NOT_ENTITLED,
+            t -> t.thrownByRegister(t.client(), register("prod-unpaid", 1))),
+        new HttpRow("InvalidProductCodeException", CONFIGURATION,
+            t -> t.thrownByRegister(t.client(), register("prod-nope", 1))),
+        new HttpRow("InvalidPublicKeyVersionException", CONFIGURATION,
+            t -> t.thrownByRegister(t.client(), register(PRODUCT, 2))),
+        new HttpRow("InvalidRegionException", CONFIGURATION,
+            t -> t.thrownByRegister(t.clientWith(b -> b.region(Region.US_WEST_2)), register(PRODUCT, 1))),
+        new HttpRow("PlatformNotSupportedException", CONFIGURATION, t -> {
+          t.endpoint.faults().rejectNext(ModelledError.PLATFORM_NOT_SUPPORTED, 1);
+          return t.thrownByRegister(t.client(), register(PRODUCT, 1));
+        }),
+        new HttpRow("DisabledApiException", CONFIGURATION, t -> {
+          t.endpoint.faults().rejectNext(ModelledError.DISABLED_API, 1);
+          return t.thrownByRegister(t.client(), register(PRODUCT, 1));
         }),
         new HttpRow("UnsentRequestException", CONFIGURATION, UnsentRequestException.ROW, t -> {
           // A license attached for a record the request does not hold: the shim refuses to send it.
@@ -364,6 +397,11 @@ class ErrorClassificationTest {
   }
 
   @Test
+  void everyModelledRegisterUsageErrorHasARow() {
+    assertThat(rowNames()).containsAll(MODELLED_REGISTER_USAGE_ERRORS);
+  }
+
+  @Test
   void eachRecordStatusOfTheModelHasItsOwnRowAndAnyOtherProvesNothing() {
     assertThat(List.of("Success", "CustomerNotSubscribed", "DuplicateRecord"))
         .allSatisfy(status -> assertThat(ErrorClassification.statusRow(status).name()).isEqualTo(status));
@@ -424,21 +462,30 @@ class ErrorClassificationTest {
   }
 
   private static Throwable thrownByResolve(MarketplaceMeteringClient client, String token) {
-    try {
-      LicenseArnShim.resolveCustomer(client, token);
-    } catch (RuntimeException thrown) {
-      return thrown;
-    }
-    return fail("expected ResolveCustomer to fail for " + token);
+    return thrown(() -> LicenseArnShim.resolveCustomer(client, token), "ResolveCustomer of " + token);
+  }
+
+  private static RegisterUsageRequest register(String productCode, int publicKeyVersion) {
+    return RegisterUsageRequest.builder().productCode(productCode).publicKeyVersion(publicKeyVersion)
+        .nonce("nonce-1").build();
+  }
+
+  private Throwable thrownByRegister(MarketplaceMeteringClient client, RegisterUsageRequest request) {
+    return thrown(() -> client.registerUsage(request), request);
   }
 
   private Throwable thrownByBatch(BatchMeterUsageRequest request) {
+    return thrown(() -> client().batchMeterUsage(request), request);
+  }
+
+  /** What {@code call} threw; the test fails when it returned. */
+  private static Throwable thrown(Runnable call, Object request) {
     try {
-      client().batchMeterUsage(request);
+      call.run();
     } catch (RuntimeException thrown) {
       return thrown;
     }
-    return fail("expected BatchMeterUsage to fail: " + request);
+    return fail("expected the call to fail: " + request);
   }
 
   private MarketplaceMeteringClient client() {
@@ -483,11 +530,6 @@ class ErrorClassificationTest {
   }
 
   private Throwable thrownBy(MarketplaceMeteringClient client, MeterUsageRequest request) {
-    try {
-      client.meterUsage(request);
-    } catch (RuntimeException thrown) {
-      return thrown;
-    }
-    return fail("expected MeterUsage to fail: " + request);
+    return thrown(() -> client.meterUsage(request), request);
   }
 }

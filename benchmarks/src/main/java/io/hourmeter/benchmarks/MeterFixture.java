@@ -44,6 +44,45 @@ final class MeterFixture {
   }
 
   /**
+   * The SaaS counterpart of {@link #acceptingSubmitter()}: BatchMeterUsage-shaped (25 reports a call),
+   * accepting every report at once without a network.
+   */
+  static UsageSubmitter acceptingBatchSubmitter() {
+    UsageSubmitter one = acceptingSubmitter();
+    return new UsageSubmitter() {
+      @Override
+      public SendPermission tryAcquirePermission() {
+        return SendPermission.allow();
+      }
+
+      @Override
+      public int maxReportsPerCall() {
+        return 25;
+      }
+
+      @Override
+      public int callSize(java.util.List<UsageReport> candidates) {
+        return Math.min(25, candidates.size());
+      }
+
+      @Override
+      public java.util.List<SubmitOutcome> submitAll(java.util.List<UsageReport> reports) {
+        return reports.stream().map(one::submit).toList();
+      }
+
+      @Override
+      public SubmitOutcome submit(UsageReport report) {
+        return one.submit(report);
+      }
+
+      @Override
+      public Duration backoff(int consecutiveFailures) {
+        return Duration.ofMillis(100);
+      }
+    };
+  }
+
+  /**
    * A submitter that accepts every report at once without a network: for benchmarks whose clock never
    * closes an hour, where nothing is sent, so the submitter only has to exist.
    */

@@ -91,7 +91,7 @@ public class SaasAggregationBenchmark {
         .mode(MeteringMode.SAAS)
         .journalDirectory(directory)
         .clock(clock)
-        .submitter(MeterFixture.acceptingSubmitter())
+        .submitter(MeterFixture.acceptingBatchSubmitter())
         .minFreeDiskBytes(0);
   }
 

@@ -60,7 +60,7 @@ public final class SaasPairedProbe {
     Path saasDirectory = BenchDirectories.create("saas-paired-saas");
     try (Meter hourly = MeterFixture.builder(hourlyDirectory, InstantSource.system(),
             MeterFixture.acceptingSubmitter()).build();
-         Meter saas = MeterFixture.builder(saasDirectory, InstantSource.system(), MeterFixture.acceptingSubmitter())
+         Meter saas = MeterFixture.builder(saasDirectory, InstantSource.system(), MeterFixture.acceptingBatchSubmitter())
              .mode(MeteringMode.SAAS).maxCachedCustomers(buyerCount).build()) {
       Dimension users = hourly.dimension(MeterFixture.USERS);
       Dimension customer = saas.customer(buyers[0]).dimension(MeterFixture.USERS);

@@ -12,11 +12,13 @@ import java.util.Objects;
  */
 final class DefaultCustomer implements Customer {
   private final Buyer buyer;
+  private final int customerId;
   private final DefaultDimension[] dimensions;
   private final DefaultMeter meter;
 
   DefaultCustomer(Buyer buyer, int customerId, List<String> names, int[] dimensionIds, DefaultMeter meter) {
     this.buyer = buyer;
+    this.customerId = customerId;
     this.meter = meter;
     this.dimensions = new DefaultDimension[names.size()];
     for (int i = 0; i < dimensions.length; i++) {
@@ -33,6 +35,11 @@ final class DefaultCustomer implements Customer {
   public Dimension dimension(String name) {
     Objects.requireNonNull(name, "dimension");
     return dimensions[meter.dimensionIndex(name)];
+  }
+
+  /** The buyer's id in the journal, or -1 if the journal could not register it (its units are refused). */
+  int customerId() {
+    return customerId;
   }
 
   @Override

@@ -9,7 +9,11 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Random;
+import java.util.TreeMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -96,6 +100,126 @@ class FileReportLedgerTest {
       assertThatThrownBy(() -> ledger.commit(withNull, Set.of())).isInstanceOf(NullPointerException.class)
           .hasMessageContaining("k");
       assertThat(ledger.diskBytes()).isZero();
+    }
+  }
+
+  @Test
+  void compactionAcrossManySegmentsKeepsEveryLiveEntry() throws Exception {
+    FileReportLedger.Tuning small = new FileReportLedger.Tuning(2048, 4096, 4096, 1024, 2);
+    Random random = new Random(11);
+    TreeMap<String, String> model = new TreeMap<>();
+    for (int i = 0; i < 20; i++) {
+      model.put("pinned/" + i, "put once " + i);
+    }
+    try (FileReportLedger ledger = FileReportLedger.open(directory, small);
+         FileReportLedger reader = FileReportLedger.open(directory)) {
+      ledger.commit(model, Set.of());
+      for (int commit = 0; commit < 1_500; commit++) {
+        Map<String, String> puts = new HashMap<>();
+        Set<String> removes = new HashSet<>();
+        for (int j = random.nextInt(4); j >= 0; j--) {
+          puts.put("report/" + random.nextInt(400), "v" + commit + " " + "x".repeat(random.nextInt(300)));
+        }
+        for (int j = random.nextInt(4); j > 0; j--) {
+          removes.add("report/" + random.nextInt(400));
+        }
+        ledger.commit(puts, removes);
+        model.keySet().removeAll(removes);
+        model.putAll(puts);
+        if (commit % 250 == 0) {
+          assertThat(reader.load()).as("a reader's load after commit %d", commit).isEqualTo(model);
+        }
+      }
+      assertThat(ledger.load()).isEqualTo(model);
+    }
+    List<String> segments = logs();
+    assertThat(segments).as("compaction deleted the first segments and kept few")
+        .hasSizeLessThan(40).noneMatch(n -> n.equals("ledger.000000000001.log"));
+    assertThat(segments.get(segments.size() - 1)).as("many segments were started")
+        .isGreaterThan("ledger.000000000100.log");
+    try (FileReportLedger ledger = FileReportLedger.open(directory, small)) {
+      assertThat(ledger.load()).isEqualTo(model);
+    }
+  }
+
+  @Test
+  void aDirectoryOfTheSingleFileLedgerOpensWithItsNewestGeneration() throws Exception {
+    // As the single-file ledger left it when killed during a compaction: generation 2, then its live
+    // state as the first frame of generation 3, which took one more commit; a temporary file of a
+    // compaction to generation 4 that had begun.
+    writeFrames("ledger.000000000002.log", LedgerFrames.encode(Map.of("a", "1", "b", "2"), Set.of()),
+        LedgerFrames.encode(Map.of("c", "3"), Set.of("a")));
+    writeFrames("ledger.000000000003.log", LedgerFrames.encode(Map.of("b", "2", "c", "3"), Set.of()),
+        LedgerFrames.encode(Map.of("d", "4"), Set.of("b")));
+    writeFrames("ledger.000000000004.log.tmp", LedgerFrames.encode(Map.of("c", "3"), Set.of()));
+
+    try (FileReportLedger ledger = FileReportLedger.open(directory)) {
+      assertThat(ledger.load()).containsExactly(Map.entry("c", "3"), Map.entry("d", "4"));
+      ledger.commit(Map.of("e", "5"), Set.of("c"));
+    }
+    assertThat(logs()).containsExactly("ledger.000000000003.log");
+    try (Stream<Path> files = Files.list(directory)) {
+      assertThat(files.map(f -> f.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp"));
+    }
+    try (FileReportLedger ledger = FileReportLedger.open(directory)) {
+      assertThat(ledger.load()).containsExactly(Map.entry("d", "4"), Map.entry("e", "5"));
+    }
+  }
+
+  @Test
+  void diskPerLiveReportStaysBoundedAsReportsArePutAndRemovedOverManyHours() {
+    int perHour = 2_000;
+    int windowHours = 6;
+    String text = "ACCEPTED ".repeat(33);
+    long record = 8 + "report/0000000000000000000".length() + text.length();
+    try (FileReportLedger ledger = FileReportLedger.open(directory)) {
+      for (int hour = 0; hour < 40; hour++) {
+        for (int start = hour * perHour; start < (hour + 1) * perHour; start += 100) {
+          Map<String, String> puts = new HashMap<>();
+          Set<String> removes = new HashSet<>();
+          for (int id = start; id < start + 100; id++) {
+            puts.put(String.format("report/%019d", id), text);
+            if (hour >= windowHours) {
+              removes.add(String.format("report/%019d", id - windowHours * perHour));
+            }
+          }
+          ledger.commit(puts, removes);
+        }
+        long live = (long) Math.min(hour + 1, windowHours) * perHour;
+        // Three times the live records and one segment (the live size, here) more, at most.
+        assertThat(ledger.diskBytes()).as("disk bytes after hour %d", hour).isLessThanOrEqualTo(4 * live * record);
+      }
+      assertThat(ledger.load()).hasSize(windowHours * perHour)
+          .containsKey(String.format("report/%019d", 40 * perHour - 1));
+    }
+  }
+
+  @Test
+  void aSecondOpenerThroughASymlinkToTheWritersDirectoryIsReadOnly() throws Exception {
+    Path link = Files.createSymbolicLink(directory.resolveSibling(directory.getFileName() + "-link"), directory);
+    try (FileReportLedger writer = FileReportLedger.open(directory);
+         FileReportLedger viaLink = FileReportLedger.open(link)) {
+      writer.commit(Map.of("a", "1"), Set.of());
+      assertThat(viaLink.load()).containsExactly(Map.entry("a", "1"));
+      assertThatThrownBy(() -> viaLink.commit(Map.of("b", "1"), Set.of()))
+          .isInstanceOf(IllegalStateException.class).hasMessageContaining("another process");
+    } finally {
+      Files.delete(link);
+    }
+  }
+
+  private void writeFrames(String name, ByteBuffer... frames) throws IOException {
+    try (FileChannel channel = FileChannel.open(directory.resolve(name), StandardOpenOption.CREATE_NEW,
+        StandardOpenOption.WRITE)) {
+      for (ByteBuffer frame : frames) {
+        channel.write(frame.rewind());
+      }
+    }
+  }
+
+  private List<String> logs() throws IOException {
+    try (Stream<Path> files = Files.list(directory)) {
+      return files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".log")).sorted().toList();
     }
   }
 

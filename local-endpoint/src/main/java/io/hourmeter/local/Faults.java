@@ -14,7 +14,8 @@ import java.util.Random;
  * exact sequences; a scripted fault is used before the rate is consulted. Faults are decided in this
  * order for each request: latency, drop before recording, throttling, 500, a scripted
  * {@link ModelledError} ({@link #rejectNext}), then the request is handled (a BatchMeterUsage call
- * decides per record whether to leave it in {@code UnprocessedRecords}), then drop after recording. A
+ * decides per record whether to leave it in {@code UnprocessedRecords}; a RegisterUsage call whether to
+ * {@linkplain #tamperSignatureNext spoil its Signature}), then drop after recording. A
  * {@linkplain #answerNext scripted answer} (the status and body a proxy or load balancer in front of the
  * service may send) takes the place of all of these for one request.
  *
@@ -53,6 +54,7 @@ public final class Faults {
   private final Map<Kind, Switch> switches = new EnumMap<>(Kind.class);
   private final Deque<Answer> answers = new ArrayDeque<>();
   private final Deque<ModelledError> rejections = new ArrayDeque<>();
+  private final Deque<SignatureTampering> tamperings = new ArrayDeque<>();
   private Random random = new Random(1);
   private Duration latency = Duration.ZERO;
 
@@ -133,6 +135,7 @@ public final class Faults {
     answers.clear();
     latency = Duration.ZERO;
     rejections.clear();
+    tamperings.clear();
     return this;
   }
 
@@ -154,14 +157,32 @@ public final class Faults {
    * rejections still to come, so a test can script a sequence of errors.
    */
   public synchronized Faults rejectNext(ModelledError error, int count) {
-    Objects.requireNonNull(error, "rejectNext");
+    return enqueue(rejections, error, count, "rejectNext");
+  }
+
+  /** Queues {@code count} copies of {@code fault} after those still to come. */
+  private synchronized <T> Faults enqueue(Deque<T> queue, T fault, int count, String name) {
+    Objects.requireNonNull(fault, name);
     if (count < 0) {
-      throw new IllegalArgumentException("rejectNext count must be >= 0 but was " + count);
+      throw new IllegalArgumentException(name + " count must be >= 0 but was " + count);
     }
     for (int i = 0; i < count; i++) {
-      rejections.addLast(error);
+      queue.addLast(fault);
     }
     return this;
+  }
+
+  /**
+   * Spoils the Signature of the next {@code count} RegisterUsage answers as {@code tampering} says (the
+   * call itself succeeds); queued after any tamperings still to come. Other operations leave them.
+   */
+  public synchronized Faults tamperSignatureNext(SignatureTampering tampering, int count) {
+    return enqueue(tamperings, tampering, count, "tamperSignatureNext");
+  }
+
+  /** Uses up the next scripted tampering of a RegisterUsage answer, or returns {@code null}. */
+  synchronized SignatureTampering takeTampering() {
+    return tamperings.pollFirst();
   }
 
   /** Uses up the next scripted rejection, or returns {@code null} when none is due. */

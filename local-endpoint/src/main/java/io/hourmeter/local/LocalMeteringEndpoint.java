@@ -65,6 +65,14 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link Faults#unprocessedRecordsNext} leaves records in {@code UnprocessedRecords}, unrecorded,
  *       and {@link Faults#rejectNext} answers whole calls with a {@link ModelledError}.</li>
  * </ul>
+ * {@code AWSMPMeteringService.RegisterUsage} (paid containers) checks the product as MeterUsage does
+ * (unknown: {@code InvalidProductCodeException}; not entitled: {@code CustomerNotEntitledException}),
+ * the PublicKeyVersion against {@link Builder#publicKeyVersions} ({@code InvalidPublicKeyVersionException}),
+ * and the signing region ({@code InvalidRegionException}), and answers a real PS256 JWT over the
+ * product code, key version, nonce and issue time, signed with its own key pair of that version
+ * ({@link #publicKeyPem}), with {@code PublicKeyRotationTimestamp} for a version given
+ * {@link Builder#publicKeyRotation}; {@link Faults#tamperSignatureNext} spoils the token, and
+ * {@link Faults#rejectNext} answers PlatformNotSupported, DisabledApi and the rest.
  * {@code AWSMPMeteringService.ResolveCustomer} answers the tokens given with {@link Builder#registration}
  * ({@code LicenseArn} included), {@code ExpiredTokenException} for those given with
  * {@link Builder#expiredRegistrationToken}, and {@code InvalidTokenException} otherwise.
@@ -87,6 +95,8 @@ public final class LocalMeteringEndpoint implements AutoCloseable {
   static final String METER_USAGE_TARGET = "AWSMPMeteringService.MeterUsage";
   /** The X-Amz-Target of BatchMeterUsage. */
   static final String BATCH_METER_USAGE_TARGET = "AWSMPMeteringService.BatchMeterUsage";
+  /** The X-Amz-Target of RegisterUsage. */
+  static final String REGISTER_USAGE_TARGET = "AWSMPMeteringService.RegisterUsage";
   /** The X-Amz-Target of ResolveCustomer. */
   static final String RESOLVE_CUSTOMER_TARGET = "AWSMPMeteringService.ResolveCustomer";
   private static final Logger LOG = LoggerFactory.getLogger(LocalMeteringEndpoint.class);
@@ -102,6 +112,7 @@ public final class LocalMeteringEndpoint implements AutoCloseable {
   }
 
   private final MeteringRecords records;
+  private final ContainerRegistrations registrations;
   private final Faults faults = new Faults();
   private final MeteringHttpHandler handler;
   private final int port;
@@ -116,7 +127,10 @@ public final class LocalMeteringEndpoint implements AutoCloseable {
     builder.registrations.forEach((token, subscriber) ->
         records.register(token, subscriber.productCode(), subscriber.customer()));
     builder.expiredRegistrationTokens.forEach(records::expireRegistration);
-    this.handler = new MeteringHttpHandler(records, faults, new MeteringHttpHandler.Callers(builder.region,
+    this.registrations = new ContainerRegistrations(records, builder.clock, builder.publicKeyVersions,
+        builder.rotations);
+    this.handler = new MeteringHttpHandler(records, registrations, faults,
+        new MeteringHttpHandler.Callers(builder.region,
         builder.rejectedAccessKeys, builder.deniedAccessKeys, builder.expiredSessionTokens));
     this.port = builder.port;
   }
@@ -209,6 +223,23 @@ public final class LocalMeteringEndpoint implements AutoCloseable {
         quantity);
   }
 
+  /**
+   * The RegisterUsage public key of {@code version} (1 to {@link Builder#publicKeyVersions}) as PEM
+   * ({@code -----BEGIN PUBLIC KEY-----}, X.509 SubjectPublicKeyInfo): what a container under test is
+   * configured with in place of the key AWS Marketplace gives sellers. The key pair is this endpoint's
+   * own, generated (RSA, 2048 bits) on first use; the private key never leaves it.
+   *
+   * @throws IllegalArgumentException for a version the endpoint does not have
+   */
+  public String publicKeyPem(int version) {
+    return registrations.publicKeyPem(version);
+  }
+
+  /** Every RegisterUsage call answered with a Signature so far (tampered ones too), in order. */
+  public List<ReceivedRegistration> registrations() {
+    return registrations.received();
+  }
+
   /** Subscribes a SaaS buyer while serving, as {@link Builder#subscriber} does at build time. */
   public void subscribe(String productCode, SaasCustomer customer) {
     records.subscribe(productCode, Objects.requireNonNull(customer, "customer"));
@@ -266,6 +297,8 @@ public final class LocalMeteringEndpoint implements AutoCloseable {
     private Duration window = Duration.ofHours(6);
     private Duration batchWindow = Duration.ofHours(24);
     private Instant softwareStartedAt;
+    private int publicKeyVersions = 1;
+    private final Map<Integer, Instant> rotations = new LinkedHashMap<>();
     private int port;
 
     private Builder() { }
@@ -392,6 +425,33 @@ public final class LocalMeteringEndpoint implements AutoCloseable {
       return past;
     }
 
+    /**
+     * How many RegisterUsage public key versions the endpoint has, 1 to {@code versions} (default 1):
+     * each has its own key pair ({@link LocalMeteringEndpoint#publicKeyPem}), and any other version is
+     * InvalidPublicKeyVersionException.
+     */
+    public Builder publicKeyVersions(int versions) {
+      if (versions < 1) {
+        throw new IllegalArgumentException("publicKeyVersions must be >= 1 but was " + versions);
+      }
+      publicKeyVersions = versions;
+      return this;
+    }
+
+    /**
+     * Marks public key {@code version} as expiring: RegisterUsage answers for it carry
+     * {@code PublicKeyRotationTimestamp} {@code rotatesAt}, as AWS does once a key version has expired.
+     */
+    public Builder publicKeyRotation(int version, Instant rotatesAt) {
+      if (version < 1) {
+        throw new IllegalArgumentException("publicKeyRotation version must be >= 1 but was " + version);
+      }
+      if (rotations.putIfAbsent(version, Objects.requireNonNull(rotatesAt, "publicKeyRotation")) != null) {
+        throw new IllegalArgumentException("publicKeyRotation: version " + version + " is set twice");
+      }
+      return this;
+    }
+
     /** The port on 127.0.0.1; default 0, a free one. */
     public Builder port(int number) {
       if (number < 0 || number > 65_535) {
@@ -408,6 +468,12 @@ public final class LocalMeteringEndpoint implements AutoCloseable {
       for (String code : notEntitled) {
         if (!products.containsKey(code)) {
           throw new IllegalStateException("notEntitled: " + code + " is not a product of this endpoint");
+        }
+      }
+      for (int version : rotations.keySet()) {
+        if (version > publicKeyVersions) {
+          throw new IllegalStateException("publicKeyRotation: version " + version + " is not within 1.."
+              + publicKeyVersions + " (publicKeyVersions)");
         }
       }
       checkProducts(subscribers, "subscriber");

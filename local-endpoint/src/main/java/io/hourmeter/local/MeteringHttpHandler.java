@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The HTTP side of {@link LocalMeteringEndpoint}: reads an AWS JSON 1.1 request, applies the faults,
  * checks the caller from the SigV4 header, hands MeterUsage and BatchMeterUsage to
- * {@link MeteringRecords}, and writes the answer or the AWS error ({@code __type}, {@code message}, {@code x-amzn-ErrorType}).
+ * {@link MeteringRecords} and RegisterUsage to {@link ContainerRegistrations}, and writes the answer or the AWS error ({@code __type}, {@code message}, {@code x-amzn-ErrorType}).
  *
  * <p>Thread-safe: the server calls {@link #handle} from many threads; counters are atomic and the kept
  * bodies are guarded by their deque.
@@ -47,6 +47,7 @@ final class MeteringHttpHandler implements HttpHandler {
   private static final Logger LOG = LoggerFactory.getLogger(MeteringHttpHandler.class);
 
   private final MeteringRecords records;
+  private final ContainerRegistrations registrations;
   private final Faults faults;
   private final Callers callers;
   private final AtomicLong requests = new AtomicLong();
@@ -57,8 +58,10 @@ final class MeteringHttpHandler implements HttpHandler {
   private final AtomicLong rejected = new AtomicLong();
   private final Deque<String> bodies = new ArrayDeque<>();
 
-  MeteringHttpHandler(MeteringRecords records, Faults faults, Callers callers) {
+  MeteringHttpHandler(MeteringRecords records, ContainerRegistrations registrations, Faults faults,
+      Callers callers) {
     this.records = records;
+    this.registrations = registrations;
     this.faults = faults;
     this.callers = callers;
   }
@@ -152,13 +155,23 @@ final class MeteringHttpHandler implements HttpHandler {
     String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
     boolean batch = LocalMeteringEndpoint.BATCH_METER_USAGE_TARGET.equals(target);
     boolean resolve = LocalMeteringEndpoint.RESOLVE_CUSTOMER_TARGET.equals(target);
-    if (!batch && !resolve && !LocalMeteringEndpoint.METER_USAGE_TARGET.equals(target)) {
+    boolean register = LocalMeteringEndpoint.REGISTER_USAGE_TARGET.equals(target);
+    if (!batch && !resolve && !register && !LocalMeteringEndpoint.METER_USAGE_TARGET.equals(target)) {
       throw MeteringError.badRequest("UnknownOperationException", "Operation " + target + " is not served.");
     }
     SigningIdentity caller = SigningIdentity.of(exchange.getRequestHeaders().getFirst("Authorization"),
         exchange.getRequestHeaders().getFirst("X-Amz-Security-Token"));
-    checkCaller(caller);
+    // RegisterUsage's model names the wrong-region error InvalidRegionException; the others'
+    // InvalidEndpointRegionException.
+    checkCaller(caller, register ? "InvalidRegionException" : "InvalidEndpointRegionException");
     boolean denied = callers.denied().contains(caller.accessKeyId());
+    if (register) {
+      RegisterUsageCall call = RegisterUsageCall.parse(body);
+      if (denied) {
+        throw accessDenied(caller, "aws-marketplace:RegisterUsage");
+      }
+      return registrations.register(call, faults.takeTampering());
+    }
     if (resolve) {
       String token = WireMembers.string(WireMembers.object(body), "RegistrationToken", "registrationToken", true);
       if (denied) {
@@ -193,7 +206,7 @@ final class MeteringHttpHandler implements HttpHandler {
         + " is not authorized to perform: " + action);
   }
 
-  private void checkCaller(SigningIdentity caller) throws MeteringError {
+  private void checkCaller(SigningIdentity caller, String regionError) throws MeteringError {
     if (caller == null) {
       throw new MeteringError("MissingAuthenticationTokenException", 403, "Missing Authentication Token");
     }
@@ -206,7 +219,7 @@ final class MeteringHttpHandler implements HttpHandler {
           "The security token included in the request is expired");
     }
     if (!callers.region().equals(caller.region())) {
-      throw MeteringError.badRequest("InvalidEndpointRegionException", "The request was signed for region "
+      throw MeteringError.badRequest(regionError, "The request was signed for region "
           + caller.region() + " but this endpoint serves " + callers.region() + ".");
     }
   }

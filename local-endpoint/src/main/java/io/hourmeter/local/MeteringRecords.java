@@ -74,14 +74,23 @@ final class MeteringRecords {
 
   /** Handles a (non-DryRun) MeterUsage call and returns its MeteringRecordId. */
   synchronized String meter(MeterUsageCall call) throws MeteringError {
-    Set<String> dimensions = productDimensions(call.productCode());
-    if (notEntitled.contains(call.productCode())) {
-      throw MeteringError.badRequest("CustomerNotEntitledException",
-          "The customer is not entitled to product " + call.productCode() + ".");
-    }
-    checkDimension(dimensions, call.dimension());
+    checkDimension(entitledDimensions(call.productCode()), call.dimension());
     checkWindow(call.timestamp());
     return call.clientToken() != null ? byToken(call) : byHour(call);
+  }
+
+  /**
+   * The dimensions of a product the caller is entitled to: InvalidProductCodeException for a product
+   * this endpoint does not know, CustomerNotEntitledException for one marked not entitled. MeterUsage
+   * and RegisterUsage check their product code alike through this.
+   */
+  synchronized Set<String> entitledDimensions(String productCode) throws MeteringError {
+    Set<String> dimensions = productDimensions(productCode);
+    if (notEntitled.contains(productCode)) {
+      throw MeteringError.badRequest("CustomerNotEntitledException",
+          "The customer is not entitled to product " + productCode + ".");
+    }
+    return dimensions;
   }
 
   /**

@@ -12,7 +12,14 @@ public enum ModelledError {
   INVALID_PRODUCT_CODE("InvalidProductCodeException"),
   INVALID_USAGE_DIMENSION("InvalidUsageDimensionException"),
   TIMESTAMP_OUT_OF_BOUNDS("TimestampOutOfBoundsException"),
-  DISABLED_API("DisabledApiException");
+  DISABLED_API("DisabledApiException"),
+  // RegisterUsage's entitlement and configuration errors (the endpoint also answers
+  // CustomerNotEntitled, InvalidProductCode, InvalidPublicKeyVersion and InvalidRegion on its own, from
+  // the builder's products, notEntitled, publicKeyVersions and region).
+  CUSTOMER_NOT_ENTITLED("CustomerNotEntitledException"),
+  PLATFORM_NOT_SUPPORTED("PlatformNotSupportedException"),
+  INVALID_PUBLIC_KEY_VERSION("InvalidPublicKeyVersionException"),
+  INVALID_REGION("InvalidRegionException");
 
   private final String type;
 

@@ -239,7 +239,7 @@ class LocalMeteringEndpointTest {
         "AccessDeniedException");
     assertError(client.send(body, RawClient.authFor("AKIDTEST", "eu-west-1"), target), 400,
         "InvalidEndpointRegionException");
-    assertError(client.send(body, RawClient.AUTH, "AWSMPMeteringService.RegisterUsage"), 400,
+    assertError(client.send(body, RawClient.AUTH, "AWSMPMeteringService.NoSuchOperation"), 400,
         "UnknownOperationException");
     assertThat(endpoint.accepted()).isEmpty();
   }
