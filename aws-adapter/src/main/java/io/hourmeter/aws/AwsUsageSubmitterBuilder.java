@@ -23,6 +23,14 @@ import software.amazon.awssdk.utils.SdkAutoCloseable;
  * combining {@link #client} with options that only apply to a client built here, fails naming the
  * option.
  *
+ * <h2>Operation</h2>
+ * A submitter sends with MeterUsage unless {@link #batchMeterUsage()} is called, which makes it send
+ * SaaS reports with BatchMeterUsage, 25 to a call. The operation is an option of this one builder, not a
+ * second submitter type, because everything but the call itself (client, credentials, region, timeouts,
+ * breaker, rate limiter, backoff, clock, error table) is the same; only the defaults that follow from
+ * the operation's quota differ. Use the BatchMeterUsage submitter with a {@code MeteringMode.SAAS}
+ * meter, and MeterUsage with the others.
+ *
  * <h2>Credentials and region</h2>
  * Without {@link #credentialsProvider}, the SDK's {@link DefaultCredentialsProvider} chain is used. It
  * covers every deployment MeterUsage accepts:
@@ -42,14 +50,22 @@ import software.amazon.awssdk.utils.SdkAutoCloseable;
  * <h2>Defaults</h2>
  * Connect timeout 2 s, read timeout 10 s, API call timeout 15 s; SDK retries off; circuit breaker:
  * count-based window of 20 calls, at least 10 calls, opens at 50 % retryable failures, stays open 30 s,
- * 2 trial calls when half open; rate limit 5 sends per second; backoff from 1 s, doubling, jitter
- * &plusmn;50 %, capped at 5 minutes.
+ * 2 trial calls when half open; rate limit 5 calls per second for MeterUsage (half the 10 per second
+ * that all of a buyer's instances share) and 9 for BatchMeterUsage (just under the seller's 10 calls per
+ * second per product: at 25 records a call, about 800,000 buyer-dimensions an hour); backoff from 1 s,
+ * doubling, jitter &plusmn;50 %, capped at 5 minutes.
  *
  * <p>Not thread-safe; build once.
  */
 public final class AwsUsageSubmitterBuilder {
 
+  /** The default rate limit of MeterUsage, in calls per second. */
+  static final int METER_USAGE_PERMITS_PER_SECOND = 5;
+  /** The default rate limit of BatchMeterUsage, in calls per second. */
+  static final int BATCH_METER_USAGE_PERMITS_PER_SECOND = 9;
+
   private final Set<String> set = new HashSet<>();
+  private boolean batch;
   private MarketplaceMeteringClient client;
   private Region region;
   private AwsCredentialsProvider credentials;
@@ -58,13 +74,13 @@ public final class AwsUsageSubmitterBuilder {
   private Duration readTimeout = Duration.ofSeconds(10);
   private Duration apiCallTimeout = Duration.ofSeconds(15);
   private InstantSource clock;
-  private String name = "hourmeter-meter-usage";
+  private String name;
   private float failureRateThreshold = 50;
   private int slidingWindowSize = 20;
   private int minimumNumberOfCalls = 10;
   private Duration waitInOpenState = Duration.ofSeconds(30);
   private int permittedCallsInHalfOpenState = 2;
-  private int permitsPerPeriod = 5;
+  private Integer permitsPerPeriod; // null: the operation's default
   private Duration ratePeriod = Duration.ofSeconds(1);
   private Duration initialBackoff = Duration.ofSeconds(1);
   private double backoffMultiplier = 2.0;
@@ -74,8 +90,21 @@ public final class AwsUsageSubmitterBuilder {
   AwsUsageSubmitterBuilder() { }
 
   /**
+   * Sends with BatchMeterUsage (SaaS): up to 25 reports of one product per call, each with its buyer,
+   * and a default rate limit of 9 calls per second instead of MeterUsage's 5. Permission cannot be
+   * checked ahead (BatchMeterUsage has no DryRun). A {@link #client} given as well must carry
+   * {@link AwsUsageSubmitter#clientOverrides()}, whose interceptor adds each record's LicenseArn.
+   */
+  public AwsUsageSubmitterBuilder batchMeterUsage() {
+    once("batchMeterUsage");
+    batch = true;
+    return this;
+  }
+
+  /**
    * Uses this client instead of building one. It should have SDK retries off and Hourmeter's ClientToken
-   * guard: build it with {@link AwsUsageSubmitter#clientOverrides()}. The submitter does not close it.
+   * guard, and must have its LicenseArn interceptor for {@link #batchMeterUsage()} ({@code build()}
+   * checks): build it with {@link AwsUsageSubmitter#clientOverrides()}. The submitter does not close it.
    */
   public AwsUsageSubmitterBuilder client(MarketplaceMeteringClient meteringClient) {
     once("client");
@@ -140,7 +169,10 @@ public final class AwsUsageSubmitterBuilder {
     return this;
   }
 
-  /** The name of the circuit breaker and rate limiter, for logs and metrics. */
+  /**
+   * The name of the circuit breaker and rate limiter, for logs and metrics; default
+   * {@code hourmeter-meter-usage}, or {@code hourmeter-batch-meter-usage} with {@link #batchMeterUsage()}.
+   */
   public AwsUsageSubmitterBuilder name(String componentName) {
     once("name");
     if (componentName == null || componentName.isBlank()) {
@@ -189,8 +221,10 @@ public final class AwsUsageSubmitterBuilder {
   }
 
   /**
-   * At most {@code permits} sends per {@code period}. AWS allows 10 per second per buyer account and
-   * region, shared by all of the buyer's instances; keep well under it.
+   * At most {@code permits} calls per {@code period}. For MeterUsage AWS allows 10 per second per buyer
+   * account and region, shared by all of the buyer's instances: keep well under it (default 5 per
+   * second). For BatchMeterUsage it allows 10 per second per product, and one meter per product sends
+   * (default 9 per second).
    */
   public AwsUsageSubmitterBuilder rateLimit(int permits, Duration period) {
     once("rateLimit");
@@ -236,19 +270,29 @@ public final class AwsUsageSubmitterBuilder {
         }
       }
     }
+    if (client != null && batch && !carriesLicenseArnShim(client)) {
+      throw new IllegalStateException("client: a BatchMeterUsage submitter needs a client built with "
+          + "AwsUsageSubmitter.clientOverrides(), whose interceptor adds each record's LicenseArn (the SDK "
+          + "served here drops it, and licensed buyers would be answered CustomerNotSubscribed)");
+    }
     if (minimumNumberOfCalls > slidingWindowSize) {
       throw new IllegalStateException("minimumNumberOfCalls (" + minimumNumberOfCalls
           + ") must not exceed slidingWindowSize (" + slidingWindowSize + ")");
     }
     SubmitterClock clock = this.clock != null ? SubmitterClock.given(this.clock) : SubmitterClock.fromMeter();
-    SendGate gate = new SendGate(name,
+    String gateName = name != null ? name : batch ? "hourmeter-batch-meter-usage" : "hourmeter-meter-usage";
+    int permits = permitsPerPeriod != null ? permitsPerPeriod
+        : batch ? BATCH_METER_USAGE_PERMITS_PER_SECOND : METER_USAGE_PERMITS_PER_SECOND;
+    SendGate gate = new SendGate(gateName,
         new SendGate.CircuitSettings(failureRateThreshold, slidingWindowSize, minimumNumberOfCalls,
             waitInOpenState, permittedCallsInHalfOpenState),
-        new SendGate.RateSettings(permitsPerPeriod, ratePeriod), clock);
+        new SendGate.RateSettings(permits, ratePeriod), clock);
+    MeteringOperation operation = batch ? new BatchMeterUsageOperation() : new MeterUsageOperation(clock);
     IntervalFunction intervals = IntervalFunction.ofExponentialRandomBackoff(initialBackoff,
         backoffMultiplier, backoffJitter, maxBackoff);
     if (client != null) {
-      return new AwsUsageSubmitter(client, List.of(), gate, intervals, maxBackoff, attemptsToReachCap(), clock);
+      return new AwsUsageSubmitter(client, List.of(), gate, intervals, maxBackoff, attemptsToReachCap(), clock,
+          operation);
     }
     List<SdkAutoCloseable> owned = new ArrayList<>();
     AwsCredentialsProvider provider = credentials;
@@ -259,7 +303,13 @@ public final class AwsUsageSubmitterBuilder {
     }
     MarketplaceMeteringClient built = buildClient(provider);
     owned.add(0, built);
-    return new AwsUsageSubmitter(built, owned, gate, intervals, maxBackoff, attemptsToReachCap(), clock);
+    return new AwsUsageSubmitter(built, owned, gate, intervals, maxBackoff, attemptsToReachCap(), clock,
+        operation);
+  }
+
+  private static boolean carriesLicenseArnShim(MarketplaceMeteringClient meteringClient) {
+    return meteringClient.serviceClientConfiguration().overrideConfiguration().executionInterceptors().stream()
+        .anyMatch(LicenseArnShim.class::isInstance);
   }
 
   /** The first failure count whose un-jittered backoff reaches the cap (at most 64). */

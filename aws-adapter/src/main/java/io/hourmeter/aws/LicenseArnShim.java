@@ -53,7 +53,9 @@ import software.amazon.awssdk.services.marketplacemetering.model.UsageRecord;
  *   <li><b>InvalidLicenseException</b> has no SDK class; the SDK throws its service exception with the
  *       error code, and {@link #isInvalidLicense} classifies by that code.</li>
  * </ul>
- * Requests without the shim's attributes pass untouched, so the interceptor may sit on every client.
+ * Requests without the shim's attributes pass untouched, so the interceptor sits on every client
+ * ({@link AwsUsageSubmitter#clientOverrides()}); the BatchMeterUsage submitter's
+ * {@link BatchMeterUsageOperation} is its user.
  *
  * <p>Stateless apart from per-request execution attributes; thread-safe.
  */

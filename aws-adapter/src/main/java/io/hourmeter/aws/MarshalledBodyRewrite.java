@@ -37,8 +37,9 @@ abstract class MarshalledBodyRewrite implements ExecutionInterceptor {
 
   /**
    * The body to send instead of the marshalled one, or {@code null} to send that unchanged. A
-   * RuntimeException fails the call before anything is sent; the SDK lets it through to the caller
-   * unwrapped.
+   * RuntimeException fails the call before anything is sent: it reaches the caller as an
+   * {@link UnsentRequestException} (the SDK lets it through unwrapped), which the error table tells
+   * from a failure after sending.
    */
   abstract byte[] rewrite(Context.ModifyHttpRequest context, ExecutionAttributes attributes);
 
@@ -81,7 +82,12 @@ abstract class MarshalledBodyRewrite implements ExecutionInterceptor {
     if (known != null) {
       return known.length == 0 ? null : known;
     }
-    byte[] result = rewrite(context, attributes);
+    byte[] result;
+    try {
+      result = rewrite(context, attributes);
+    } catch (RuntimeException e) {
+      throw new UnsentRequestException(e);
+    }
     attributes.putAttribute(rewritten, result == null ? new byte[0] : result);
     return result;
   }

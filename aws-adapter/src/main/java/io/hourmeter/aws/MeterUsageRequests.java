@@ -50,7 +50,8 @@ final class MeterUsageRequests {
         .build();
   }
 
-  private static List<software.amazon.awssdk.services.marketplacemetering.model.UsageAllocation> allocations(
+  /** The wire allocations of a report, tags sorted by key; BatchMeterUsage records carry the same shape. */
+  static List<software.amazon.awssdk.services.marketplacemetering.model.UsageAllocation> allocations(
       List<UsageAllocation> allocations) {
     List<software.amazon.awssdk.services.marketplacemetering.model.UsageAllocation> wire =
         new ArrayList<>(allocations.size());

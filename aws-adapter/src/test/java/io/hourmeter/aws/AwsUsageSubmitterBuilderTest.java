@@ -27,6 +27,8 @@ class AwsUsageSubmitterBuilderTest {
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("region");
     assertThatThrownBy(() -> AwsUsageSubmitter.builder().rateLimit(5, Duration.ofSeconds(1))
         .rateLimit(6, Duration.ofSeconds(1))).hasMessageContaining("rateLimit");
+    assertThatThrownBy(() -> AwsUsageSubmitter.builder().batchMeterUsage().batchMeterUsage())
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("batchMeterUsage");
   }
 
   @Test

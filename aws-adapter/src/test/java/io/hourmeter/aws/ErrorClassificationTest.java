@@ -5,6 +5,7 @@ import static io.hourmeter.spi.OutcomeClass.ACCEPTED;
 import static io.hourmeter.spi.OutcomeClass.CONFIGURATION;
 import static io.hourmeter.spi.OutcomeClass.DUPLICATE_REQUEST;
 import static io.hourmeter.spi.OutcomeClass.IDEMPOTENCY_CONFLICT;
+import static io.hourmeter.spi.OutcomeClass.INVALID_CUSTOMER;
 import static io.hourmeter.spi.OutcomeClass.INVALID_DIMENSION;
 import static io.hourmeter.spi.OutcomeClass.INVALID_REPORT;
 import static io.hourmeter.spi.OutcomeClass.NOT_ENTITLED;
@@ -16,6 +17,7 @@ import static org.assertj.core.api.Assertions.fail;
 
 import io.hourmeter.local.Faults.Answer;
 import io.hourmeter.local.LocalMeteringEndpoint;
+import io.hourmeter.local.ModelledError;
 import io.hourmeter.spi.OutcomeClass;
 import io.hourmeter.spi.SubmitOutcome;
 import io.hourmeter.testing.MutableClock;
@@ -42,10 +44,12 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.profiles.ProfileFile;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.marketplacemetering.MarketplaceMeteringClient;
+import software.amazon.awssdk.services.marketplacemetering.model.BatchMeterUsageRequest;
 import software.amazon.awssdk.services.marketplacemetering.model.MarketplaceMeteringException;
 import software.amazon.awssdk.services.marketplacemetering.model.MeterUsageRequest;
 import software.amazon.awssdk.services.marketplacemetering.model.Tag;
 import software.amazon.awssdk.services.marketplacemetering.model.UsageAllocation;
+import software.amazon.awssdk.services.marketplacemetering.model.UsageRecord;
 
 /**
  * Every row of {@link ErrorClassification}: each error the local endpoint can produce is provoked through
@@ -60,6 +64,12 @@ class ErrorClassificationTest {
       "InvalidUsageAllocationsException", "InvalidEndpointRegionException", "TimestampOutOfBoundsException",
       "DuplicateRequestException", "IdempotencyConflictException", "ThrottlingException",
       "CustomerNotEntitledException");
+
+  /** The errors the model lists for BatchMeterUsage (operations.BatchMeterUsage.errors). */
+  static final List<String> MODELLED_BATCH_METER_USAGE_ERRORS = List.of("InternalServiceErrorException",
+      "InvalidProductCodeException", "InvalidUsageDimensionException", "InvalidTagException",
+      "InvalidUsageAllocationsException", "InvalidCustomerIdentifierException", "TimestampOutOfBoundsException",
+      "ThrottlingException", "DisabledApiException", "InvalidLicenseException");
 
   private static final String OTHER_AWS_ERROR_ROW = "other AWS error: 5xx, 429, or a code the table does not know";
   private static final String IO_ROW = "IOException: refused, reset, closed without an answer, read timeout";
@@ -175,6 +185,39 @@ class ErrorClassificationTest {
         new HttpRow("SocketException", OUTCOME_UNKNOWN, IO_ROW, t -> {
           t.endpoint.faults().dropNextAfterRecord(1);
           return t.thrownBy(t.client(), hourly("users", 5));
+        }),
+        // BatchMeterUsage: the same table, for errors that answer the whole call.
+        new HttpRow("ThrottlingException", RETRYABLE, t -> {
+          t.endpoint.faults().throttleNext(1);
+          return t.thrownByBatch(batch("users", LAST_HOUR));
+        }),
+        new HttpRow("InternalServiceErrorException", OUTCOME_UNKNOWN, t -> {
+          t.endpoint.faults().serverErrorNext(1);
+          return t.thrownByBatch(batch("users", LAST_HOUR));
+        }),
+        new HttpRow("TimestampOutOfBoundsException", TIMESTAMP_OUT_OF_BOUNDS,
+            t -> t.thrownByBatch(batch("users", LAST_HOUR.minus(Duration.ofHours(25))))),
+        new HttpRow("InvalidProductCodeException", CONFIGURATION,
+            t -> t.thrownByBatch(batch("users", LAST_HOUR).toBuilder().productCode("prod-nope").build())),
+        new HttpRow("InvalidUsageDimensionException", INVALID_DIMENSION,
+            t -> t.thrownByBatch(batch("gpus", LAST_HOUR))),
+        new HttpRow("InvalidCustomerIdentifierException", INVALID_CUSTOMER, t -> {
+          t.endpoint.faults().rejectNext(ModelledError.INVALID_CUSTOMER_IDENTIFIER, 1);
+          return t.thrownByBatch(batch("users", LAST_HOUR));
+        }),
+        new HttpRow("InvalidLicenseException", INVALID_CUSTOMER, t -> {
+          t.endpoint.faults().rejectNext(ModelledError.INVALID_LICENSE, 1);
+          return t.thrownByBatch(batch("users", LAST_HOUR));
+        }),
+        new HttpRow("DisabledApiException", CONFIGURATION, t -> {
+          t.endpoint.faults().rejectNext(ModelledError.DISABLED_API, 1);
+          return t.thrownByBatch(batch("users", LAST_HOUR));
+        }),
+        new HttpRow("UnsentRequestException", CONFIGURATION, UnsentRequestException.ROW, t -> {
+          // A license attached for a record the request does not hold: the shim refuses to send it.
+          BatchMeterUsageRequest licensed = batch("users", LAST_HOUR);
+          return t.thrownByBatch(licensed.toBuilder().usageRecords(licensed.usageRecords().get(0).toBuilder()
+              .dimension("other").build()).build());
         }));
   }
 
@@ -281,6 +324,40 @@ class ErrorClassificationTest {
   }
 
   @Test
+  void everyModelledBatchMeterUsageErrorHasARow() {
+    assertThat(rowNames()).containsAll(MODELLED_BATCH_METER_USAGE_ERRORS);
+  }
+
+  @Test
+  void eachRecordStatusOfTheModelHasItsOwnRowAndAnyOtherProvesNothing() {
+    assertThat(List.of("Success", "CustomerNotSubscribed", "DuplicateRecord"))
+        .allSatisfy(status -> assertThat(ErrorClassification.statusRow(status).name()).isEqualTo(status));
+    assertThat(ErrorClassification.recordStatus("CustomerNotSubscribed", null).outcome())
+        .isEqualTo(OutcomeClass.CUSTOMER_NOT_SUBSCRIBED);
+    assertThat(ErrorClassification.recordStatus("DuplicateRecord", null).outcome()).isEqualTo(DUPLICATE_REQUEST);
+    assertThat(ErrorClassification.recordStatus("Success", null).outcome())
+        .as("Success without a record id").isEqualTo(OUTCOME_UNKNOWN);
+    assertThat(ErrorClassification.recordStatus(null, null).errorCode()).isEqualTo("MissingStatus");
+    assertThat(ErrorClassification.recordStatus(ErrorClassification.UNPROCESSED, null).outcome())
+        .as("a status spelled like an internal row is still unknown").isEqualTo(OUTCOME_UNKNOWN);
+    assertThat(ErrorClassification.unprocessedRecord().outcome()).isEqualTo(RETRYABLE);
+    assertThat(ErrorClassification.unansweredRecord().outcome()).isEqualTo(OUTCOME_UNKNOWN);
+  }
+
+  @Test
+  void aRequestRefusedBeforeSendingIsNeverOutcomeUnknown() {
+    BatchMeterUsageRequest licensed = batch("users", LAST_HOUR);
+    Throwable refused = thrownByBatch(licensed.toBuilder().usageRecords(licensed.usageRecords().get(0).toBuilder()
+        .dimension("other").build()).build());
+
+    SubmitOutcome outcome = ErrorClassification.classify(refused, AwsUsageSubmitter.BATCH_METER_USAGE_PERMISSION);
+
+    assertThat(endpoint.counters().requests()).as("nothing was sent").isZero();
+    assertThat(outcome.outcome()).isEqualTo(CONFIGURATION);
+    assertThat(outcome.message()).contains("nothing was recorded");
+  }
+
+  @Test
   void everyRowOfTheTableIsReachedByACaseAbove() {
     Set<String> reached = new HashSet<>();
     httpRows().forEach(row -> reached.add(row.rowName()));
@@ -297,6 +374,22 @@ class ErrorClassificationTest {
   private static MeterUsageRequest hourly(String dimension, int quantity) {
     return MeterUsageRequest.builder().productCode(PRODUCT).usageDimension(dimension).timestamp(LAST_HOUR)
         .usageQuantity(quantity).build();
+  }
+
+  /** A BatchMeterUsage request of one licensed record (the client's shim adds its LicenseArn). */
+  private static BatchMeterUsageRequest batch(String dimension, Instant at) {
+    return LicenseArnShim.request(PRODUCT, List.of(new LicenseArnShim.LicensedRecord(UsageRecord.builder()
+        .customerAWSAccountId("111111111111").dimension(dimension).timestamp(at).quantity(5).build(),
+        "arn:aws:license-manager::111111111111:license/l-1")));
+  }
+
+  private Throwable thrownByBatch(BatchMeterUsageRequest request) {
+    try {
+      client().batchMeterUsage(request);
+    } catch (RuntimeException thrown) {
+      return thrown;
+    }
+    return fail("expected BatchMeterUsage to fail: " + request);
   }
 
   private MarketplaceMeteringClient client() {

@@ -21,6 +21,8 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.marketplacemetering.MarketplaceMeteringClient;
@@ -54,10 +56,11 @@ class LicenseArnShimTest {
   private final MarketplaceMeteringClient client = client(true);
 
   private MarketplaceMeteringClient client(boolean withShim) {
-    var overrides = AwsUsageSubmitter.clientOverrides().apiCallTimeout(Duration.ofSeconds(10));
-    if (withShim) {
-      overrides.addExecutionInterceptor(new LicenseArnShim());
-    }
+    // clientOverrides() carries the shim; without it, the same settings but the shim.
+    var overrides = (withShim ? AwsUsageSubmitter.clientOverrides() : ClientOverrideConfiguration.builder()
+        .retryStrategy(AwsRetryStrategy.doNotRetry())
+        .addExecutionInterceptor(new GeneratedClientTokenGuard()))
+        .apiCallTimeout(Duration.ofSeconds(10));
     return MarketplaceMeteringClient.builder()
         .httpClientBuilder(UrlConnectionHttpClient.builder()
             .connectionTimeout(Duration.ofSeconds(2))
@@ -143,8 +146,8 @@ class LicenseArnShimTest {
     BatchMeterUsageRequest swapped = licensed.toBuilder()
         .usageRecords(record("111111111111", "storage", HOUR, 5)).build();
 
-    assertThatThrownBy(() -> client.batchMeterUsage(swapped)).isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("not in the request");
+    assertThatThrownBy(() -> client.batchMeterUsage(swapped)).isInstanceOf(UnsentRequestException.class)
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("not in the request");
     assertThat(endpoint.counters().requests()).isZero();
   }
 

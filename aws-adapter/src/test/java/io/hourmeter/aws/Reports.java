@@ -1,5 +1,6 @@
 package io.hourmeter.aws;
 
+import io.hourmeter.Buyer;
 import io.hourmeter.spi.ReportState;
 import io.hourmeter.spi.UsageAllocation;
 import io.hourmeter.spi.UsageReport;
@@ -30,5 +31,16 @@ final class Reports {
   static UsageReport withProduct(String productCode, String dimension, Instant hourStart, long quantity) {
     return new UsageReport(1, productCode, dimension, hourStart.getEpochSecond() / 3600, hourStart, quantity,
         List.of(), null, -1, -1, ReportState.IN_FLIGHT, 1, false, null, null, hourStart);
+  }
+
+  /** A frozen SaaS report of {@code buyer}: Timestamp the hour's start, as the drainer freezes them. */
+  static UsageReport saas(Buyer buyer, String dimension, Instant hourStart, long quantity) {
+    return saas(buyer, dimension, hourStart, quantity, List.of());
+  }
+
+  static UsageReport saas(Buyer buyer, String dimension, Instant hourStart, long quantity,
+      List<UsageAllocation> allocations) {
+    return new UsageReport(1, PRODUCT, dimension, hourStart.getEpochSecond() / 3600, hourStart, quantity,
+        allocations, null, -1, -1, ReportState.IN_FLIGHT, 1, false, null, null, hourStart, 0, buyer);
   }
 }

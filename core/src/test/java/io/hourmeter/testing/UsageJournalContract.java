@@ -1,6 +1,7 @@
 package io.hourmeter.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.hourmeter.spi.JournalReader;
 import io.hourmeter.spi.JournalSettings;
@@ -150,6 +151,81 @@ public abstract class UsageJournalContract {
     assertThat(second.journalId()).isEqualTo(journalId).isNotBlank();
     assertThat(second.dimensions()).containsEntry(users, "users").containsEntry(requests, "requests");
     assertThat(readAll(second, 0)).extracting(JournalRecord::quantity).containsExactly(9L);
+  }
+
+  /** A canonical key as {@code Buyer#key()} makes them: long, with colons and slashes. */
+  protected static String customerKey(int n) {
+    return "acct:" + (123456789000L + n) + ":arn:aws:license-manager::294406891311:license/l-" + n
+        + "0123456789abcdef0123456789abcdef";
+  }
+
+  @Test
+  void customerIdsAreStableAcrossReopenAndDistinct() {
+    UsageJournal first = open();
+    assumeTrue(first.supportsCustomers(), "the journal records customers");
+    int a = first.customerId(customerKey(1));
+    int b = first.customerId("id:cust-2");
+    assertThat(first.customerId(customerKey(1))).isEqualTo(a);
+    first.close();
+
+    UsageJournal second = open();
+
+    assertThat(second.customerId("id:cust-2")).isEqualTo(b);
+    assertThat(second.customerId(customerKey(1))).isEqualTo(a);
+    assertThat(a).isPositive().isNotEqualTo(b);
+    assertThat(b).isPositive();
+    assertThat(second.customers(0)).containsEntry(a, customerKey(1)).containsEntry(b, "id:cust-2").hasSize(2);
+    int c = second.customerId("id:cust-3");
+    assertThat(c).isNotIn(a, b).isPositive();
+    assertThat(second.customers(c)).containsOnlyKeys(c).containsEntry(c, "id:cust-3");
+  }
+
+  @Test
+  void recordsCarryTheirCustomerId() {
+    UsageJournal journal = open();
+    assumeTrue(journal.supportsCustomers(), "the journal records customers");
+    int users = journal.dimensionId("users");
+    int alice = journal.customerId(customerKey(7));
+    int bob = journal.customerId("id:bob");
+    assertThat(journal.append(users, alice, 5, 2)).isTrue();
+    assertThat(journal.append(users, bob, Long.MAX_VALUE, 0)).isTrue();
+
+    assertThat(readAll(journal, 0)).extracting(JournalRecord::customerId, JournalRecord::quantity,
+        JournalRecord::tagSetId, JournalRecord::dimensionId, JournalRecord::epochHour).containsExactly(
+        org.assertj.core.groups.Tuple.tuple(alice, 5L, 2, users, HOUR),
+        org.assertj.core.groups.Tuple.tuple(bob, Long.MAX_VALUE, 0, users, HOUR));
+  }
+
+  @Test
+  void recordsWithAndWithoutACustomerInOneHourReadBackInOrder() {
+    UsageJournal journal = open();
+    assumeTrue(journal.supportsCustomers(), "the journal records customers");
+    int users = journal.dimensionId("users");
+    int requests = journal.dimensionId("requests");
+    int alice = journal.customerId("id:alice");
+    List<JournalRecord> expected = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      int customer = i % 3 == 0 ? 0 : alice;
+      int dimension = i % 2 == 0 ? users : requests;
+      boolean appended = customer == 0 && i % 6 == 0
+          ? journal.append(dimension, i, i % 4)
+          : journal.append(dimension, customer, i, i % 4);
+      assertThat(appended).isTrue();
+      expected.add(new JournalRecord(0, HOUR, dimension, customer, i, i % 4));
+    }
+
+    List<JournalRecord> records = readAll(journal, 0);
+
+    assertThat(records).usingRecursiveFieldByFieldElementComparatorIgnoringFields("position")
+        .containsExactlyElementsOf(expected);
+    for (int i = 1; i < records.size(); i++) {
+      assertThat(records.get(i).position()).isGreaterThan(records.get(i - 1).position());
+    }
+    try (JournalReader resumed = journal.reader(records.get(25).position())) {
+      List<JournalRecord> tail = new ArrayList<>();
+      resumed.read((p, h, d, c, q, t) -> tail.add(new JournalRecord(p, h, d, c, q, t)), 1000);
+      assertThat(tail).containsExactlyElementsOf(records.subList(25, records.size()));
+    }
   }
 
   @Test

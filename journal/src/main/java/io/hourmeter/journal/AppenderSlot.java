@@ -37,8 +37,11 @@ final class AppenderSlot extends CloseGate.User {
     this.failures = failures;
   }
 
-  /** Appends one record; false if the journal is closed or Chronicle failed. */
-  boolean append(int dimensionId, long quantity, int tagSetId) {
+  /**
+   * Appends one record, of a customer unless {@code customerId} is 0; false if the journal is closed or
+   * Chronicle failed.
+   */
+  boolean append(int dimensionId, int customerId, long quantity, int tagSetId) {
     busy = true;
     try {
       if (gate.closed) {
@@ -49,7 +52,7 @@ final class AppenderSlot extends CloseGate.User {
         current = queue.createAppender();
         appender = current;
       }
-      RecordCodec.appendRaw(current, dimensionId, quantity, tagSetId);
+      RecordCodec.appendRaw(current, dimensionId, customerId, quantity, tagSetId);
       if (++sinceWake >= WAKE_SAMPLER_EVERY) {
         sinceWake = 0;
         guard.wake();

@@ -17,7 +17,8 @@ import net.openhft.chronicle.wire.DocumentContext;
  * Reads a journal with a Chronicle tailer, from the first record whose index is at or after the position
  * it was opened at. Positions are Chronicle indices (cycle in the high bits, sequence in the low bits),
  * so they order by hour, then by append. Chronicle only hands out complete documents, so a record torn
- * by a crash is never read.
+ * by a crash is never read. Both record layouts of {@link RecordCodec} are read, told apart by their
+ * payload length (a record of no customer has customer id 0); other documents are skipped.
  *
  * <p>Thread-safety: single-threaded, as Chronicle tailers are: one thread opens, reads and closes it.
  * The journal's {@code close()} may close it from another thread, through the close gate.
@@ -119,11 +120,13 @@ final class ChronicleJournalReader extends CloseGate.User implements JournalRead
           if (index < from || !RecordCodec.isRecord(bytes)) {
             continue;
           }
+          boolean hasCustomer = RecordCodec.hasCustomer(bytes);
           int dimensionId = bytes.readInt();
+          int customerId = hasCustomer ? bytes.readInt() : 0;
           long quantity = bytes.readLong();
           int tagSetId = bytes.readInt();
           try {
-            visitor.onRecord(index, rollCycle.toCycle(index), dimensionId, 0, quantity, tagSetId);
+            visitor.onRecord(index, rollCycle.toCycle(index), dimensionId, customerId, quantity, tagSetId);
           } catch (RuntimeException | Error e) {
             // The visitor did not take the record: leave the tailer on it.
             dc.rollbackOnClose();

@@ -1,6 +1,7 @@
 package io.hourmeter.journal;
 
 import io.hourmeter.journal.internal.RawJournalQueue;
+import io.hourmeter.journal.internal.RecordCodec;
 import io.hourmeter.spi.JournalReader;
 import io.hourmeter.spi.JournalSettings;
 import io.hourmeter.spi.UsageJournal;
@@ -25,7 +26,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The usage journal on Chronicle Queue: one cycle file per hour ({@code FAST_HOURLY}) on the injected
- * clock, each record a fixed 16-byte payload behind Chronicle's 4-byte header (20 bytes a record).
+ * clock, each record a fixed 16-byte payload behind Chronicle's 4-byte header (20 bytes a record), or,
+ * for a record of a SaaS customer, a 20-byte payload with the customer id (24 bytes a record); see
+ * {@link RecordCodec}. Dimensions and customers get their stable ids from registries in the directory
+ * ({@link DimensionRegistry}, {@link CustomerRegistry}).
  *
  * <p>Positions are Chronicle indices: the cycle (the epoch hour) in the high 32 bits and the sequence
  * within the hour in the low 32, so they order by hour and then by append, and
@@ -53,6 +57,7 @@ public final class ChronicleUsageJournal implements UsageJournal {
   private final Path directory;
   private final String journalId;
   private final DimensionRegistry dimensions;
+  private final CustomerRegistry customers;
   private final MonotonicHourClock clock;
   private final SingleChronicleQueue queue;
   private final FreeSpaceGuard guard;
@@ -65,10 +70,11 @@ public final class ChronicleUsageJournal implements UsageJournal {
   private final ThreadLocal<AppenderSlot> slotOfThread;
 
   private ChronicleUsageJournal(Path directory, String journalId, DimensionRegistry dimensions,
-      MonotonicHourClock clock, SingleChronicleQueue queue, JournalSettings settings, long blockSize) {
+      CustomerRegistry customers, MonotonicHourClock clock, SingleChronicleQueue queue, JournalSettings settings, long blockSize) {
     this.directory = directory;
     this.journalId = journalId;
     this.dimensions = dimensions;
+    this.customers = customers;
     this.clock = clock;
     this.queue = queue;
     this.writeLockWatch = new WriteLockWatch(queue);
@@ -132,6 +138,7 @@ public final class ChronicleUsageJournal implements UsageJournal {
     DirectoryLock lock = new DirectoryLock(directory.resolve("journal.lock"));
     String journalId = JournalIdentity.readOrCreate(directory, lock);
     DimensionRegistry dimensions = new DimensionRegistry(directory, lock);
+    CustomerRegistry customers = new CustomerRegistry(directory, lock);
     long usable = settings.freeSpaceProbe().usableBytes(directory);
     if (usable >= settings.minFreeDiskBytes() + blockSize) {
       lock.run(() -> {
@@ -144,7 +151,8 @@ public final class ChronicleUsageJournal implements UsageJournal {
     MonotonicHourClock clock = new MonotonicHourClock(settings.clock());
     SingleChronicleQueue queue = ChronicleQueues.open(directory, clock, blockSize, TIMEOUT_MILLIS);
     try {
-      return new ChronicleUsageJournal(directory, journalId, dimensions, clock, queue, settings, blockSize);
+      return new ChronicleUsageJournal(directory, journalId, dimensions, customers, clock, queue, settings,
+          blockSize);
     } catch (RuntimeException | Error e) {
       clock.detach();
       queue.close();
@@ -173,11 +181,52 @@ public final class ChronicleUsageJournal implements UsageJournal {
   }
 
   @Override
+  public boolean supportsCustomers() {
+    return true;
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>A key seen before in this process is a map lookup; a new one costs a cross-process lock, a read
+   * of what other processes registered since, one append and one sync (shared by threads registering
+   * at once); see {@link CustomerRegistry}.
+   */
+  @Override
+  public int customerId(String customerKey) {
+    return customers.idOf(customerKey);
+  }
+
+  @Override
+  public Map<Integer, String> customers(int fromId) {
+    return customers.from(fromId);
+  }
+
+  @Override
   public boolean append(int dimensionId, long quantity, int tagSetId) {
     if (guard.low()) {
       return false;
     }
-    return slotOfThread.get().append(dimensionId, quantity, tagSetId);
+    return slotOfThread.get().append(dimensionId, 0, quantity, tagSetId);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>A record of a customer takes 24 bytes in the cycle file, one of no customer ({@code customerId}
+   * 0) 20, as {@link #append(int, long, int)} writes it.
+   *
+   * @throws IllegalArgumentException if {@code customerId} is negative
+   */
+  @Override
+  public boolean append(int dimensionId, int customerId, long quantity, int tagSetId) {
+    if (customerId < 0) {
+      throw new IllegalArgumentException("customerId must be 0 or an id from customerId(key) but was " + customerId);
+    }
+    if (guard.low()) {
+      return false;
+    }
+    return slotOfThread.get().append(dimensionId, customerId, quantity, tagSetId);
   }
 
   @Override
@@ -228,8 +277,8 @@ public final class ChronicleUsageJournal implements UsageJournal {
   }
 
   /**
-   * The apparent sizes of the journal's files (cycle files, Chronicle's metadata, the id and the
-   * dimension registry; not the ledger's, which reports its own). Chronicle extends a cycle file a
+   * The apparent sizes of the journal's files (cycle files, Chronicle's metadata, the id, the dimension
+   * and the customer registry; not the ledger's, which reports its own). Chronicle extends a cycle file a
    * block ahead of what is written, sparsely, so this is an upper bound of the blocks allocated.
    */
   @Override

@@ -8,7 +8,8 @@
  *
  * <p>A journal directory holds: the cycle files ({@code yyyyMMdd-HH'F'.cq4}) and Chronicle's
  * {@code metadata.cq4t}; {@code journal-id} (the random per-journal id); {@code dimensions.txt} (the
- * dimension name to id registry); {@code journal.lock} (the lock for both); and the ledger's
+ * dimension name to id registry); {@code customers.txt} (the SaaS customer key to id registry, created
+ * with the first customer); {@code journal.lock} (the lock for these); and the ledger's
  * {@code ledger.N.log} and {@code ledger.lock}.
  */
 package io.hourmeter.journal;
