@@ -21,6 +21,8 @@ import java.util.regex.Pattern;
 final class EndpointFixture implements AutoCloseable {
   private static final Pattern FIELD = Pattern.compile("\"(\\w+)\"\\s*:\\s*(\"((?:[^\"\\\\]|\\\\.)*)\"|[-0-9.eE+]+|true|false)");
   private static final String USAGE_RECORDS = "\"UsageRecords\"";
+  /** How many request bodies the endpoint keeps ({@link LocalMeteringEndpoint#requestBodies()}). */
+  static final int KEPT_BODIES = 10_000;
 
   private final LocalMeteringEndpoint endpoint;
   private final Set<String> foreignRecordIds = new HashSet<>();
@@ -85,9 +87,13 @@ final class EndpointFixture implements AutoCloseable {
     return out;
   }
 
-  /** Whether the request log holds every request received (it keeps the last 10,000). */
+  /**
+   * Whether the request log holds every request body received: it keeps the last
+   * {@value #KEPT_BODIES}, so it has dropped none while it holds fewer. (Not the request counter: it
+   * also counts requests whose body never arrived, from a child killed mid-send.)
+   */
   boolean requestLogComplete() {
-    return endpoint.counters().requests() == endpoint.requestBodies().size();
+    return endpoint.requestBodies().size() < KEPT_BODIES;
   }
 
   /** Requests answered with an error other than an injected fault (dedup, window, validation, auth). */
