@@ -289,6 +289,16 @@ class BatchMeterUsageSubmitterTest {
   }
 
   @Test
+  void aReportsIdentityIsTheShimsIdentityOfItsRecord() {
+    for (Buyer buyer : List.of(ACME, GLOBEX, INITECH)) {
+      UsageReport report = saas(buyer, "users", lastHour.plusSeconds(42), 3);
+
+      assertThat(BatchMeterUsageRequests.identity(report))
+          .isEqualTo(LicenseArnShim.RecordIdentity.of(BatchMeterUsageRequests.record(report)));
+    }
+  }
+
+  @Test
   void resultsAreMatchedToTheirReportsByRecordWhateverTheirOrder() {
     long at = lastHour.getEpochSecond();
     endpoint.faults().answerNext(new Faults.Answer(200, "application/x-amz-json-1.1", "{\"Results\":["

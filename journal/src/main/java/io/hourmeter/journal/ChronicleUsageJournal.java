@@ -28,8 +28,8 @@ import org.slf4j.LoggerFactory;
  * The usage journal on Chronicle Queue: one cycle file per hour ({@code FAST_HOURLY}) on the injected
  * clock, each record a fixed 16-byte payload behind Chronicle's 4-byte header (20 bytes a record), or,
  * for a record of a SaaS customer, a 20-byte payload with the customer id (24 bytes a record); see
- * {@link RecordCodec}. Dimensions and customers get their stable ids from registries in the directory
- * ({@link DimensionRegistry}, {@link CustomerRegistry}).
+ * {@link RecordCodec}. Dimensions and customers get their stable ids from two {@link IdRegistry}s in
+ * the directory.
  *
  * <p>Positions are Chronicle indices: the cycle (the epoch hour) in the high 32 bits and the sequence
  * within the hour in the low 32, so they order by hour and then by append, and
@@ -56,8 +56,8 @@ public final class ChronicleUsageJournal implements UsageJournal {
 
   private final Path directory;
   private final String journalId;
-  private final DimensionRegistry dimensions;
-  private final CustomerRegistry customers;
+  private final IdRegistry dimensions;
+  private final IdRegistry customers;
   private final MonotonicHourClock clock;
   private final SingleChronicleQueue queue;
   private final FreeSpaceGuard guard;
@@ -69,8 +69,8 @@ public final class ChronicleUsageJournal implements UsageJournal {
   private final Set<ChronicleJournalReader> readers = ConcurrentHashMap.newKeySet();
   private final ThreadLocal<AppenderSlot> slotOfThread;
 
-  private ChronicleUsageJournal(Path directory, String journalId, DimensionRegistry dimensions,
-      CustomerRegistry customers, MonotonicHourClock clock, SingleChronicleQueue queue, JournalSettings settings, long blockSize) {
+  private ChronicleUsageJournal(Path directory, String journalId, IdRegistry dimensions,
+      IdRegistry customers, MonotonicHourClock clock, SingleChronicleQueue queue, JournalSettings settings, long blockSize) {
     this.directory = directory;
     this.journalId = journalId;
     this.dimensions = dimensions;
@@ -137,8 +137,8 @@ public final class ChronicleUsageJournal implements UsageJournal {
   private static ChronicleUsageJournal openIn(Path directory, JournalSettings settings, long blockSize) {
     DirectoryLock lock = new DirectoryLock(directory.resolve("journal.lock"));
     String journalId = JournalIdentity.readOrCreate(directory, lock);
-    DimensionRegistry dimensions = new DimensionRegistry(directory, lock);
-    CustomerRegistry customers = new CustomerRegistry(directory, lock);
+    IdRegistry dimensions = IdRegistry.dimensions(directory, lock);
+    IdRegistry customers = IdRegistry.customers(directory, lock);
     long usable = settings.freeSpaceProbe().usableBytes(directory);
     if (usable >= settings.minFreeDiskBytes() + blockSize) {
       lock.run(() -> {
@@ -177,7 +177,7 @@ public final class ChronicleUsageJournal implements UsageJournal {
 
   @Override
   public Map<Integer, String> dimensions() {
-    return dimensions.all();
+    return dimensions.from(0);
   }
 
   @Override
@@ -190,7 +190,7 @@ public final class ChronicleUsageJournal implements UsageJournal {
    *
    * <p>A key seen before in this process is a map lookup; a new one costs a cross-process lock, a read
    * of what other processes registered since, one append and one sync (shared by threads registering
-   * at once); see {@link CustomerRegistry}.
+   * at once); see {@link IdRegistry}.
    */
   @Override
   public int customerId(String customerKey) {

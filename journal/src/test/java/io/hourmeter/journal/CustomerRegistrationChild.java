@@ -21,7 +21,7 @@ import java.util.function.ToIntFunction;
  * not been returned.
  *
  * <p>Arguments: directory, first, last, threads, log file, and {@code journal} (register through
- * {@link ChronicleUsageJournal#customerId}) or {@code registry} (a {@link CustomerRegistry} on the
+ * {@link ChronicleUsageJournal#customerId}) or {@code registry} (a {@link IdRegistry#customers customer registry} on the
  * directory's lock file, as the journal makes it, without Chronicle's start-up cost). It prints READY
  * once open, waits for a file named {@code go} in the directory's parent, and prints DONE at the end.
  */
@@ -50,7 +50,7 @@ public final class CustomerRegistrationChild {
       register = journal::customerId;
     } else {
       OwnerOnly.directory(directory);
-      CustomerRegistry registry = new CustomerRegistry(directory, new DirectoryLock(directory.resolve("journal.lock")));
+      IdRegistry registry = IdRegistry.customers(directory, new DirectoryLock(directory.resolve("journal.lock")));
       register = registry::idOf;
     }
     System.out.println("READY");

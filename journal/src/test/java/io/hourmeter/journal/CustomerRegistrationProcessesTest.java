@@ -106,7 +106,7 @@ class CustomerRegistrationProcessesTest {
           child.close();
         }
       }
-      Path file = directory.resolve(CustomerRegistry.FILE);
+      Path file = directory.resolve(IdRegistry.CUSTOMERS);
       if (Files.exists(file) && Files.size(file) > 0) {
         try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file)) {
           java.nio.ByteBuffer last = java.nio.ByteBuffer.allocate(1);
@@ -125,7 +125,7 @@ class CustomerRegistrationProcessesTest {
       }
     }
     assertThat(handedOut.size()).as("ids handed out before the kills").isGreaterThan(runs * 20);
-    CustomerRegistry registry = new CustomerRegistry(directory, new DirectoryLock(directory.resolve("journal.lock")));
+    IdRegistry registry = IdRegistry.customers(directory, new DirectoryLock(directory.resolve("journal.lock")));
     Map<Integer, String> registered = registry.from(0);
     assertAgree(registered, handedOut, "the killed children");
     assertThat(registered.keySet()).as("ids are 1 to n").containsExactlyInAnyOrderElementsOf(range(registered.size()));
@@ -169,7 +169,7 @@ class CustomerRegistrationProcessesTest {
 
   /** Every line of the file is complete, and no key nor id appears twice. */
   private static void assertFileHasNoDuplicates(Path directory) throws IOException {
-    byte[] content = Files.readAllBytes(directory.resolve(CustomerRegistry.FILE));
+    byte[] content = Files.readAllBytes(directory.resolve(IdRegistry.CUSTOMERS));
     assertThat(content[content.length - 1]).as("the file ends with a whole line").isEqualTo((byte) '\n');
     Set<String> keys = new HashSet<>();
     Set<String> ids = new HashSet<>();

@@ -38,7 +38,7 @@ class OwnerOnlyPermissionsTest {
       }
     }
     assertThat(directory.resolve(JournalIdentity.FILE)).exists();
-    assertThat(directory.resolve(DimensionRegistry.FILE)).exists();
+    assertThat(directory.resolve(IdRegistry.DIMENSIONS)).exists();
   }
 
   @Test

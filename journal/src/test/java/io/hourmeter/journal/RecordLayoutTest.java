@@ -46,7 +46,7 @@ class RecordLayoutTest {
         }
       }
     }
-    Files.writeString(directory.resolve(DimensionRegistry.FILE), "1\tusers\n", StandardCharsets.UTF_8);
+    Files.writeString(directory.resolve(IdRegistry.DIMENSIONS), "1\tusers\n", StandardCharsets.UTF_8);
 
     try (ChronicleUsageJournal journal = ChronicleUsageJournal.open(new JournalSettings(directory,
         MutableClock.atHour(hour), 0, FreeSpaceProbe.fileSystem()))) {

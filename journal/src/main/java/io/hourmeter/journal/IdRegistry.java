@@ -25,51 +25,56 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The customer key to id registry of a journal directory, in the file {@value #FILE}, built for
- * 100,000 customers and more that are not known up front: registering one costs the same whatever the
- * file already holds.
+ * A name-to-id registry of a journal directory, one file per kind: {@value #DIMENSIONS} (dimension
+ * names) and {@value #CUSTOMERS} (SaaS customer keys, 100,000 and more, not known up front). Ids are 1
+ * or more, assigned once, persisted before they are returned, and the same in every process and after
+ * every restart. Registering a new name costs the same whatever the file already holds.
  *
- * <p>The file has one line per customer, {@code id TAB key}, in the escaping of {@link DimensionRegistry}
- * (backslash, tab, CR and LF escaped), so the two files read alike. Lines are only ever appended. Each
- * process remembers how far it has read (the end of its last complete line) and from then on reads only
- * what was appended since, never the whole file again:
+ * <p>A file has one line per name, {@code id TAB name}, with backslash, tab, CR and LF in names escaped
+ * (the format of the dimension registry since the first release, so old directories read as they
+ * were). Lines are only ever appended. Each process remembers how far it has read (the end of its last
+ * complete line) and from then on reads only what was appended since, never the whole file again:
  * <ul>
- *   <li>A known key is a {@link ConcurrentHashMap} lookup: no I/O, no lock.</li>
- *   <li>A new key takes the directory's cross-process {@link DirectoryLock}, reads the file's tail that
- *       other processes appended since (a key one of them registered meanwhile gets their id), appends
+ *   <li>A known name is a {@link ConcurrentHashMap} lookup: no I/O, no lock.</li>
+ *   <li>A new name takes the directory's cross-process {@link DirectoryLock}, reads the file's tail that
+ *       other processes appended since (a name one of them registered meanwhile gets their id), appends
  *       its line at the end of the last complete line, syncs the file and only then hands the id out.
  *       The lock makes "read the tail, pick the next id, append" atomic across processes, so no two
- *       keys share an id and no key gets two.</li>
+ *       names share an id and no name gets two.</li>
  *   <li>A torn last line (a process killed mid-write; it has no newline) is never read as an entry, and
  *       the next registration, which holds the lock and so knows that no writer is alive mid-line, cuts
  *       it off and writes over it. Its id was never handed out: that happens only after the sync.</li>
  * </ul>
  *
- * <p>Group commit: a sync costs about 0.3 ms on the machine the benchmarks ran on, far more than the
- * rest of a registration. Threads of one process that register new keys at once queue them in
- * {@link #pending}; one of them at a time commits (see {@link #drain}): it takes the lock and writes
- * every key queued so far in one write and one sync, completing them all, while the others wait for
+ * <p>Group commit: a sync costs about 0.3 ms on a quiet machine (2 ms and more under load), far more
+ * than the rest of a registration. Threads of one process that register new names at once queue them
+ * in {@link #pending}; one of them at a time commits (see {@link #drain}): it takes the lock and writes
+ * every name queued so far in one write and one sync, completing them all, while the others wait for
  * their ids without taking the lock, so a burst of N new customers on N threads costs about one sync
- * per round, not N. One
- * thread registering customers one after another still pays one sync each: an id is durable before it
- * is returned, as the port requires.
+ * per round, not N. One thread registering names one after another still pays one sync each: an id is
+ * durable before it is returned, as the port requires.
  *
  * <p>Thread-safety: safe for any number of threads and processes.
  */
-final class CustomerRegistry {
-  static final String FILE = "customers.txt";
-  private static final Logger LOG = LoggerFactory.getLogger(CustomerRegistry.class);
+final class IdRegistry {
+  /** The file of the dimension registry. */
+  static final String DIMENSIONS = "dimensions.txt";
+  /** The file of the customer registry. */
+  static final String CUSTOMERS = "customers.txt";
+  private static final Logger LOG = LoggerFactory.getLogger(IdRegistry.class);
   private static final int READ_CHUNK = 64 * 1024;
 
   private final Path directory;
   private final Path file;
+  /** What the names are, for messages: "dimension", "customer key". */
+  private final String what;
   private final DirectoryLock lock;
   private final boolean sync;
   private final ConcurrentHashMap<String, Integer> ids = new ConcurrentHashMap<>();
   private final ConcurrentSkipListMap<Integer, String> keys = new ConcurrentSkipListMap<>();
-  /** New keys waiting for a writer, each with the future of its id. */
+  /** New names waiting for a writer, each with the future of its id. */
   private final ConcurrentHashMap<String, CompletableFuture<Integer>> pending = new ConcurrentHashMap<>();
-  /** Whether a thread of this registry is committing pending keys: the one that syncs for the others. */
+  /** Whether a thread of this registry is committing pending names: the one that syncs for the others. */
   private final AtomicBoolean committing = new AtomicBoolean();
   /** Guards {@link #offset} and {@link #lastId}: the tail is read by one thread at a time. */
   private final ReentrantLock tail = new ReentrantLock();
@@ -80,30 +85,42 @@ final class CustomerRegistry {
   private final AtomicLong bytesRead = new AtomicLong();
   private final AtomicLong syncs = new AtomicLong();
 
-  CustomerRegistry(Path directory, DirectoryLock lock) {
-    this(directory, FILE, lock, true);
+  /** The dimension registry of a directory. */
+  static IdRegistry dimensions(Path directory, DirectoryLock lock) {
+    return new IdRegistry(directory, DIMENSIONS, "dimension", lock, true);
+  }
+
+  /** The customer registry of a directory. */
+  static IdRegistry customers(Path directory, DirectoryLock lock) {
+    return new IdRegistry(directory, CUSTOMERS, "customer key", lock, true);
   }
 
   /**
    * @param sync false only in tests that count bytes read for 100,000 registrations and must not wait
    *             for 100,000 syncs; a registry in a journal always syncs
    */
-  CustomerRegistry(Path directory, String fileName, DirectoryLock lock, boolean sync) {
+  IdRegistry(Path directory, String fileName, String what, DirectoryLock lock, boolean sync) {
     this.directory = directory;
     this.file = directory.resolve(fileName);
+    this.what = what;
     this.lock = lock;
     this.sync = sync;
     refresh();
   }
 
-  /** The id of {@code key}, registering it (durably, before returning) if no process has yet. */
+  /**
+   * The id of {@code key}, registering it (durably, before returning) if no process has yet.
+   *
+   * @throws IllegalArgumentException if {@code key} is empty
+   * @throws UncheckedIOException     if the file cannot be read or written
+   */
   int idOf(String key) {
-    Integer id = ids.get(Objects.requireNonNull(key, "customerKey"));
+    Integer id = ids.get(Objects.requireNonNull(key, what));
     if (id != null) {
       return id;
     }
     if (key.isEmpty()) {
-      throw new IllegalArgumentException("customer key must not be empty");
+      throw new IllegalArgumentException(what + " must not be empty");
     }
     CompletableFuture<Integer> mine = pending.computeIfAbsent(key, k -> new CompletableFuture<>());
     drain();
@@ -142,7 +159,7 @@ final class CustomerRegistry {
     }
   }
 
-  /** Customers with ids {@code fromId} or more, including ones other processes registered. */
+  /** Names with ids {@code fromId} or more, by id, including ones other processes registered. */
   Map<Integer, String> from(int fromId) {
     refresh();
     return Map.copyOf(keys.tailMap(fromId, true));
@@ -153,7 +170,7 @@ final class CustomerRegistry {
     return bytesRead.get();
   }
 
-  /** Syncs this registry has made: one per batch of new keys. */
+  /** Syncs this registry has made: one per batch of new names. */
   long syncs() {
     return syncs.get();
   }
@@ -164,15 +181,15 @@ final class CustomerRegistry {
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
       readTail(channel);
     } catch (NoSuchFileException e) {
-      // no customer registered yet
+      // nothing registered yet
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the customer registry " + file, e);
+      throw new UncheckedIOException("cannot read the " + what + " registry " + file, e);
     } finally {
       tail.unlock();
     }
   }
 
-  /** Under the directory lock: writes every pending key that the file does not hold yet, in one sync. */
+  /** Under the directory lock: writes every pending name that the file does not hold yet, in one sync. */
   private void commitPending() throws IOException {
     tail.lock();
     List<String> batchKeys = new ArrayList<>();
@@ -196,7 +213,7 @@ final class CustomerRegistry {
         }
         batchKeys.add(key);
         batchFutures.add(future);
-        lines.append(++lastId).append('\t').append(DimensionRegistry.escape(key)).append('\n');
+        lines.append(++lastId).append('\t').append(escape(key)).append('\n');
       }
       if (batchKeys.isEmpty()) {
         return;
@@ -233,7 +250,7 @@ final class CustomerRegistry {
         lastId = lastIdBefore;
       }
       UncheckedIOException failure = e instanceof UncheckedIOException u ? u
-          : new UncheckedIOException("cannot register customers in " + file,
+          : new UncheckedIOException("cannot register a " + what + " in " + file,
               e instanceof IOException io ? io : new IOException(e));
       for (int i = 0; i < batchKeys.size(); i++) {
         pending.remove(batchKeys.get(i), batchFutures.get(i));
@@ -311,19 +328,19 @@ final class CustomerRegistry {
       id = parsed > 0 && parsed <= Integer.MAX_VALUE ? (int) parsed : -1;
     }
     if (id < 0 || tab == length - 1) {
-      LOG.warn("Skipping a malformed line at byte {} of the customer registry {}", at, file);
+      LOG.warn("Skipping a malformed line at byte {} of the {} registry {}", at, what, file);
       return;
     }
-    String key = DimensionRegistry.unescape(new String(line, tab + 1, length - tab - 1, StandardCharsets.UTF_8));
+    String key = unescape(new String(line, tab + 1, length - tab - 1, StandardCharsets.UTF_8));
     Integer existing = ids.putIfAbsent(key, id);
     if (existing != null) {
-      LOG.warn("Customer registry {} lists a key again at byte {} (as id {}, first as {}); the first holds",
-          file, at, id, existing);
+      LOG.warn("The {} registry {} lists a name again at byte {} (as id {}, first as {}); the first holds",
+          what, file, at, id, existing);
       return;
     }
     if (keys.putIfAbsent(id, key) != null) {
       ids.remove(key, id);
-      LOG.warn("Customer registry {} lists id {} again at byte {}; the first holds", file, id, at);
+      LOG.warn("The {} registry {} lists id {} again at byte {}; the first holds", what, file, id, at);
       return;
     }
     lastId = Math.max(lastId, id);
@@ -332,5 +349,39 @@ final class CustomerRegistry {
   /** The file's path, for tests. */
   Path file() {
     return file;
+  }
+
+  static String escape(String name) {
+    StringBuilder out = new StringBuilder(name.length());
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      switch (c) {
+        case '\\' -> out.append("\\\\");
+        case '\t' -> out.append("\\t");
+        case '\n' -> out.append("\\n");
+        case '\r' -> out.append("\\r");
+        default -> out.append(c);
+      }
+    }
+    return out.toString();
+  }
+
+  static String unescape(String escaped) {
+    StringBuilder out = new StringBuilder(escaped.length());
+    for (int i = 0; i < escaped.length(); i++) {
+      char c = escaped.charAt(i);
+      if (c == '\\' && i + 1 < escaped.length()) {
+        char next = escaped.charAt(++i);
+        out.append(switch (next) {
+          case 't' -> '\t';
+          case 'n' -> '\n';
+          case 'r' -> '\r';
+          default -> next;
+        });
+      } else {
+        out.append(c);
+      }
+    }
+    return out.toString();
   }
 }

@@ -16,13 +16,13 @@ import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The customer registry alone: torn entries, its cost in bytes read, threads registering at once. */
-class CustomerRegistryTest {
+/** The id registry alone (as the customer registry): torn entries, its cost in bytes read, threads registering at once. */
+class IdRegistryTest {
   @TempDir
   Path directory;
 
-  private CustomerRegistry open(boolean sync) {
-    return new CustomerRegistry(directory, CustomerRegistry.FILE, lock(), sync);
+  private IdRegistry open(boolean sync) {
+    return new IdRegistry(directory, IdRegistry.CUSTOMERS, "customer key", lock(), sync);
   }
 
   private DirectoryLock lock() {
@@ -31,15 +31,15 @@ class CustomerRegistryTest {
 
   @Test
   void aTornLastEntryIsIgnoredAndTheNextRegistrationWritesOverIt() throws Exception {
-    CustomerRegistry first = open(true);
+    IdRegistry first = open(true);
     int a = first.idOf("id:a");
     int b = first.idOf("acct:1:arn\twith\ttabs\nand a newline\\");
-    Path file = directory.resolve(CustomerRegistry.FILE);
+    Path file = directory.resolve(IdRegistry.CUSTOMERS);
     long whole = Files.size(file);
     // A process killed in the middle of writing entry 3.
     Files.write(file, "3\tid:tor".getBytes(StandardCharsets.UTF_8), StandardOpenOption.APPEND);
 
-    CustomerRegistry reopened = open(true);
+    IdRegistry reopened = open(true);
     assertThat(reopened.from(0)).containsOnlyKeys(a, b)
         .containsEntry(b, "acct:1:arn\twith\ttabs\nand a newline\\");
     int c = reopened.idOf("id:c");
@@ -49,10 +49,25 @@ class CustomerRegistryTest {
     assertThat(lines).hasSize(3);
     assertThat(lines.get(2)).isEqualTo("3\tid:c");
     assertThat(Files.size(file)).isEqualTo(whole + "3\tid:c\n".length());
-    CustomerRegistry third = open(true);
+    IdRegistry third = open(true);
     assertThat(third.from(0)).containsExactlyInAnyOrderEntriesOf(Map.of(a, "id:a",
         b, "acct:1:arn\twith\ttabs\nand a newline\\", c, "id:c"));
     assertThat(third.idOf("id:tor")).as("the torn key, never handed out, gets the next id").isEqualTo(4);
+  }
+
+  /** A dimension file as the old DimensionRegistry wrote it (escapes and a torn last line) reads as it did. */
+  @Test
+  void aDimensionFileOfTheOldRegistryReadsAsItDidAndNumberingGoesOn() throws Exception {
+    Files.writeString(directory.resolve(IdRegistry.DIMENSIONS), "1\tusers\n2\ta\\tb\\\\c\\nd\n3\treq",
+        StandardCharsets.UTF_8);
+
+    IdRegistry dimensions = IdRegistry.dimensions(directory, lock());
+
+    assertThat(dimensions.from(0)).containsExactlyInAnyOrderEntriesOf(Map.of(1, "users", 2, "a\tb\\c\nd"));
+    assertThat(dimensions.idOf("users")).isEqualTo(1);
+    assertThat(dimensions.idOf("requests")).isEqualTo(3);
+    assertThat(Files.readString(directory.resolve(IdRegistry.DIMENSIONS), StandardCharsets.UTF_8))
+        .isEqualTo("1\tusers\n2\ta\\tb\\\\c\\nd\n3\trequests\n");
   }
 
   /**
@@ -65,14 +80,14 @@ class CustomerRegistryTest {
    */
   @Test
   void registering100000CustomersReadsEachByteOfTheFileAtMostOncePerRegistry() throws Exception {
-    CustomerRegistry left = open(false);
-    CustomerRegistry right = open(false);
+    IdRegistry left = open(false);
+    IdRegistry right = open(false);
     int customers = 100_000;
     for (int n = 0; n < customers; n++) {
-      CustomerRegistry registry = n % 2 == 0 ? left : right;
+      IdRegistry registry = n % 2 == 0 ? left : right;
       assertThat(registry.idOf(CustomerRegistrationChild.key(n))).isEqualTo(n + 1);
     }
-    long fileBytes = Files.size(directory.resolve(CustomerRegistry.FILE));
+    long fileBytes = Files.size(directory.resolve(IdRegistry.CUSTOMERS));
     System.out.printf("customer registry: %d customers, file %d bytes; bytes read %d and %d%n", customers,
         fileBytes, left.bytesRead(), right.bytesRead());
 
@@ -87,11 +102,11 @@ class CustomerRegistryTest {
 
   @Test
   void aKnownKeyNeitherReadsNorWrites() throws Exception {
-    CustomerRegistry registry = open(true);
+    IdRegistry registry = open(true);
     int id = registry.idOf("id:known");
     long read = registry.bytesRead();
     long syncs = registry.syncs();
-    long size = Files.size(directory.resolve(CustomerRegistry.FILE));
+    long size = Files.size(directory.resolve(IdRegistry.CUSTOMERS));
 
     for (int i = 0; i < 1_000; i++) {
       assertThat(registry.idOf("id:known")).isEqualTo(id);
@@ -99,7 +114,7 @@ class CustomerRegistryTest {
 
     assertThat(registry.bytesRead()).isEqualTo(read);
     assertThat(registry.syncs()).isEqualTo(syncs).isEqualTo(1);
-    assertThat(Files.size(directory.resolve(CustomerRegistry.FILE))).isEqualTo(size);
+    assertThat(Files.size(directory.resolve(IdRegistry.CUSTOMERS))).isEqualTo(size);
   }
 
   /**
@@ -109,7 +124,7 @@ class CustomerRegistryTest {
    */
   @Test
   void threadsRegisteringAtOnceAgreeOnEveryIdAndShareSyncs() throws Exception {
-    CustomerRegistry registry = open(true);
+    IdRegistry registry = open(true);
     int threads = 8;
     int perThread = 250;
     Map<String, Set<Integer>> seen = new ConcurrentHashMap<>();
