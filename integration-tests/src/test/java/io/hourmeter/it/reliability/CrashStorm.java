@@ -21,6 +21,14 @@ import java.util.SplittableRandom;
  * recording and draining. Not thread-safe: one storm per call, on the calling thread.
  */
 final class CrashStorm {
+  /**
+   * The resource lock ({@code @ResourceLock}) of the storm scenarios: each runs child JVMs that record
+   * from 4 threads, so two at once (a third and fourth child beside the other concurrent scenarios)
+   * starve the 2-core machine until children take 8 to 13 s to start and barely record; they take
+   * turns instead, the other scenarios still beside them.
+   */
+  static final String LOCK = "reliability-crash-storm";
+
   /** Roughly how long a child takes to build its meter on a busy 2-core machine. */
   static final long STARTUP_ESTIMATE_MILLIS = 2_500;
 

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Scenario 1, the crash storm: a child JVM records from several threads on an accelerated clock across
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
  * The storm loop is {@link CrashStorm}'s.
  */
 @Execution(ExecutionMode.CONCURRENT)
+@ResourceLock(CrashStorm.LOCK)
 class CrashStormTest {
   static final String[] DIMENSIONS = {"users", "requests", "gigabytes"};
 

@@ -23,10 +23,11 @@ import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Scenario 7, the SaaS crash storm: a child JVM records for 1,000 buyers (half the calls for a
- * Zipf-popular buyer, half for any buyer, so that rare buyers record too) on three dimensions from four
+ * Zipf-popular buyer, half for any buyer, so that rare buyers record too) on three dimensions from three
  * threads on the accelerated clock, in SAAS mode with the BatchMeterUsage submitter, and is SIGKILLed
  * again and again ({@link CrashStorm}) while the endpoint throttles, fails with 500s, drops connections
  * before and after recording a batch and leaves records unprocessed ({@link FaultSchedule}). 940
@@ -44,6 +45,7 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
  * deadline within seconds); the soak keeps 24 hours.
  */
 @Execution(ExecutionMode.CONCURRENT)
+@ResourceLock(CrashStorm.LOCK)
 class SaasCrashStormTest {
   static final String[] DIMENSIONS = {"api_calls", "storage_gb", "seats"};
   static final int BUYERS = 1_000;
@@ -84,8 +86,9 @@ class SaasCrashStormTest {
       args.put("dims", String.join(",", DIMENSIONS));
       args.put("endpoint", endpoint.uri().toString());
       time.putArgs(args);
-      args.put("threads", "4");
-      args.put("pauseMicros", "2000");
+      // 3 threads with 3 ms between calls: the other scenarios run beside this one on 2 cores.
+      args.put("threads", "3");
+      args.put("pauseMicros", "3000");
       args.put("recordUntil", Long.toString(time.hour(hours).toEpochMilli()));
       args.put("buyers", buyersFile.toString());
       args.put("zipf", "1.0");
@@ -131,19 +134,25 @@ class SaasCrashStormTest {
       String table = reconciliation.table();
       System.out.printf("%nSAAS crash storm (real time: storm %d ms, drain %d ms, checks %d ms): %d incarnations, %d SIGKILLs (%d during start-up), mean start-up %d ms, "
           + "%d record() calls logged for %d buyers, %d records accepted before the final drain, %d after, for %d "
-          + "buyers; endpoint %s; faults scripted %s; %d UsageRecords sent, %d of them resends; carried units %s; "
+          + "buyers; endpoint %s; faults scripted %s; %d UsageRecords sent (request log complete: %s), %d of them "
+          + "resends; carried units %s; "
           + "simulated hours billed %d; usage window %s; drainer steps that failed: %d; DUPLICATE_HOUR alerts: %d; "
           + "dead letters %d (%d units as not subscribed, of %d units the unsubscribed buyers recorded)%n%s",
           storm.stormMillis(), storm.drainMillis(), (System.nanoTime() - checkStart) / 1_000_000,
           storm.incarnations(), storm.kills(), storm.startupKills(), storm.meanStartupMillis(), truth.calls(),
           buyersRecorded.size(), storm.acceptedBeforeDrain(), endpoint.accepted().size(), buyersBilled.size(),
-          counters, faults.scripted(), wire.size(), resentRecords, last.get("carriedUnits"), hoursBilled, window,
+          counters, faults.scripted(), wire.size(), endpoint.requestLogComplete(), resentRecords, last.get("carriedUnits"), hoursBilled, window,
           Child.countInOutputs(logs, "drainer step failed"), duplicateAlerts, letters.size(), notSubscribedUnits,
           unsubscribedRecorded, table);
 
       assertThat(reconciliation.violations()).as("SaaS reconciliation per buyer and dimension").isEmpty();
-      assertThat(endpoint.requestLogComplete()).as("the endpoint's request log holds every request, so the wire "
-          + "checks saw them all").isTrue();
+      if (!Soak.ON) {
+        // The soak's quarantine probes (60 buyers, one every 30 simulated minutes for 48 hours) may
+        // overflow the endpoint's 10,000 kept bodies: there the wire checks see the last 10,000; dead
+        // letters and alerts still show any DuplicateRecord.
+        assertThat(endpoint.requestLogComplete()).as("the endpoint's request log holds every request, so the "
+            + "wire checks saw them all").isTrue();
+      }
       assertThat(counters.rejected()).as("calls the endpoint rejected whole (window, validation, license)").isZero();
       assertThat(duplicateAlerts).as("DuplicateRecord answers the children saw (DUPLICATE_HOUR alerts)").isZero();
       assertThat(letters).as("dead letters as DuplicateRecord/DuplicateRequest")
