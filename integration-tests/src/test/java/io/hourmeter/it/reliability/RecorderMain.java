@@ -116,10 +116,10 @@ public final class RecorderMain {
       if (!recording && drainedAfter == Long.MAX_VALUE) {
         drainedAfter = Math.min(clock.millis(), recordUntil) + Duration.ofHours(1).plusMinutes(5).toMillis();
       }
-      // s.drainer(): this process holds the drainer lock; and not RECOVERING: it has rebuilt its state
-      // (before that, status shows the last known pending figures, none in a new process, whatever the
-      // ledger holds; a storm that ran past its last recorded hour, or a slow machine, otherwise ends the
-      // drain before it began).
+      // s.drainer() and not RECOVERING: this process holds the drainer lock and has rebuilt its state.
+      // Holding the lock is not enough: between taking it and the first step's rebuild (a ledger load and
+      // a journal read, which take seconds on a busy machine) status shows nothing pending whatever the
+      // ledger holds, and a drain child that trusted it exited before sending anything.
       // And no error for 20 simulated minutes: a drainer whose steps keep failing shows nothing pending.
       if (drain && !recording && s != null && s.drainer() && s.sending() != MeterStatus.Sending.RECOVERING
           && clock.millis() > drainedAfter
