@@ -105,8 +105,16 @@ final class Child implements AutoCloseable {
 
   /** How many lines of every incarnation's output under {@code logs} contain {@code text}. */
   static long countInOutputs(Path logs, String text) {
+    return countInLogs(logs, "out-", text);
+  }
+
+  /**
+   * How many lines of every incarnation's files under {@code logs} whose names start with {@code prefix}
+   * ({@code out-}, {@code errors-}, ...) contain {@code text}.
+   */
+  static long countInLogs(Path logs, String prefix, String text) {
     try (java.util.stream.Stream<Path> files = Files.list(logs)) {
-      return files.filter(f -> f.getFileName().toString().startsWith("out-"))
+      return files.filter(f -> f.getFileName().toString().startsWith(prefix))
           .flatMap(f -> lines(f).stream()).filter(line -> line.contains(text)).count();
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);

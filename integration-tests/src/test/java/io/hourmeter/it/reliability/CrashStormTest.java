@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.hourmeter.MeteringMode;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.InstantSource;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +17,7 @@ import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Scenario 1, the crash storm: a child JVM records from several threads on an accelerated clock across
@@ -25,13 +25,12 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
  * too) and restarted on the same journal directory, in both modes at once. A last incarnation drains
  * and exits; then every unit the children's logs say was recorded must be accepted by the endpoint
  * exactly once (or dead-lettered with a reason), and no hour or ClientToken may carry two requests.
+ * The storm loop is {@link CrashStorm}'s.
  */
 @Execution(ExecutionMode.CONCURRENT)
+@ResourceLock(CrashStorm.LOCK)
 class CrashStormTest {
   static final String[] DIMENSIONS = {"users", "requests", "gigabytes"};
-
-  /** Roughly how long a child takes to build its meter on a busy 2-core machine. */
-  static final long STARTUP_ESTIMATE_MILLIS = 2_500;
 
   @TempDir(cleanup = CleanupMode.ON_SUCCESS)
   Path tmp;
@@ -71,11 +70,10 @@ class CrashStormTest {
   private StormResult storm(MeteringMode mode, int hours, int kills, long seed) throws Exception {
     // A longer simulated hour than the other scenarios: every restart costs seconds of start-up.
     SharedClock time = SharedClock.startingNow(Soak.realHour().multipliedBy(6).dividedBy(5));
-    InstantSource clock = time.clock();
     Path root = tmp.resolve(mode.name().toLowerCase());
     Path logs = root.resolve("logs");
     SplittableRandom random = new SplittableRandom(seed);
-    try (EndpointFixture endpoint = new EndpointFixture(clock, DIMENSIONS)) {
+    try (EndpointFixture endpoint = new EndpointFixture(time.clock(), DIMENSIONS)) {
       Map<String, String> args = new LinkedHashMap<>();
       args.put("dir", root.resolve("journal").toString());
       args.put("mode", mode.name());
@@ -84,58 +82,14 @@ class CrashStormTest {
       time.putArgs(args);
       args.put("threads", "4");
       args.put("pauseMicros", "2000");
-      long recordUntil = time.hour(hours).toEpochMilli();
-      args.put("recordUntil", Long.toString(recordUntil));
+      args.put("recordUntil", Long.toString(time.hour(hours).toEpochMilli()));
 
-      // About one incarnation in five is killed at a random moment of its start-up (journal recovery,
-      // drainer election, ledger load); the others at a random moment after the meter is built, while
-      // recording and draining. The loop goes on until enough kills and the last recorded hour.
-      long meanLifeMillis = Math.max(500, hours * time.realHour().toMillis() / kills - STARTUP_ESTIMATE_MILLIS);
-      int run = 0;
-      int killed = 0;
-      int startupKills = 0;
-      long readyMillis = 0;
-      while (killed < kills || clock.millis() < recordUntil) {
-        long started = System.nanoTime();
-        try (Child child = Child.start(new LinkedHashMap<>(args), logs, run++)) {
-          if (random.nextInt(5) == 0) {
-            Thread.sleep(random.nextLong(STARTUP_ESTIMATE_MILLIS));
-            startupKills += child.awaitReady(Duration.ZERO) ? 0 : 1;
-          } else {
-            assertThat(child.awaitReady(Duration.ofSeconds(60))).as("incarnation " + (run - 1) + " ready; output:\n"
-                + child.output()).isTrue();
-            readyMillis += (System.nanoTime() - started) / 1_000_000;
-            Thread.sleep(meanLifeMillis / 5 + random.nextLong(meanLifeMillis * 8 / 5));
-          }
-          assertThat(child.isAlive()).as("incarnation " + (run - 1) + " alive until killed; output:\n"
-              + child.output()).isTrue();
-          child.kill();
-          killed++;
-        }
-      }
-      int acceptedBeforeDrain = endpoint.accepted().size();
-
-      Map<String, String> drainArgs = new LinkedHashMap<>(args);
-      drainArgs.put("threads", "0");
-      drainArgs.put("drain", "true");
-      Map<String, String> last;
-      try (Child drainer = Child.start(drainArgs, logs, run)) {
-        int exit;
-        try {
-          exit = drainer.awaitExit(time.real(Duration.ofHours(8)).plusSeconds(30));
-        } catch (AssertionError e) {
-          List<Map<String, String>> statuses = drainer.statuses();
-          throw new AssertionError(mode + ": the last incarnation did not drain; drainer steps that failed: "
-              + Child.countInOutputs(logs, "drainer step failed") + "; last status: "
-              + (statuses.isEmpty() ? "none" : statuses.get(statuses.size() - 1)), e);
-        }
-        assertThat(exit).as("drain incarnation exit code; output:\n" + drainer.output()).isZero();
-        List<Map<String, String>> statuses = drainer.statuses();
-        last = statuses.get(statuses.size() - 1);
-      }
+      CrashStorm.Result storm = CrashStorm.run(mode.name(), time, args, logs, endpoint, hours, kills,
+          Duration.ofHours(8), random);
+      Map<String, String> last = storm.lastStatus();
       GroundTruth truth = GroundTruth.read(logs);
-      Reconciliation reconciliation = Reconciliation.builder("crash storm, " + killed + " SIGKILLs over " + hours
-          + " simulated hours", mode)
+      Reconciliation reconciliation = Reconciliation.builder("crash storm, " + storm.kills() + " SIGKILLs over "
+          + hours + " simulated hours", mode)
           .truth(truth)
           .observed(endpoint, root.resolve("journal"))
           .pending(StatusLine.decodeMap(last.get("pendingByDimension")))
@@ -150,13 +104,13 @@ class CrashStormTest {
       String summary = String.format("%n%s crash storm: %d incarnations, %d SIGKILLs (%d during start-up), "
           + "mean start-up %d ms, %d record() calls logged, %d records accepted before the final drain, %d after; "
           + "carried units %s; simulated hours billed %d of %d spanned; drainer steps that failed: %d%n",
-          mode, run + 1, killed, startupKills, readyMillis / Math.max(1, run - startupKills), truth.calls(),
-          acceptedBeforeDrain, endpoint.accepted().size(), last.get("carriedUnits"), hoursBilled, hoursSpanned,
-          Child.countInOutputs(logs, "drainer step failed"));
+          mode, storm.incarnations(), storm.kills(), storm.startupKills(), storm.meanStartupMillis(), truth.calls(),
+          storm.acceptedBeforeDrain(), endpoint.accepted().size(), last.get("carriedUnits"), hoursBilled,
+          hoursSpanned, Child.countInOutputs(logs, "drainer step failed"));
       long lateResends = Inspection.deadLetters(root.resolve("journal")).stream()
           .filter(d -> d.outcomeUnknown() && d.reason().contains("TimestampOutOfBounds")).count();
-      return new StormResult(mode, killed, truth, reconciliation, endpoint.rejected(), lateResends, hoursBilled,
-          hoursSpanned, summary + "late resends of outcome-unknown reports rejected as out of bounds: "
+      return new StormResult(mode, storm.kills(), truth, reconciliation, endpoint.rejected(), lateResends,
+          hoursBilled, hoursSpanned, summary + "late resends of outcome-unknown reports rejected as out of bounds: "
           + lateResends + "\n");
     }
   }

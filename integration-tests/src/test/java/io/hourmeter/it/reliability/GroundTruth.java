@@ -13,7 +13,8 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * What the recording threads' {@link RecordLog}s say was recorded, per dimension.
+ * What the recording threads' {@link RecordLog}s say was recorded, per key (the dimension, or in SaaS
+ * mode the buyer and the dimension, {@link Keys}).
  *
  * @param recorded units whose {@code record()} returned true
  * @param refused  units whose {@code record()} returned false

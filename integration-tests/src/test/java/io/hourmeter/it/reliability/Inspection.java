@@ -7,8 +7,8 @@ import java.util.List;
 
 /**
  * What the ledger of a journal directory says, read through the read-only inspection API (the one the
- * CLI uses): the dead letters with their reasons, and the hours whose frozen sums disagree with the
- * journal's own records.
+ * CLI uses): the dead letters with their reasons (keyed by buyer too in SaaS mode, see {@link Keys}),
+ * and the hours whose frozen sums disagree with the journal's own records.
  */
 final class Inspection {
   private Inspection() { }
@@ -31,7 +31,7 @@ final class Inspection {
   }
 
   private static DeadLetter deadLetter(UsageReport report) {
-    return new DeadLetter(report.dimension(), report.epochHour(), report.quantity(), report.reason(),
-        report.timestamp(), report.clientToken());
+    return new DeadLetter(Keys.of(report.buyer(), report.dimension()), report.epochHour(), report.quantity(),
+        report.reason(), report.timestamp(), report.clientToken());
   }
 }

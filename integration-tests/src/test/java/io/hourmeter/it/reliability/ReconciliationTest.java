@@ -125,6 +125,60 @@ class ReconciliationTest {
     assertThat(r.violations()).containsExactly("users: 4 units still pending after the final drain");
   }
 
+  @Test
+  void aBuyerBilledForAnotherBuyersUsageIsAViolation() {
+    Reconciliation r = saas(Map.of("acct:1|users", 5L), List.of(ours("acct:2|users", HOUR_10, 5))).build();
+    assertThat(r.violations()).anyMatch(v -> v.startsWith("acct:2|users: BILLED 5 units that no call recorded"))
+        .anyMatch(v -> v.startsWith("acct:1|users: LOST 5"));
+  }
+
+  @Test
+  void anUnsubscribedBuyerMustNeverBeBilledAndOnlyItMayBeDeadLetteredAsNotSubscribed() {
+    Reconciliation r = saas(Map.of("acct:9|users", 4L, "acct:1|users", 3L), List.of(ours("acct:9|users", HOUR_10, 4)))
+        .deadLetters(List.of(new DeadLetter("acct:1|users", 10, 3, "CustomerNotSubscribed: no agreement")))
+        .allowDeadLetters(Reconciliation.NOT_SUBSCRIBED).unsubscribed(List.of("acct:9")).build();
+    Reconciliation ok = saas(Map.of("acct:9|users", 4L, "acct:1|users", 3L), List.of(ours("acct:1|users", HOUR_10, 3)))
+        .deadLetters(List.of(new DeadLetter("acct:9|users", 10, 4,
+            "buyer quarantined (CustomerNotSubscribed: no agreement): the window closes")))
+        .allowDeadLetters(Reconciliation.NOT_SUBSCRIBED).unsubscribed(List.of("acct:9")).build();
+    assertThat(r.violations()).anyMatch(v -> v.contains("an unsubscribed buyer was BILLED 4 units"))
+        .anyMatch(v -> v.contains("a subscribed buyer's report was dead-lettered as not subscribed"));
+    assertThat(ok.violations()).isEmpty();
+  }
+
+  @Test
+  void aBuyersDimensionHourSentWithTwoQuantitiesIsAViolationAndSoIsADuplicateRecord() {
+    Reconciliation r = saas(Map.of("acct:1|users", 7L), List.of(ours("acct:1|users", HOUR_10, 7)))
+        .requests(List.of(request("acct:1|users", HOUR_10, 7, null, "Accepted"),
+            request("acct:1|users", HOUR_10, 8, null, "DuplicateRecord"),
+            request("acct:2|users", HOUR_10, 8, null, null)))
+        .build();
+    assertThat(r.violations()).anyMatch(v -> v.contains("hour acct:1|users@10 was sent with different quantities"))
+        .anyMatch(v -> v.contains("DuplicateRecord for an hour no one else metered"))
+        .noneMatch(v -> v.contains("acct:2|users@10"));
+  }
+
+  @Test
+  void aSaasRunWithManyKeysPrintsTotalsAndTheWorstRowsAndChecksPendingAsATotal() {
+    Map<String, Long> recorded = new java.util.TreeMap<>();
+    List<AcceptedRecord> accepted = new java.util.ArrayList<>();
+    for (int b = 0; b < 40; b++) {
+      recorded.put("acct:" + b + "|users", 10L);
+      accepted.add(ours("acct:" + b + "|users", HOUR_10, b == 7 ? 9 : 10));
+    }
+    Reconciliation r = saas(recorded, accepted).pending(Map.of("users", 2L)).build();
+    String table = r.table();
+    assertThat(table).contains("(every buyer) users", "the 12 worst of 40 keys").doesNotContain("acct:39|users ");
+    assertThat(table.indexOf("acct:7|users")).as("the row out of bounds first").isLessThan(table.indexOf("acct:0|users"));
+    assertThat(r.violations()).containsExactly("acct:7|users: LOST 1 units: recorded 10 but accepted+dead-lettered+pending 9",
+        "users: 2 units of some buyers still pending after the final drain");
+  }
+
+  private static Reconciliation.Builder saas(Map<String, Long> recorded, List<AcceptedRecord> accepted) {
+    return Reconciliation.builder("t", MeteringMode.SAAS).truth(GroundTruth.of(recorded, Map.of()))
+        .accepted(accepted);
+  }
+
   private static Reconciliation.Builder hourly(Map<String, Long> recorded, List<AcceptedRecord> accepted) {
     return Reconciliation.builder("t", MeteringMode.HOURLY).truth(GroundTruth.of(recorded, Map.of()))
         .accepted(accepted);

@@ -9,7 +9,8 @@ import java.nio.file.Path;
 /**
  * One recording thread's log of {@code record()} calls: the ground truth of what was recorded.
  *
- * <p>Each call writes an intent line ({@code I seq dimension quantity}) before {@code record()} and an
+ * <p>Each call writes an intent line ({@code I seq key quantity}; the key is the dimension, or in SaaS
+ * mode the buyer and the dimension, {@link Keys}) before {@code record()} and an
  * outcome line ({@code + seq} when it returned true, {@code - seq} when it returned false) after it.
  * Each line is one unbuffered {@code write(2)}, so it reaches the page cache and survives SIGKILL of the
  * process. A kill between {@code record()} returning and the outcome line leaves an intent without an
@@ -30,10 +31,10 @@ final class RecordLog implements AutoCloseable {
     }
   }
 
-  /** Logs the intent to record, and returns the sequence number to pass to {@link #outcome}. */
-  long intent(String dimension, long quantity) {
+  /** Logs the intent to record under {@code key}, and returns the sequence number to pass to {@link #outcome}. */
+  long intent(String key, long quantity) {
     long seq = ++sequence;
-    write("I " + seq + " " + dimension + " " + quantity + "\n");
+    write("I " + seq + " " + key + " " + quantity + "\n");
     return seq;
   }
 

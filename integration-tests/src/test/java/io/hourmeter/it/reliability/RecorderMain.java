@@ -1,7 +1,10 @@
 package io.hourmeter.it.reliability;
 
+import io.hourmeter.Buyer;
+import io.hourmeter.Customer;
 import io.hourmeter.Dimension;
 import io.hourmeter.Meter;
+import io.hourmeter.MeterBuilder;
 import io.hourmeter.MeterStatus;
 import io.hourmeter.MeteringMode;
 import io.hourmeter.spi.FreeSpaceProbe;
@@ -29,7 +32,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code mode}, {@code dims} (comma-separated), {@code endpoint}, the {@link SharedClock} arguments,
  * {@code threads}, {@code pauseMicros} (between calls of a thread), {@code recordUntil} (simulated epoch
  * millis), {@code stopFile} (recording stops once it exists), {@code drain} (after recording, wait until
- * nothing is pending, close and exit 0), {@code minFree} (bytes), {@code maxQuantity}.
+ * nothing is pending, close and exit 0), {@code minFree} (bytes), {@code maxQuantity}; SAAS mode:
+ * {@code buyers} (a file of {@linkplain io.hourmeter.Buyer#key() buyer keys}, one a line, most popular
+ * first), {@code zipf} (the exponent of the buyers' popularity: a call picks the buyer of rank r with
+ * weight 1/r^zipf; 0, the default, is uniform), {@code uniformShare} (this share of calls, 0 by default,
+ * picks a buyer uniformly instead, so that even rare buyers record), {@code usageWindowMinutes} (the meter's
+ * {@code usageWindow}, to scale the 24-hour BatchMeterUsage window to the simulated hour).
+ *
+ * <p>In SAAS mode each call records a buyer's dimension, through a {@link Customer} handle that the
+ * thread keeps per buyer (one call in eight through {@link Meter#record(Buyer, String, long)}), and
+ * logs it under the buyer's key ({@link Keys}).
  *
  * <p>Files in {@code logs}: {@code rec-<run>-<thread>.log}, {@code status-<run>.log} (a
  * {@link StatusLine} every 100 ms, then a last one after close), {@code errors-<run>.log} (one line per
@@ -61,11 +73,19 @@ public final class RecorderMain {
     boolean drain = Boolean.parseBoolean(args.getOrDefault("drain", "false"));
     Files.createDirectories(logs);
 
+    Buyer[] buyers = args.containsKey("buyers")
+        ? Files.readAllLines(Path.of(args.get("buyers"))).stream().map(Buyer::fromKey).toArray(Buyer[]::new) : null;
+    double[] popularity = buyers == null ? null : cumulativePopularity(buyers.length,
+        Double.parseDouble(args.getOrDefault("zipf", "0")), Double.parseDouble(args.getOrDefault("uniformShare", "0")));
+
     FileOutputStream errors = new FileOutputStream(logs.resolve("errors-" + run + ".log").toFile(), true);
-    Meter meter = ScaledMeter.build(dir, mode, clock,
-        ScaledMeter.submitter(URI.create(args.get("endpoint")), clock),
-        Long.parseLong(args.getOrDefault("minFree", "0")), FreeSpaceProbe.fileSystem(),
-        e -> appendLine(errors, e.kind() + " " + oneLine(e.getMessage())), null, dimensions);
+    MeterBuilder builder = ScaledMeter.builder(dir, mode, clock,
+        ScaledMeter.submitter(URI.create(args.get("endpoint")), clock, mode), dimensions);
+    if (args.containsKey("usageWindowMinutes")) {
+      builder.usageWindow(Duration.ofMinutes(Long.parseLong(args.get("usageWindowMinutes"))));
+    }
+    Meter meter = ScaledMeter.build(builder, Long.parseLong(args.getOrDefault("minFree", "0")),
+        FreeSpaceProbe.fileSystem(), e -> appendLine(errors, e.kind() + " " + oneLine(e.getMessage())), null);
     System.out.println("READY run=" + run);
     System.out.flush();
 
@@ -75,8 +95,12 @@ public final class RecorderMain {
     for (int t = 0; t < threads; t++) {
       Path log = logs.resolve("rec-" + run + "-" + t + ".log");
       long seed = Long.parseLong(run) * 1_000 + t;
-      Thread recorder = new Thread(() -> record(meter, dimensions, log, clock, recordUntil, stopFile, pauseMicros,
-          maxQuantity, seed, maxRecordNanos, slow), "recorder-" + t);
+      Runnable calls = buyers == null
+          ? () -> record(meter, dimensions, log, clock, recordUntil, stopFile, pauseMicros, maxQuantity, seed,
+              maxRecordNanos, slow)
+          : () -> recordBuyers(meter, buyers, popularity, dimensions, log, clock, recordUntil, stopFile, pauseMicros,
+              maxQuantity, seed, maxRecordNanos, slow);
+      Thread recorder = new Thread(calls, "recorder-" + t);
       recorder.start();
       recorders.add(recorder);
     }
@@ -139,6 +163,78 @@ public final class RecorderMain {
         }
       }
     }
+  }
+
+  /**
+   * SAAS: as {@link #record}, each call for a buyer drawn by {@code popularity} (cumulative weights) and
+   * a dimension drawn uniformly. Handles are made on a buyer's first call in this thread and kept.
+   */
+  private static void recordBuyers(Meter meter, Buyer[] buyers, double[] popularity, String[] dimensions,
+      Path logFile, InstantSource clock, long recordUntil, Path stopFile, long pauseMicros, int maxQuantity,
+      long seed, AtomicLong maxRecordNanos, FileOutputStream slow) {
+    SplittableRandom random = new SplittableRandom(seed);
+    Dimension[][] handles = new Dimension[buyers.length][];
+    try (RecordLog log = new RecordLog(logFile)) {
+      long calls = 0;
+      while (clock.millis() < recordUntil && (stopFile == null || calls % 64 != 0 || !Files.exists(stopFile))) {
+        calls++;
+        int b = pick(popularity, random.nextDouble());
+        int d = random.nextInt(dimensions.length);
+        long quantity = 1 + random.nextInt(maxQuantity);
+        boolean byName = random.nextInt(8) == 0;
+        long seq = log.intent(Keys.of(buyers[b], dimensions[d]), quantity);
+        long start = System.nanoTime();
+        boolean journaled;
+        if (byName) {
+          journaled = meter.record(buyers[b], dimensions[d], quantity);
+        } else {
+          if (handles[b] == null) {
+            handles[b] = new Dimension[dimensions.length];
+          }
+          if (handles[b][d] == null) {
+            handles[b][d] = meter.customer(buyers[b]).dimension(dimensions[d]);
+          }
+          journaled = handles[b][d].record(quantity);
+        }
+        long took = System.nanoTime() - start;
+        log.outcome(seq, journaled);
+        maxRecordNanos.accumulateAndGet(took, Math::max);
+        if (took > SLOW_NANOS) {
+          appendLine(slow, clock.millis() + " " + took / 1_000 + "us " + Thread.currentThread().getName()
+              + (seq == 1 ? " first-call" : ""));
+        }
+        if (pauseMicros > 0) {
+          java.util.concurrent.locks.LockSupport.parkNanos(pauseMicros * 1_000);
+        }
+      }
+    }
+  }
+
+  /**
+   * Cumulative probabilities of ranks 1..n, ending at 1: {@code uniformShare / n} plus
+   * {@code (1 - uniformShare)} times the Zipf weight 1/r^exponent, normalised.
+   */
+  static double[] cumulativePopularity(int n, double exponent, double uniformShare) {
+    double[] zipf = new double[n];
+    double sum = 0;
+    for (int r = 0; r < n; r++) {
+      zipf[r] = 1 / Math.pow(r + 1, exponent);
+      sum += zipf[r];
+    }
+    double[] cumulative = new double[n];
+    double running = 0;
+    for (int r = 0; r < n; r++) {
+      running += uniformShare / n + (1 - uniformShare) * zipf[r] / sum;
+      cumulative[r] = running;
+    }
+    cumulative[n - 1] = 1.0;
+    return cumulative;
+  }
+
+  /** The first rank whose cumulative weight exceeds {@code u} (0 <= u < 1). */
+  static int pick(double[] cumulative, double u) {
+    int at = java.util.Arrays.binarySearch(cumulative, u);
+    return Math.min(cumulative.length - 1, at >= 0 ? at + 1 : -at - 1);
   }
 
   private static MeterStatus writeStatus(Meter meter, FileOutputStream out, AtomicLong maxRecordNanos) {

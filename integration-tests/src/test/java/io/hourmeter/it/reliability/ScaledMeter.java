@@ -6,6 +6,7 @@ import io.hourmeter.MeterBuilder;
 import io.hourmeter.MeteringMode;
 import io.hourmeter.StatusListener;
 import io.hourmeter.aws.AwsUsageSubmitter;
+import io.hourmeter.aws.AwsUsageSubmitterBuilder;
 import io.hourmeter.spi.FreeSpaceProbe;
 import io.hourmeter.spi.UsageSubmitter;
 import java.net.URI;
@@ -38,7 +39,25 @@ final class ScaledMeter {
    * stake. Timeouts are real time, and generous: the test machine may be very busy.
    */
   static UsageSubmitter submitter(URI endpoint, InstantSource clock) {
-    return AwsUsageSubmitter.builder()
+    return submitter(endpoint, clock, MeteringMode.HOURLY);
+  }
+
+  /**
+   * The submitter of {@code mode}: MeterUsage as {@link #submitter(URI, InstantSource)} for the hourly
+   * and AgentCore modes; for SAAS the BatchMeterUsage one ({@code batchMeterUsage()}), the same but for
+   * its rate limit: 200 calls a second instead of 20, because a SaaS meter freezes one report per buyer,
+   * dimension and hour at each hour's end and sends them at once, 25 a call (1,000 buyers of 3
+   * dimensions make 120 calls an hour; at 9 calls a second, BatchMeterUsage's default, a real hour sends
+   * them in 13 s, so a simulated hour of seconds needs the burst to pass in well under one).
+   */
+  static UsageSubmitter submitter(URI endpoint, InstantSource clock, MeteringMode mode) {
+    AwsUsageSubmitterBuilder builder = AwsUsageSubmitter.builder();
+    if (mode == MeteringMode.SAAS) {
+      builder.batchMeterUsage().rateLimit(200, Duration.ofSeconds(1));
+    } else {
+      builder.rateLimit(20, Duration.ofSeconds(1));
+    }
+    return builder
         .endpointOverride(endpoint)
         .region(Region.of(REGION))
         .credentialsProvider(StaticCredentialsProvider.create(
@@ -51,19 +70,23 @@ final class ScaledMeter {
         .minimumNumberOfCalls(5)
         .failureRateThreshold(50)
         .waitDurationInOpenState(Duration.ofMinutes(10))
-        .rateLimit(20, Duration.ofSeconds(1))
         .backoff(Duration.ofSeconds(30), 2.0, 0.5, Duration.ofMinutes(10))
         .build();
   }
 
   /**
    * A builder with the drainer's time settings scaled to an hour of a few real seconds (all durations
-   * are simulated): grace 2 min, jitter up to 1 min, deadline margin 30 min, AgentCore cuts every 10 min.
-   * Retention keeps its default (24 h), as a deployment would.
+   * are simulated): grace 2 min, jitter up to 1 min (none in SAAS mode, its default: one meter sends
+   * for the product), deadline margin 30 min, AgentCore cuts every 10 min. Retention keeps its default
+   * (24 h), as a deployment would.
    */
   static MeterBuilder builder(Path journal, MeteringMode mode, InstantSource clock, UsageSubmitter submitter,
       String... dimensions) {
-    return Meter.builder()
+    MeterBuilder builder = Meter.builder();
+    if (mode != MeteringMode.SAAS) {
+      builder.sendJitter(Duration.ofMinutes(1));
+    }
+    return builder
         .productCode(PRODUCT)
         .dimensions(dimensions)
         .journalDirectory(journal)
@@ -71,7 +94,6 @@ final class ScaledMeter {
         .clock(clock)
         .submitter(submitter)
         .hourGrace(Duration.ofMinutes(2))
-        .sendJitter(Duration.ofMinutes(1))
         .deadlineMargin(Duration.ofMinutes(30))
         .closeTimeout(Duration.ofSeconds(3))
         .agentCoreCutInterval(Duration.ofMinutes(10))
@@ -81,7 +103,13 @@ final class ScaledMeter {
   static Meter build(Path journal, MeteringMode mode, InstantSource clock, UsageSubmitter submitter,
       long minFreeDiskBytes, FreeSpaceProbe probe, ErrorHandler errors, StatusListener listener,
       String... dimensions) {
-    MeterBuilder builder = builder(journal, mode, clock, submitter, dimensions)
+    return build(builder(journal, mode, clock, submitter, dimensions), minFreeDiskBytes, probe, errors, listener);
+  }
+
+  /** Builds {@code builder} (one of {@link #builder}'s, with any further settings) with these options. */
+  static Meter build(MeterBuilder builder, long minFreeDiskBytes, FreeSpaceProbe probe, ErrorHandler errors,
+      StatusListener listener) {
+    builder
         .minFreeDiskBytes(minFreeDiskBytes)
         .errorHandler(errors);
     if (probe != null) {

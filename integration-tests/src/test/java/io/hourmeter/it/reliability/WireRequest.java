@@ -3,17 +3,20 @@ package io.hourmeter.it.reliability;
 import java.time.Instant;
 
 /**
- * One MeterUsage request as the local endpoint saw it, and what it answered.
+ * One MeterUsage request, or one UsageRecord of a BatchMeterUsage request, as the local endpoint saw
+ * it, and what it answered.
  *
- * @param dimension   the UsageDimension
+ * @param key         what it counts: the UsageDimension, or for a UsageRecord the buyer it names and
+ *                    its Dimension ({@link Keys})
  * @param timestamp   the Timestamp
- * @param quantity    the UsageQuantity
+ * @param quantity    the UsageQuantity (BatchMeterUsage: the Quantity)
  * @param clientToken the ClientToken, or {@code null}
  * @param answer      {@code "Accepted"}, or the error type it answered (ThrottlingException, ...), or
- *                    {@code "Dropped"} when it dropped the connection
+ *                    {@code "Dropped"} when it dropped the connection, or a record's Status
+ *                    (DuplicateRecord, CustomerNotSubscribed)
  * @param foreign     whether it came from outside the meter under test (a pre-recorded hour)
  */
-record WireRequest(String dimension, Instant timestamp, long quantity, String clientToken, String answer,
+record WireRequest(String key, Instant timestamp, long quantity, String clientToken, String answer,
     boolean foreign) {
 
   static final String ACCEPTED = "Accepted";
@@ -24,5 +27,10 @@ record WireRequest(String dimension, Instant timestamp, long quantity, String cl
 
   boolean accepted() {
     return ACCEPTED.equals(answer);
+  }
+
+  /** The UsageDimension. */
+  String dimension() {
+    return Keys.dimension(key);
   }
 }
