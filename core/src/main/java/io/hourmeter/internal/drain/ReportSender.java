@@ -272,6 +272,7 @@ final class ReportSender {
   private List<UsageReport> due(LedgerState state, Instant now, boolean ignoreJitter, Set<Long> taken) {
     int max = Math.max(1, submitter.maxReportsPerCall());
     List<UsageReport> due = new ArrayList<>(Math.min(max, 32));
+    Set<String> distinct = max > 1 ? new HashSet<>() : Set.of();
     String product = null;
     for (UsageReport report : state.unsettled().values()) {
       if (taken.contains(report.id())) {
@@ -301,12 +302,25 @@ final class ReportSender {
       } else if (!product.equals(report.productCode())) {
         continue;
       }
+      if (max > 1 && report.buyer() != null && !distinct.add(replyKey(report))) {
+        // Same account (or identifier), dimension and time as one already in the call: a reply names a
+        // record by those, not by its LicenseArn, so the two go in different calls. Skipping it here,
+        // rather than ending the call at it, keeps calls full when one account holds several licenses.
+        continue;
+      }
       due.add(report);
       if (due.size() == max) {
         break;
       }
     }
     return due;
+  }
+
+  /** What a BatchMeterUsage reply tells records apart by: the buyer without its license, dimension, time. */
+  private static String replyKey(UsageReport report) {
+    Buyer b = report.buyer();
+    return (b.awsAccountId() != null ? "a" + b.awsAccountId() : "c" + b.customerIdentifier()) + '\u0001'
+        + report.dimension() + '\u0001' + report.timestamp().getEpochSecond() / 60;
   }
 
   private static List<SubmitOutcome> allUnknown(int size, String code, String why) {
@@ -334,6 +348,9 @@ final class ReportSender {
     boolean anyFailed = false;
     boolean retry = false;
     boolean anyAccepted = false;
+    boolean batch = submitter.maxReportsPerCall() > 1;
+    boolean suspends = false;
+    boolean slowDown = false;
     for (int c = 0; c < calls.size(); c++) {
       List<UsageReport> call = calls.get(c);
       List<SubmitOutcome> outcomes = answers.get(c);
@@ -354,19 +371,34 @@ final class ReportSender {
           anyFailed = true;
           continue;
         }
+        // A BatchMeterUsage record's own answer (a buyer not subscribed, a DuplicateRecord, a record
+        // left unprocessed) is that record's business, not a failed send of the product: only answers to
+        // the whole call count towards the consecutive failures that set every buyer's backoff.
+        boolean counts = !batch || outcome.wholeCall() || call.size() == 1 && isSendFailure(outcome.outcome());
         switch (outcome.outcome()) {
           case ACCEPTED -> anyAccepted = true;
-          case RETRYABLE, OUTCOME_UNKNOWN -> retry = true;
-          default -> anyFailed = true;
+          case RETRYABLE, OUTCOME_UNKNOWN -> {
+            retry = true;
+            slowDown |= counts;
+          }
+          case CONFIGURATION, NOT_ENTITLED -> {
+            suspends = true;
+            anyFailed = true;
+          }
+          default -> anyFailed |= counts;
         }
         applyOne(state, tx, report, outcome, now);
       }
     }
-    if (anyAccepted && !retry && !anyFailed) {
+    if (anyAccepted && (batch && !suspends && !slowDown || !retry && !anyFailed)) {
+      // The service took records and asked for no pause (throttling, an error to a whole call): it
+      // works. Records it left unprocessed go again at the next step.
       consecutiveFailures = 0;
       backoffUntil = Instant.MIN;
       suspendedUntil = Instant.MIN;
       suspension = null;
+      retry = false;
+      anyFailed = false;
     }
     if (anyAccepted) {
       lastSuccess = now;
@@ -379,6 +411,12 @@ final class ReportSender {
     }
     state.commit(tx);
     decided(tx);
+  }
+
+  /** Whether an answer to a one-report call of a batch submitter says the service, not the record, failed. */
+  private static boolean isSendFailure(OutcomeClass outcome) {
+    return outcome == OutcomeClass.RETRYABLE || outcome == OutcomeClass.OUTCOME_UNKNOWN
+        || outcome == OutcomeClass.CONFIGURATION || outcome == OutcomeClass.NOT_ENTITLED;
   }
 
   private void applyOne(LedgerState state, LedgerTransaction tx, UsageReport report, SubmitOutcome outcome,

@@ -83,8 +83,13 @@ class SaasDrainTest {
         Map.entry(new Key(GLOBEX, "api_calls", HOUR), 6L),
         Map.entry(new Key(GLOBEX, "storage_gb", HOUR), 7L),
         Map.entry(new Key(LEGACY, "storage_gb", HOUR), 8L));
-    assertThat(aws.calls).as("five reports, one call").hasSize(1);
-    assertThat(aws.calls.get(0)).allSatisfy(r -> assertThat(r.timestamp()).isEqualTo(hourStart(HOUR)));
+    assertThat(aws.calls).as("five reports in two calls: one account's two licenses of a dimension-hour never "
+        + "share a call, since a reply tells records apart by account, dimension and time only").hasSize(2);
+    assertThat(aws.calls).allSatisfy(call -> assertThat(call.stream().filter(r -> r.buyer().equals(ACME)
+        || r.buyer().equals(ACME_OTHER_LICENSE))).hasSize(1));
+    assertThat(aws.calls.get(0)).as("the rest fills the first call").hasSize(4);
+    assertThat(aws.calls).allSatisfy(call -> assertThat(call)
+        .allSatisfy(r -> assertThat(r.timestamp()).isEqualTo(hourStart(HOUR))));
     LedgerState ledger = ledger();
     assertThat(ledger.reports().values()).allSatisfy(r -> assertThat(r.state()).isEqualTo(ReportState.ACCEPTED));
     assertThat(ledger.hourUnits().get(HOUR)).containsEntry(new UsageKey(ACME, "api_calls"), BigInteger.valueOf(7));
