@@ -54,7 +54,7 @@ final class AgentCoreAggregation implements Aggregation {
   }
 
   @Override
-  public void accept(long position, long epochHour, UsageKey dimension, long quantity) {
+  public void accept(long position, long epochHour, UsageKey dimension, int keyIndex, long quantity) {
     UnitSum sum = pending.computeIfAbsent(dimension, d -> new UnitSum());
     sum.add(quantity);
     maxPending = Math.max(maxPending, sum.saturated());

@@ -20,9 +20,23 @@ import org.slf4j.LoggerFactory;
 final class JournalCursor implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(JournalCursor.class);
 
-  /** Receives each record, with its usage key. */
+  /**
+   * Receives each record, with its usage key and the key's dense index in this cursor (0, 1, 2, ... in
+   * the order keys are first seen), so that a sink can keep sums in an array rather than hash each key.
+   */
   interface Sink {
-    void accept(long position, long epochHour, UsageKey key, long quantity);
+    void accept(long position, long epochHour, UsageKey key, int keyIndex, long quantity);
+  }
+
+  /** An interned key and its dense index. */
+  private static final class Slot {
+    final UsageKey key;
+    final int index;
+
+    Slot(UsageKey key, int index) {
+      this.key = key;
+      this.index = index;
+    }
   }
 
   private final UsageJournal journal;
@@ -32,9 +46,10 @@ final class JournalCursor implements AutoCloseable {
 
   private JournalReader reader;
   private final Map<Integer, String> names = new HashMap<>();
-  private final Map<Long, UsageKey> unindexed = new HashMap<>();
+  private final Map<Long, Slot> unindexed = new HashMap<>();
   /** Interned keys by customer id (0: no customer), then dimension id. */
-  private UsageKey[][] keys = new UsageKey[1][];
+  private Slot[][] keys = new Slot[1][];
+  private int nextIndex;
   private Buyer[] buyers = new Buyer[1];
   private int nextCustomerId = 1;
   private long maxHourRead = Long.MIN_VALUE;
@@ -82,7 +97,8 @@ final class JournalCursor implements AutoCloseable {
     }
     int n = reader.read((position, hour, dimensionId, customerId, quantity, tagSetId) -> {
       maxHourRead = Math.max(maxHourRead, hour);
-      sink.accept(position, hour, key(customerId, dimensionId), quantity);
+      Slot slot = key(customerId, dimensionId);
+      sink.accept(position, hour, slot.key, slot.index, quantity);
     }, max);
     caughtUp = n < max;
     return n;
@@ -102,10 +118,10 @@ final class JournalCursor implements AutoCloseable {
     return reader == null ? from : reader.position();
   }
 
-  private UsageKey key(int customerId, int dimensionId) {
-    UsageKey[][] all = keys;
+  private Slot key(int customerId, int dimensionId) {
+    Slot[][] all = keys;
     if (customerId >= 0 && customerId < all.length && dimensionId >= 0) {
-      UsageKey[] byDimension = all[customerId];
+      Slot[] byDimension = all[customerId];
       if (byDimension != null && dimensionId < byDimension.length && byDimension[dimensionId] != null) {
         return byDimension[dimensionId];
       }
@@ -113,27 +129,27 @@ final class JournalCursor implements AutoCloseable {
     return intern(customerId, dimensionId);
   }
 
-  private UsageKey intern(int customerId, int dimensionId) {
+  private Slot intern(int customerId, int dimensionId) {
     long packed = ((long) customerId << 32) | (dimensionId & 0xFFFF_FFFFL);
-    UsageKey known = unindexed.get(packed);
+    Slot known = unindexed.get(packed);
     if (known != null) {
       return known;
     }
-    UsageKey key = new UsageKey(customerId == 0 ? null : buyer(customerId), lookUp(dimensionId));
+    Slot slot = new Slot(new UsageKey(customerId == 0 ? null : buyer(customerId), lookUp(dimensionId)), nextIndex++);
     if (customerId < 0 || dimensionId < 0 || dimensionId >= MAX_INDEXED_ID) {
-      unindexed.put(packed, key);
-      return key;
+      unindexed.put(packed, slot);
+      return slot;
     }
     if (customerId >= keys.length) {
       keys = Arrays.copyOf(keys, Math.max(customerId + 1, keys.length * 2));
     }
-    UsageKey[] byDimension = keys[customerId];
+    Slot[] byDimension = keys[customerId];
     if (byDimension == null || dimensionId >= byDimension.length) {
-      byDimension = byDimension == null ? new UsageKey[dimensionId + 1] : Arrays.copyOf(byDimension, dimensionId + 1);
+      byDimension = byDimension == null ? new Slot[dimensionId + 1] : Arrays.copyOf(byDimension, dimensionId + 1);
       keys[customerId] = byDimension;
     }
-    byDimension[dimensionId] = key;
-    return key;
+    byDimension[dimensionId] = slot;
+    return slot;
   }
 
   /** The buyer of a customer id, reading only the registrations made since the last lookup. */

@@ -35,7 +35,7 @@ class JournalCursorTest {
 
   private static List<Long> readAll(JournalCursor cursor) {
     List<Long> quantities = new ArrayList<>();
-    cursor.read((p, h, d, q) -> quantities.add(q), 100);
+    cursor.read((p, h, d, i, q) -> quantities.add(q), 100);
     return quantities;
   }
 
