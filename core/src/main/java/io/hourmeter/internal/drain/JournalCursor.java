@@ -28,17 +28,6 @@ final class JournalCursor implements AutoCloseable {
     void accept(long position, long epochHour, UsageKey key, int keyIndex, long quantity);
   }
 
-  /** An interned key and its dense index. */
-  private static final class Slot {
-    final UsageKey key;
-    final int index;
-
-    Slot(UsageKey key, int index) {
-      this.key = key;
-      this.index = index;
-    }
-  }
-
   private final UsageJournal journal;
   private final long from;
   /** Dimension ids at or above this (never seen from a real registry) are not array-indexed. */
@@ -46,9 +35,14 @@ final class JournalCursor implements AutoCloseable {
 
   private JournalReader reader;
   private final Map<Integer, String> names = new HashMap<>();
-  private final Map<Long, Slot> unindexed = new HashMap<>();
-  /** Interned keys by customer id (0: no customer), then dimension id. */
-  private Slot[][] keys = new Slot[1][];
+  private final Map<Long, Integer> unindexed = new HashMap<>();
+  /**
+   * Dense key indexes + 1 (0: not seen yet) by customer id (0: no customer), then dimension id; and
+   * the interned keys by index. Ints rather than objects: a record reads two small arrays, not a key
+   * object, which is what a sink keyed by index needs.
+   */
+  private int[][] indexes = new int[1][];
+  private UsageKey[] keysByIndex = new UsageKey[16];
   private int nextIndex;
   private Buyer[] buyers = new Buyer[1];
   private int nextCustomerId = 1;
@@ -97,8 +91,8 @@ final class JournalCursor implements AutoCloseable {
     }
     int n = reader.read((position, hour, dimensionId, customerId, quantity, tagSetId) -> {
       maxHourRead = Math.max(maxHourRead, hour);
-      Slot slot = key(customerId, dimensionId);
-      sink.accept(position, hour, slot.key, slot.index, quantity);
+      int index = index(customerId, dimensionId);
+      sink.accept(position, hour, keysByIndex[index], index, quantity);
     }, max);
     caughtUp = n < max;
     return n;
@@ -118,38 +112,46 @@ final class JournalCursor implements AutoCloseable {
     return reader == null ? from : reader.position();
   }
 
-  private Slot key(int customerId, int dimensionId) {
-    Slot[][] all = keys;
+  private int index(int customerId, int dimensionId) {
+    int[][] all = indexes;
     if (customerId >= 0 && customerId < all.length && dimensionId >= 0) {
-      Slot[] byDimension = all[customerId];
-      if (byDimension != null && dimensionId < byDimension.length && byDimension[dimensionId] != null) {
-        return byDimension[dimensionId];
+      int[] byDimension = all[customerId];
+      if (byDimension != null && dimensionId < byDimension.length) {
+        int known = byDimension[dimensionId];
+        if (known != 0) {
+          return known - 1;
+        }
       }
     }
     return intern(customerId, dimensionId);
   }
 
-  private Slot intern(int customerId, int dimensionId) {
+  private int intern(int customerId, int dimensionId) {
     long packed = ((long) customerId << 32) | (dimensionId & 0xFFFF_FFFFL);
-    Slot known = unindexed.get(packed);
+    Integer known = unindexed.get(packed);
     if (known != null) {
       return known;
     }
-    Slot slot = new Slot(new UsageKey(customerId == 0 ? null : buyer(customerId), lookUp(dimensionId)), nextIndex++);
+    UsageKey key = new UsageKey(customerId == 0 ? null : buyer(customerId), lookUp(dimensionId));
+    int index = nextIndex++;
+    if (index >= keysByIndex.length) {
+      keysByIndex = Arrays.copyOf(keysByIndex, keysByIndex.length * 2);
+    }
+    keysByIndex[index] = key;
     if (customerId < 0 || dimensionId < 0 || dimensionId >= MAX_INDEXED_ID) {
-      unindexed.put(packed, slot);
-      return slot;
+      unindexed.put(packed, index);
+      return index;
     }
-    if (customerId >= keys.length) {
-      keys = Arrays.copyOf(keys, Math.max(customerId + 1, keys.length * 2));
+    if (customerId >= indexes.length) {
+      indexes = Arrays.copyOf(indexes, Math.max(customerId + 1, indexes.length * 2));
     }
-    Slot[] byDimension = keys[customerId];
+    int[] byDimension = indexes[customerId];
     if (byDimension == null || dimensionId >= byDimension.length) {
-      byDimension = byDimension == null ? new Slot[dimensionId + 1] : Arrays.copyOf(byDimension, dimensionId + 1);
-      keys[customerId] = byDimension;
+      byDimension = byDimension == null ? new int[dimensionId + 1] : Arrays.copyOf(byDimension, dimensionId + 1);
+      indexes[customerId] = byDimension;
     }
-    byDimension[dimensionId] = slot;
-    return slot;
+    byDimension[dimensionId] = index + 1;
+    return index;
   }
 
   /** The buyer of a customer id, reading only the registrations made since the last lookup. */
