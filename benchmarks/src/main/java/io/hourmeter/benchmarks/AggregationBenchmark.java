@@ -114,15 +114,7 @@ public class AggregationBenchmark {
 
   @Benchmark
   public long drainer(Journal journal, DrainerOnCopy copy) {
-    long pending = 0;
-    while (pending < journal.records) {
-      copy.drainer.doWork();
-      pending = MeterFixture.pendingUnits(copy.meter.status());
-    }
-    if (pending != journal.records) {
-      throw new IllegalStateException("the drainer summed " + pending + " units of " + journal.records);
-    }
-    return pending;
+    return MeterFixture.drainUntilPending(copy.drainer, copy.meter, journal.records);
   }
 
   @Benchmark

@@ -1,13 +1,9 @@
 package io.hourmeter.benchmarks;
 
 import io.hourmeter.Meter;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.InstantSource;
 import java.util.Locale;
 import java.util.concurrent.locks.LockSupport;
@@ -45,7 +41,7 @@ public final class FootprintProbe {
     for (int repeat = 1; repeat <= repeats; repeat++) {
       String line = measure(clock, records).toJson(repeat);
       System.out.println(line);
-      append(output, line);
+      PairedRatioProbe.append(output, line);
     }
   }
 
@@ -112,14 +108,5 @@ public final class FootprintProbe {
       previous = used;
     }
     return previous;
-  }
-
-  private static void append(Path output, String line) {
-    try {
-      Files.writeString(output, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-          StandardOpenOption.APPEND);
-    } catch (IOException e) {
-      throw new UncheckedIOException("writing " + output, e);
-    }
   }
 }

@@ -32,6 +32,22 @@ final class MeterFixture {
         .minFreeDiskBytes(0);
   }
 
+  /**
+   * Steps {@code drainer} on this thread until {@code meter}'s status shows {@code records} units pending
+   * (the drainer benchmarks' measured loop); fails if it shows more.
+   */
+  static long drainUntilPending(io.hourmeter.internal.drain.Drainer drainer, Meter meter, long records) {
+    long pending = 0;
+    while (pending < records) {
+      drainer.doWork();
+      pending = pendingUnits(meter.status());
+    }
+    if (pending != records) {
+      throw new IllegalStateException("the drainer summed " + pending + " units of " + records);
+    }
+    return pending;
+  }
+
   /** Units journaled and not yet reported, over every hour and dimension, as status shows them. */
   static long pendingUnits(MeterStatus status) {
     long total = 0;

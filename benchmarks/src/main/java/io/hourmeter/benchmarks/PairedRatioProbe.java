@@ -222,7 +222,8 @@ public final class PairedRatioProbe {
     return sorted[(int) Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
   }
 
-  private static void append(Path output, String line) {
+  /** Appends one line to a results file. */
+  static void append(Path output, String line) {
     try {
       Files.writeString(output, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
           StandardOpenOption.APPEND);

@@ -4,12 +4,7 @@ import io.hourmeter.Buyer;
 import io.hourmeter.Dimension;
 import io.hourmeter.Meter;
 import io.hourmeter.MeteringMode;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.InstantSource;
 import java.util.Arrays;
 import java.util.Locale;
@@ -71,7 +66,7 @@ public final class SaasPairedProbe {
       blocks.run(warmupNanos);
       String line = blocks.run(measureNanos).toJson(buyerCount);
       System.out.println(line);
-      append(output, line);
+      PairedRatioProbe.append(output, line);
     } finally {
       BenchDirectories.delete(hourlyDirectory);
       BenchDirectories.delete(saasDirectory);
@@ -125,27 +120,17 @@ public final class SaasPairedProbe {
           b = Arrays.copyOf(b, capacity);
         }
         if ((n & 1) == 0) {
-          h[n] = block(hourly);
-          c[n] = block(customer);
+          h[n] = PairedRatioProbe.handleBlock(hourly);
+          c[n] = PairedRatioProbe.handleBlock(customer);
           b[n] = byBuyerBlock();
         } else {
           b[n] = byBuyerBlock();
-          c[n] = block(customer);
-          h[n] = block(hourly);
+          c[n] = PairedRatioProbe.handleBlock(customer);
+          h[n] = PairedRatioProbe.handleBlock(hourly);
         }
         n++;
       }
       return new Pairs(Arrays.copyOf(h, n), Arrays.copyOf(c, n), Arrays.copyOf(b, n));
-    }
-
-    private static double block(Dimension dimension) {
-      long start = System.nanoTime();
-      for (int i = 0; i < BLOCK; i++) {
-        if (!dimension.record(1)) {
-          throw new IllegalStateException("record refused");
-        }
-      }
-      return (System.nanoTime() - start) / (double) BLOCK;
     }
 
     private double byBuyerBlock() {
@@ -182,15 +167,6 @@ public final class SaasPairedProbe {
           PairedRatioProbe.quantile(customerToHourly, 0.25), PairedRatioProbe.quantile(customerToHourly, 0.75),
           PairedRatioProbe.quantile(byBuyerToCustomer, 0.5), PairedRatioProbe.quantile(byBuyerToCustomer, 0.25),
           PairedRatioProbe.quantile(byBuyerToCustomer, 0.75));
-    }
-  }
-
-  private static void append(Path output, String line) {
-    try {
-      Files.writeString(output, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-          StandardOpenOption.APPEND);
-    } catch (IOException e) {
-      throw new UncheckedIOException("writing " + output, e);
     }
   }
 }
