@@ -151,16 +151,7 @@ public final class RecorderMain {
         long seq = log.intent(dimension.name(), quantity);
         long start = System.nanoTime();
         boolean journaled = dimension.record(quantity);
-        long took = System.nanoTime() - start;
-        log.outcome(seq, journaled);
-        maxRecordNanos.accumulateAndGet(took, Math::max);
-        if (took > SLOW_NANOS) {
-          appendLine(slow, clock.millis() + " " + took / 1_000 + "us " + Thread.currentThread().getName()
-              + (seq == 1 ? " first-call" : ""));
-        }
-        if (pauseMicros > 0) {
-          java.util.concurrent.locks.LockSupport.parkNanos(pauseMicros * 1_000);
-        }
+        finishCall(log, seq, journaled, System.nanoTime() - start, maxRecordNanos, slow, clock, pauseMicros);
       }
     }
   }
@@ -196,16 +187,7 @@ public final class RecorderMain {
           }
           journaled = handles[b][d].record(quantity);
         }
-        long took = System.nanoTime() - start;
-        log.outcome(seq, journaled);
-        maxRecordNanos.accumulateAndGet(took, Math::max);
-        if (took > SLOW_NANOS) {
-          appendLine(slow, clock.millis() + " " + took / 1_000 + "us " + Thread.currentThread().getName()
-              + (seq == 1 ? " first-call" : ""));
-        }
-        if (pauseMicros > 0) {
-          java.util.concurrent.locks.LockSupport.parkNanos(pauseMicros * 1_000);
-        }
+        finishCall(log, seq, journaled, System.nanoTime() - start, maxRecordNanos, slow, clock, pauseMicros);
       }
     }
   }
@@ -235,6 +217,20 @@ public final class RecorderMain {
   static int pick(double[] cumulative, double u) {
     int at = java.util.Arrays.binarySearch(cumulative, u);
     return Math.min(cumulative.length - 1, at >= 0 ? at + 1 : -at - 1);
+  }
+
+  /** Logs a call's outcome and its time (slow calls to {@code slow}), then pauses the thread. */
+  private static void finishCall(RecordLog log, long seq, boolean journaled, long took, AtomicLong maxRecordNanos,
+      FileOutputStream slow, InstantSource clock, long pauseMicros) {
+    log.outcome(seq, journaled);
+    maxRecordNanos.accumulateAndGet(took, Math::max);
+    if (took > SLOW_NANOS) {
+      appendLine(slow, clock.millis() + " " + took / 1_000 + "us " + Thread.currentThread().getName()
+          + (seq == 1 ? " first-call" : ""));
+    }
+    if (pauseMicros > 0) {
+      java.util.concurrent.locks.LockSupport.parkNanos(pauseMicros * 1_000);
+    }
   }
 
   private static MeterStatus writeStatus(Meter meter, FileOutputStream out, AtomicLong maxRecordNanos) {
