@@ -20,7 +20,9 @@ import java.util.concurrent.locks.LockSupport;
  * built. Then the meter is closed and the directory's allocated blocks ({@code du}) are divided by the
  * record count. One JSON object per repeat is appended to the output file.
  *
- * <p>Usage: {@code FootprintProbe <records> <repeats> <output.jsonl>}
+ * <p>Usage: {@code FootprintProbe <records> <repeats> <output.jsonl> [saas]}. With {@code saas} the
+ * meter is a SAAS meter and the records go to 10,000 buyers x 3 dimensions on customer handles, drawn
+ * at random (SaasAggregationBenchmark's shape): its heap should not grow with the record count either.
  */
 public final class FootprintProbe {
   private static final com.sun.management.ThreadMXBean THREADS =
@@ -29,17 +31,18 @@ public final class FootprintProbe {
   private FootprintProbe() { }
 
   public static void main(String[] args) {
-    if (args.length != 3) {
-      System.err.println("usage: FootprintProbe <records> <repeats> <output.jsonl>");
+    if (args.length < 3 || args.length > 4 || args.length == 4 && !args[3].equals("saas")) {
+      System.err.println("usage: FootprintProbe <records> <repeats> <output.jsonl> [saas]");
       System.exit(2);
     }
     long records = Long.parseLong(args[0]);
     int repeats = Integer.parseInt(args[1]);
     Path output = Path.of(args[2]);
+    boolean saas = args.length == 4;
     InstantSource clock = BenchClock.stoppedInOpenHour();
-    measure(clock, 10_000);
+    measure(clock, 10_000, false);
     for (int repeat = 1; repeat <= repeats; repeat++) {
-      String line = measure(clock, records).toJson(repeat);
+      String line = measure(clock, records, saas).toJson(repeat, saas);
       System.out.println(line);
       PairedRatioProbe.append(output, line);
     }
@@ -54,16 +57,16 @@ public final class FootprintProbe {
   record Footprint(long records, long retainedHeapBytes, long allocatedDiskBytes, long apparentDiskBytes,
       double callerBytesPerRecord, double fillSeconds, double drainSeconds) {
 
-    String toJson(int repeat) {
-      return String.format(Locale.ROOT, "{\"records\":%d,\"repeat\":%d,\"retainedHeapBytes\":%d,"
+    String toJson(int repeat, boolean saas) {
+      return String.format(Locale.ROOT, "{\"mode\":\"%s\",\"records\":%d,\"repeat\":%d,\"retainedHeapBytes\":%d,"
               + "\"allocatedDiskBytes\":%d,\"apparentDiskBytes\":%d,\"diskBytesPerRecord\":%.3f,"
               + "\"callerBytesPerRecord\":%.4f,\"fillSeconds\":%.3f,\"drainSeconds\":%.3f}",
-          records, repeat, retainedHeapBytes, allocatedDiskBytes, apparentDiskBytes,
+          saas ? "SAAS 10000x3" : "HOURLY", records, repeat, retainedHeapBytes, allocatedDiskBytes, apparentDiskBytes,
           (double) allocatedDiskBytes / records, callerBytesPerRecord, fillSeconds, drainSeconds);
     }
   }
 
-  static Footprint measure(InstantSource clock, long records) {
+  static Footprint measure(InstantSource clock, long records, boolean saas) {
     Path directory = BenchDirectories.create("footprint");
     try {
       long heapBefore = usedHeapAfterGc();
@@ -72,11 +75,14 @@ public final class FootprintProbe {
       double fillSeconds;
       double drainSeconds;
       double callerBytesPerRecord;
-      try (Meter meter = MeterFixture.builder(directory, clock, MeterFixture.acceptingSubmitter()).build()) {
+      try (Meter meter = saas ? SaasAggregationBenchmark.builder(directory, clock).build()
+          : MeterFixture.builder(directory, clock, MeterFixture.acceptingSubmitter()).build()) {
         long firstHalf = records / 2;
-        JournalFill.record(meter, firstHalf);
+        io.hourmeter.Dimension[] handles = saas ? saasHandles(meter) : null;
+        java.util.SplittableRandom random = new java.util.SplittableRandom(11);
+        fill(meter, handles, random, firstHalf);
         long allocatedBefore = THREADS.getCurrentThreadAllocatedBytes();
-        JournalFill.record(meter, records - firstHalf);
+        fill(meter, handles, random, records - firstHalf);
         callerBytesPerRecord = (double) (THREADS.getCurrentThreadAllocatedBytes() - allocatedBefore)
             / (records - firstHalf);
         long filled = System.nanoTime();
@@ -92,6 +98,31 @@ public final class FootprintProbe {
           BenchDirectories.apparentBytes(directory), callerBytesPerRecord, fillSeconds, drainSeconds);
     } finally {
       BenchDirectories.delete(directory);
+    }
+  }
+
+  private static io.hourmeter.Dimension[] saasHandles(Meter meter) {
+    String[] dims = SaasAggregationBenchmark.DIMENSIONS;
+    io.hourmeter.Dimension[] handles = new io.hourmeter.Dimension[10_000 * dims.length];
+    for (int c = 0; c < 10_000; c++) {
+      io.hourmeter.Customer customer = meter.customer(SaasAggregationBenchmark.buyer(c));
+      for (int d = 0; d < dims.length; d++) {
+        handles[c * dims.length + d] = customer.dimension(dims[d]);
+      }
+    }
+    return handles;
+  }
+
+  private static void fill(Meter meter, io.hourmeter.Dimension[] handles, java.util.SplittableRandom random,
+      long records) {
+    if (handles == null) {
+      JournalFill.record(meter, records);
+      return;
+    }
+    for (long i = 0; i < records; i++) {
+      if (!handles[random.nextInt(handles.length)].record(1)) {
+        throw new IllegalStateException("the journal refused record " + i);
+      }
     }
   }
 
