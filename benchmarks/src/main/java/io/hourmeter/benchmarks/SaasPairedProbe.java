@@ -138,7 +138,7 @@ public final class SaasPairedProbe {
       return new Pairs(Arrays.copyOf(h, n), Arrays.copyOf(c, n), Arrays.copyOf(b, n));
     }
 
-    private static double block(Dimension dimension) {
+    static double block(Dimension dimension) {
       long start = System.nanoTime();
       for (int i = 0; i < BLOCK; i++) {
         if (!dimension.record(1)) {
