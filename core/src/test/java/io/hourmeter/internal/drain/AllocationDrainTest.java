@@ -134,6 +134,36 @@ class AllocationDrainTest {
   }
 
   @Test
+  void anAgentCoreCutCarriesOneAllocationPerTagSet() {
+    DrainerFixture f = new DrainerFixture(dir, DrainerFixture.agentCore());
+    Dimension users = f.meter.dimension("users");
+    users.allocation(BLUE).record(3);
+    users.record(1);
+    f.run(Duration.ofMinutes(2));
+
+    assertThat(f.aws.accepted()).singleElement().satisfies(a -> {
+      assertThat(a.clientToken()).isNotNull();
+      assertThat(a.quantity()).isEqualTo(4);
+      assertThat(a.allocations()).containsExactly(new UsageAllocation(1, Map.of()), new UsageAllocation(3, BLUE.asMap()));
+    });
+  }
+
+  @Test
+  void aReportCarriedWholeAtItsDeadlineGoesBackToEachTagSetsPool() {
+    DrainerFixture f = new DrainerFixture(dir, DrainerFixture.noJitter());
+    Dimension users = f.meter.dimension("users");
+    users.allocation(BLUE).record(3);
+    users.allocation(RED).record(2);
+    f.aws.failNext(1000, io.hourmeter.spi.OutcomeClass.RETRYABLE);
+    f.run(Duration.ofHours(6));
+
+    assertThat(f.reports(io.hourmeter.spi.ReportState.CARRIED)).hasSize(1);
+    assertThat(f.reports(io.hourmeter.spi.ReportState.FROZEN)).as("the carried units, in the next closed hour")
+        .singleElement().satisfies(r -> assertThat(r.allocations()).containsExactly(
+            new UsageAllocation(2, RED.asMap()), new UsageAllocation(3, BLUE.asMap())));
+  }
+
+  @Test
   void anAllocationHandleRefusesNoTagsAndNesting() {
     DrainerFixture f = new DrainerFixture(dir, DrainerFixture.noJitter());
     Dimension users = f.meter.dimension("users");
