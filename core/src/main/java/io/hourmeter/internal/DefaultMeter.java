@@ -158,7 +158,20 @@ public final class DefaultMeter implements Meter {
         BuyerSlots.remember(buyer, slotToken, id);
       }
     }
-    return quantity == 0 || append(dimensionIds[index], id, quantity);
+    return quantity == 0 || append(dimensionIds[index], id, quantity, 0);
+  }
+
+  /**
+   * The journal's id of a tag set, registered once when an allocation handle is made; -1 (its units
+   * refused, as for a buyer the journal cannot register) if the journal cannot register it now.
+   */
+  int tagSetId(io.hourmeter.Tags tags) {
+    try {
+      return journal.tagSetId(tags.encoded());
+    } catch (RuntimeException e) {
+      LOG.warn("the journal could not register tag set [{}]; its units are refused", tags, e);
+      return -1;
+    }
   }
 
   /** A declared dimension's index, for a customer's handles. */
@@ -172,10 +185,13 @@ public final class DefaultMeter implements Meter {
 
   /**
    * The hot path behind every handle: {@code customerId} 0 for the meter's own account, the buyer's id
-   * in SAAS mode, or -1 for a buyer the journal could not register (refused).
+   * in SAAS mode, or -1 for a buyer the journal could not register (refused); {@code tagSetId} 0 for
+   * untagged usage, an id from {@link #tagSetId}, or -1 for a tag set the journal could not register
+   * (refused).
    */
-  boolean append(int dimensionId, int customerId, long quantity) {
-    if (!closed && customerId >= 0 && journal.append(dimensionId, customerId, quantity, 0)) {
+  boolean append(int dimensionId, int customerId, long quantity, int tagSetId) {
+    if (!closed && customerId >= 0 && tagSetId >= 0
+        && journal.append(dimensionId, customerId, quantity, tagSetId)) {
       return true;
     }
     refusedUnits.add(quantity);

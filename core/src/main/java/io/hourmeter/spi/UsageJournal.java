@@ -66,6 +66,22 @@ public interface UsageJournal extends AutoCloseable {
   }
 
   /**
+   * The stable id of a tag set ({@link io.hourmeter.Tags#encoded()}) in this directory, registered
+   * like dimensions and customers: assigned on first use, persisted before it is returned, the same in
+   * every process. Ids are 1 or more; 0 is untagged usage.
+   *
+   * @throws UnsupportedOperationException if the journal does not record tag sets
+   */
+  default int tagSetId(String encodedTags) {
+    throw new UnsupportedOperationException("this journal does not record tag sets");
+  }
+
+  /** Tag sets with ids {@code fromId} or more, by id (encoded), including ones another process registered. */
+  default Map<Integer, String> tagSets(int fromId) {
+    return Map.of();
+  }
+
+  /**
    * Appends one record of a customer's usage ({@code customerId} from {@link #customerId}, or 0 for
    * none); otherwise as {@link #append(int, long, int)}.
    *

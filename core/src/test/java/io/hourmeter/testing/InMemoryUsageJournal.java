@@ -27,6 +27,7 @@ public final class InMemoryUsageJournal implements UsageJournal {
     final List<JournalRecord> records = new ArrayList<>();
     final Map<String, Integer> dimensionIds = new HashMap<>();
     final Map<String, Integer> customerIds = new HashMap<>();
+    final Map<String, Integer> tagSetIds = new HashMap<>();
     final Map<Long, Integer> nextSequence = new HashMap<>();
     final TreeSet<Long> deletedHours = new TreeSet<>();
   }
@@ -83,6 +84,26 @@ public final class InMemoryUsageJournal implements UsageJournal {
     synchronized (state) {
       Map<Integer, String> byId = new HashMap<>();
       state.customerIds.forEach((key, id) -> {
+        if (id >= fromId) {
+          byId.put(id, key);
+        }
+      });
+      return Map.copyOf(byId);
+    }
+  }
+
+  @Override
+  public int tagSetId(String encodedTags) {
+    synchronized (state) {
+      return state.tagSetIds.computeIfAbsent(encodedTags, key -> state.tagSetIds.size() + 1);
+    }
+  }
+
+  @Override
+  public Map<Integer, String> tagSets(int fromId) {
+    synchronized (state) {
+      Map<Integer, String> byId = new HashMap<>();
+      state.tagSetIds.forEach((key, id) -> {
         if (id >= fromId) {
           byId.put(id, key);
         }

@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * The usage journal on Chronicle Queue: one cycle file per hour ({@code FAST_HOURLY}) on the injected
  * clock, each record a fixed 16-byte payload behind Chronicle's 4-byte header (20 bytes a record), or,
  * for a record of a SaaS customer, a 20-byte payload with the customer id (24 bytes a record); see
- * {@link RecordCodec}. Dimensions and customers get their stable ids from two {@link IdRegistry}s in
+ * {@link RecordCodec}. Dimensions, customers and tag sets get their stable ids from three {@link IdRegistry}s in
  * the directory.
  *
  * <p>Positions are Chronicle indices: the cycle (the epoch hour) in the high 32 bits and the sequence
@@ -58,6 +58,7 @@ public final class ChronicleUsageJournal implements UsageJournal {
   private final String journalId;
   private final IdRegistry dimensions;
   private final IdRegistry customers;
+  private final IdRegistry tagSets;
   private final MonotonicHourClock clock;
   private final SingleChronicleQueue queue;
   private final FreeSpaceGuard guard;
@@ -70,11 +71,13 @@ public final class ChronicleUsageJournal implements UsageJournal {
   private final ThreadLocal<AppenderSlot> slotOfThread;
 
   private ChronicleUsageJournal(Path directory, String journalId, IdRegistry dimensions,
-      IdRegistry customers, MonotonicHourClock clock, SingleChronicleQueue queue, JournalSettings settings, long blockSize) {
+      IdRegistry customers, IdRegistry tagSets, MonotonicHourClock clock, SingleChronicleQueue queue,
+      JournalSettings settings, long blockSize) {
     this.directory = directory;
     this.journalId = journalId;
     this.dimensions = dimensions;
     this.customers = customers;
+    this.tagSets = tagSets;
     this.clock = clock;
     this.queue = queue;
     this.writeLockWatch = new WriteLockWatch(queue);
@@ -139,6 +142,7 @@ public final class ChronicleUsageJournal implements UsageJournal {
     String journalId = JournalIdentity.readOrCreate(directory, lock);
     IdRegistry dimensions = IdRegistry.dimensions(directory, lock);
     IdRegistry customers = IdRegistry.customers(directory, lock);
+    IdRegistry tagSets = IdRegistry.tagSets(directory, lock);
     long usable = settings.freeSpaceProbe().usableBytes(directory);
     if (usable >= settings.minFreeDiskBytes() + blockSize) {
       lock.run(() -> {
@@ -151,7 +155,7 @@ public final class ChronicleUsageJournal implements UsageJournal {
     MonotonicHourClock clock = new MonotonicHourClock(settings.clock());
     SingleChronicleQueue queue = ChronicleQueues.open(directory, clock, blockSize, TIMEOUT_MILLIS);
     try {
-      return new ChronicleUsageJournal(directory, journalId, dimensions, customers, clock, queue, settings,
+      return new ChronicleUsageJournal(directory, journalId, dimensions, customers, tagSets, clock, queue, settings,
           blockSize);
     } catch (RuntimeException | Error e) {
       clock.detach();
@@ -200,6 +204,17 @@ public final class ChronicleUsageJournal implements UsageJournal {
   @Override
   public Map<Integer, String> customers(int fromId) {
     return customers.from(fromId);
+  }
+
+  /** {@inheritDoc} Registered as customers are; see {@link #customerId}. */
+  @Override
+  public int tagSetId(String encodedTags) {
+    return tagSets.idOf(encodedTags);
+  }
+
+  @Override
+  public Map<Integer, String> tagSets(int fromId) {
+    return tagSets.from(fromId);
   }
 
   @Override

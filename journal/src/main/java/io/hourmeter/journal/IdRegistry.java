@@ -61,6 +61,8 @@ final class IdRegistry {
   static final String DIMENSIONS = "dimensions.txt";
   /** The file of the customer registry. */
   static final String CUSTOMERS = "customers.txt";
+  /** The file of the tag-set registry. */
+  static final String TAG_SETS = "tagsets.txt";
   private static final Logger LOG = LoggerFactory.getLogger(IdRegistry.class);
   private static final int READ_CHUNK = 64 * 1024;
 
@@ -93,6 +95,11 @@ final class IdRegistry {
   /** The customer registry of a directory. */
   static IdRegistry customers(Path directory, DirectoryLock lock) {
     return new IdRegistry(directory, CUSTOMERS, "customer key", lock, true);
+  }
+
+  /** The tag-set registry of a directory ({@link io.hourmeter.Tags#encoded()} keys). */
+  static IdRegistry tagSets(Path directory, DirectoryLock lock) {
+    return new IdRegistry(directory, TAG_SETS, "tag set", lock, true);
   }
 
   /**

@@ -157,6 +157,34 @@ class BatchMeterUsageTest {
         .containsExactly("Success", "DuplicateRecord");
   }
 
+  private static String allocations(String... items) {
+    return ",\"UsageAllocations\":[" + String.join(",", items) + "]";
+  }
+
+  private static String allocation(long quantity, String tags) {
+    return "{\"AllocatedUsageQuantity\":" + quantity + (tags == null ? "" : ",\"Tags\":[" + tags + "]") + "}";
+  }
+
+  @Test
+  void aRecordsAllocationsAreCheckedAsMeterUsageChecksThemAndAValidOneIsKept() throws Exception {
+    String team = "{\"Key\":\"team\",\"Value\":\"blue\"}";
+    String good = usageRecord(ACCOUNT_L1, "api_calls", HOUR, 5) + allocations(allocation(2, null), allocation(3, team));
+    assertThat(statuses(batch(good))).containsExactly("Success");
+    assertThat(endpoint.accepted()).singleElement().satisfies(r -> assertThat(r.allocations()).hasSize(2));
+
+    assertError(batch(usageRecord(ACCOUNT_L2, "api_calls", HOUR, 5)
+        + allocations(allocation(5, "{\"Key\":\"team\",\"Value\":\"bl\u00fc\"}"))), 400, "InvalidTagException");
+    assertError(batch(usageRecord(ACCOUNT_L2, "api_calls", HOUR, 5)
+        + allocations(allocation(5, team + "," + team))), 400, "InvalidTagException");
+    assertError(batch(usageRecord(ACCOUNT_L2, "api_calls", HOUR, 5)
+        + allocations(allocation(4, team))), 400, "InvalidUsageAllocationsException");
+    assertError(batch(usageRecord(ACCOUNT_L2, "api_calls", HOUR, 4)
+        + allocations(allocation(2, team), allocation(2, team))), 400, "InvalidUsageAllocationsException");
+    assertError(batch(usageRecord(ACCOUNT_L2, "api_calls", HOUR, 0) + allocations()), 400,
+        "InvalidUsageAllocationsException");
+    assertThat(endpoint.accepted()).as("a refused call records nothing").hasSize(1);
+  }
+
   @Test
   void moreThan25RecordsOrARequestOfOneMegabyteIsAValidationErrorAndNothingIsRecorded() throws Exception {
     String[] records = new String[26];

@@ -87,12 +87,13 @@ final class AgentCoreAggregation implements Aggregation {
     long hour = HourlyAggregation.hourOf(now);
     String journalId = journal.journalId();
     List<UsageReport> fresh = new ArrayList<>();
-    for (UsageKey dimension : dimensions) {
-      UnitSum sum = pending.get(dimension);
-      BigInteger own = sum == null ? BigInteger.ZERO : sum.total();
-      UsageReport report = freezer.freeze(tx, dimension, own, hour, now, start, end,
+    for (SortedMap<UsageKey, BigInteger> group : ReportGroups.byBase(dimensions, key -> {
+      UnitSum sum = pending.get(key);
+      return sum == null ? BigInteger.ZERO : sum.total();
+    })) {
+      UsageReport report = freezer.freeze(tx, group, hour, now, start, end,
           (d, id) -> ClientTokens.derive(journalId, start, end, d, id), now,
-          state.quarantined().get(dimension.dimension()));
+          state.quarantined().get(group.firstKey().dimension()));
       if (report != null) {
         fresh.add(report);
       }

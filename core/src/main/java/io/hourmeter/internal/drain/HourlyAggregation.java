@@ -137,14 +137,17 @@ final class HourlyAggregation implements Aggregation {
     dimensions.addAll(state.carryPool().keySet());
     Instant start = Instant.ofEpochMilli(hour * HOUR_MILLIS);
     List<UsageReport> fresh = new ArrayList<>();
-    for (UsageKey dimension : dimensions) {
-      UnitSum sum = sums.get(dimension);
-      BigInteger own = sum == null ? BigInteger.ZERO : sum.total();
-      UsageReport report = freezer.freeze(tx, dimension, own, hour, start, -1, -1, (d, id) -> null, now,
-          state.quarantined().get(dimension.dimension()));
-      if (own.signum() > 0) {
-        tx.addHourUnits(hour, dimension, own);
-      }
+    for (SortedMap<UsageKey, BigInteger> group : ReportGroups.byBase(dimensions, key -> {
+      UnitSum sum = sums.get(key);
+      return sum == null ? BigInteger.ZERO : sum.total();
+    })) {
+      UsageReport report = freezer.freeze(tx, group, hour, start, -1, -1, (d, id) -> null, now,
+          state.quarantined().get(group.firstKey().dimension()));
+      group.forEach((key, own) -> {
+        if (own.signum() > 0) {
+          tx.addHourUnits(hour, key, own);
+        }
+      });
       if (report != null) {
         fresh.add(report);
       }

@@ -1,19 +1,21 @@
 package io.hourmeter.internal.drain;
 
 import io.hourmeter.Buyer;
+import io.hourmeter.Tags;
 import io.hourmeter.spi.JournalReader;
 import io.hourmeter.spi.UsageJournal;
 import io.hourmeter.spi.UsageKey;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The drainer's read position in the journal: a reader opened at the ledger's checkpoint, which
- * resolves a record's dimension id and customer id to its {@link UsageKey}. Keys are interned, one
- * per (customer, dimension) seen, and found by array index (ids are small and dense), so a record
+ * resolves a record's dimension id, customer id and tag-set id to its {@link UsageKey}. Keys are
+ * interned, one per (tag set, customer, dimension) seen, and found by array index (ids are small and dense), so a record
  * costs no allocation and no boxed lookup. Its position is never persisted on its own; the drainer
  * writes a checkpoint only together with what it derived from the records. Not thread-safe.
  */
@@ -35,17 +37,18 @@ final class JournalCursor implements AutoCloseable {
 
   private JournalReader reader;
   private final Map<Integer, String> names = new HashMap<>();
-  private final Map<Long, Integer> unindexed = new HashMap<>();
+  private final Map<List<Integer>, Integer> unindexed = new HashMap<>();
   /**
-   * Dense key indexes + 1 (0: not seen yet) by customer id (0: no customer), then dimension id; and
-   * the interned keys by index. Ints rather than objects: a record reads two small arrays, not a key
-   * object, which is what a sink keyed by index needs.
+   * Dense key indexes + 1 (0: not seen yet) by tag-set id (0: untagged), customer id (0: no
+   * customer), then dimension id; and the interned keys by index. Ints rather than objects: a record
+   * reads three small arrays, not a key object, which is what a sink keyed by index needs.
    */
-  private int[][] indexes = new int[1][];
+  private int[][][] indexes = new int[1][][];
   private UsageKey[] keysByIndex = new UsageKey[16];
   private int nextIndex;
   private Buyer[] buyers = new Buyer[1];
   private int nextCustomerId = 1;
+  private final Map<Integer, Tags> tagSets = new HashMap<>();
   private long maxHourRead = Long.MIN_VALUE;
   private boolean caughtUp;
 
@@ -91,7 +94,7 @@ final class JournalCursor implements AutoCloseable {
     }
     int n = reader.read((position, hour, dimensionId, customerId, quantity, tagSetId) -> {
       maxHourRead = Math.max(maxHourRead, hour);
-      int index = index(customerId, dimensionId);
+      int index = index(tagSetId, customerId, dimensionId);
       sink.accept(position, hour, keysByIndex[index], index, quantity);
     }, max);
     caughtUp = n < max;
@@ -112,43 +115,54 @@ final class JournalCursor implements AutoCloseable {
     return reader == null ? from : reader.position();
   }
 
-  private int index(int customerId, int dimensionId) {
-    int[][] all = indexes;
-    if (customerId >= 0 && customerId < all.length && dimensionId >= 0) {
-      int[] byDimension = all[customerId];
-      if (byDimension != null && dimensionId < byDimension.length) {
-        int known = byDimension[dimensionId];
-        if (known != 0) {
-          return known - 1;
+  private int index(int tagSetId, int customerId, int dimensionId) {
+    int[][][] byTagSet = indexes;
+    if (tagSetId >= 0 && tagSetId < byTagSet.length && customerId >= 0 && dimensionId >= 0) {
+      int[][] all = byTagSet[tagSetId];
+      if (all != null && customerId < all.length) {
+        int[] byDimension = all[customerId];
+        if (byDimension != null && dimensionId < byDimension.length) {
+          int known = byDimension[dimensionId];
+          if (known != 0) {
+            return known - 1;
+          }
         }
       }
     }
-    return intern(customerId, dimensionId);
+    return intern(tagSetId, customerId, dimensionId);
   }
 
-  private int intern(int customerId, int dimensionId) {
-    long packed = ((long) customerId << 32) | (dimensionId & 0xFFFF_FFFFL);
-    Integer known = unindexed.get(packed);
+  private int intern(int tagSetId, int customerId, int dimensionId) {
+    List<Integer> ids = List.of(tagSetId, customerId, dimensionId);
+    Integer known = unindexed.get(ids);
     if (known != null) {
       return known;
     }
-    UsageKey key = new UsageKey(customerId == 0 ? null : buyer(customerId), lookUp(dimensionId));
+    UsageKey key = new UsageKey(customerId == 0 ? null : buyer(customerId), lookUp(dimensionId),
+        tagSetId == 0 ? Tags.NONE : tags(tagSetId));
     int index = nextIndex++;
     if (index >= keysByIndex.length) {
       keysByIndex = Arrays.copyOf(keysByIndex, keysByIndex.length * 2);
     }
     keysByIndex[index] = key;
-    if (customerId < 0 || dimensionId < 0 || dimensionId >= MAX_INDEXED_ID) {
-      unindexed.put(packed, index);
+    if (tagSetId < 0 || tagSetId >= MAX_INDEXED_ID || customerId < 0 || dimensionId < 0
+        || dimensionId >= MAX_INDEXED_ID) {
+      unindexed.put(ids, index);
       return index;
     }
-    if (customerId >= indexes.length) {
-      indexes = Arrays.copyOf(indexes, Math.max(customerId + 1, indexes.length * 2));
+    if (tagSetId >= indexes.length) {
+      indexes = Arrays.copyOf(indexes, Math.max(tagSetId + 1, indexes.length * 2));
     }
-    int[] byDimension = indexes[customerId];
+    if (indexes[tagSetId] == null || customerId >= indexes[tagSetId].length) {
+      int[][] old = indexes[tagSetId];
+      indexes[tagSetId] = old == null ? new int[customerId + 1][]
+          : Arrays.copyOf(old, Math.max(customerId + 1, old.length * 2));
+    }
+    int[][] byCustomer = indexes[tagSetId];
+    int[] byDimension = byCustomer[customerId];
     if (byDimension == null || dimensionId >= byDimension.length) {
       byDimension = byDimension == null ? new int[dimensionId + 1] : Arrays.copyOf(byDimension, dimensionId + 1);
-      indexes[customerId] = byDimension;
+      byCustomer[customerId] = byDimension;
     }
     byDimension[dimensionId] = index + 1;
     return index;
@@ -173,6 +187,22 @@ final class JournalCursor implements AutoCloseable {
       return Buyer.ofCustomerIdentifier("unknown-" + customerId);
     }
     return buyers[customerId];
+  }
+
+  /** The tag set of an id, rereading the registry only for an id not seen yet. */
+  private Tags tags(int tagSetId) {
+    Tags known = tagSets.get(tagSetId);
+    if (known == null) {
+      journal.tagSets(1).forEach((id, encoded) -> tagSets.putIfAbsent(id, Tags.decode(encoded)));
+      known = tagSets.get(tagSetId);
+      if (known == null) {
+        LOG.error("journal record with unknown tag-set id {}; reported with the tag hourmeter:unknown-tag-set={}",
+            tagSetId, tagSetId);
+        known = Tags.of("hourmeter:unknown-tag-set", Integer.toString(tagSetId));
+        tagSets.put(tagSetId, known);
+      }
+    }
+    return known;
   }
 
   private String lookUp(int dimensionId) {

@@ -101,6 +101,32 @@ final class LedgerTransaction {
     return this;
   }
 
+  /**
+   * Puts {@code units} of a report back into the carry pools of its tag sets, so carried usage keeps
+   * its tags: all of them when they are the report's quantity, else divided among its allocations as
+   * {@link ReportFreezer#split} divides a report (in proportion, the remainder to the largest). A
+   * report without allocations has one pool, its {@link UsageReport#key()}.
+   */
+  LedgerTransaction addCarry(UsageReport report, long units, boolean countAsCarried) {
+    if (report.allocations().isEmpty()) {
+      return addCarry(report.key(), BigInteger.valueOf(units), countAsCarried);
+    }
+    java.util.Map<UsageKey, BigInteger> byTags = new java.util.HashMap<>();
+    java.util.List<UsageKey> bySize = new java.util.ArrayList<>();
+    for (io.hourmeter.spi.UsageAllocation a : report.allocations()) {
+      UsageKey key = new UsageKey(report.buyer(), report.dimension(),
+          a.tags().isEmpty() ? io.hourmeter.Tags.NONE : io.hourmeter.Tags.of(a.tags()));
+      byTags.merge(key, BigInteger.valueOf(a.quantity()), BigInteger::add);
+      if (!bySize.contains(key)) {
+        bySize.add(key);
+      }
+    }
+    bySize.sort(java.util.Comparator.comparing((UsageKey k) -> byTags.get(k)).reversed().thenComparing(k -> k));
+    ReportFreezer.split(bySize, byTags, BigInteger.valueOf(report.quantity()), BigInteger.valueOf(units))
+        .forEach((key, share) -> addCarry(key, share, countAsCarried));
+    return this;
+  }
+
   /** Counts units as carried that entered the pool without a CARRIED report. */
   LedgerTransaction countCarried(BigInteger units) {
     counters = counters.carried(units.min(BigInteger.valueOf(Long.MAX_VALUE)).longValueExact());

@@ -528,7 +528,7 @@ final class ReportSender {
     }
     String reason = report.carriedUnits() == 0 ? why : why + "; sent q=" + report.quantity() + ", of which "
         + report.carriedUnits() + " units carried in from other hours went back to the carry pool";
-    tx.addCarry(report.key(), BigInteger.valueOf(report.carriedUnits()), true);
+    tx.addCarry(report, report.carriedUnits(), true);
     UsageReport letter = report.refusedAsDuplicate(reason, now);
     tx.put(letter);
     board.error(Kind.DUPLICATE_HOUR, describe(report) + " dead-lettered: " + reason, null, now);
@@ -537,7 +537,7 @@ final class ReportSender {
   /** Moves a whole report's quantity into its dimension's carry pool. */
   private void carry(LedgerTransaction tx, UsageReport report, String why, Instant now) {
     tx.put(report.finish(ReportState.CARRIED, why, now));
-    tx.addCarry(report.key(), BigInteger.valueOf(report.quantity()), false);
+    tx.addCarry(report, report.quantity(), false);
     board.alert(Kind.CARRIED, describe(report) + " carried into the next report: " + why, null);
   }
 

@@ -178,7 +178,7 @@ public final class RequeueRequests {
         }
         case CARRY -> {
           tx.put(letter.finish(ReportState.CARRIED, "re-queued: " + placement.why(), now));
-          tx.addCarry(letter.key(), BigInteger.valueOf(letter.quantity()), false);
+          tx.addCarry(letter, letter.quantity(), false);
         }
         case REFUSE -> sender.board().error(Kind.DEAD_LETTER, "re-queue of report " + placement.reportId()
             + " refused: " + placement.why(), null, now);

@@ -220,7 +220,7 @@ public final class JournalInspection implements AutoCloseable {
     List<HourCheck> checks = new ArrayList<>();
     sums.forEach((hour, byKey) -> {
       boolean frozen = hour <= state.frozenThrough();
-      Map<UsageKey, BigInteger> accounted = state.hourUnits().get(hour);
+      Map<UsageKey, BigInteger> accounted = byBase(state.hourUnits().get(hour));
       Map<UsageKey, BigInteger> all = new TreeMap<>(byKey);
       if (accounted != null) {
         accounted.keySet().stream().filter(k -> accepts(buyers, k.buyer()))
@@ -270,7 +270,7 @@ public final class JournalInspection implements AutoCloseable {
         case CARRIED -> { } // its units went to the pool or a later report, counted there
       }
     }
-    state.carryPool().forEach((key, units) -> {
+    byBase(state.carryPool()).forEach((key, units) -> {
       if (accepts(buyers, key.buyer())) {
         Totals t = totals.computeIfAbsent(key, k -> new Totals());
         t.carry = t.carry.add(units);
@@ -337,6 +337,19 @@ public final class JournalInspection implements AutoCloseable {
         // read on
       }
     }
+  }
+
+  /**
+   * Units per (buyer, dimension), the tag sets of each summed: checks and totals are per report key,
+   * as the journal scan reads them; {@code null} stays {@code null}.
+   */
+  private static Map<UsageKey, BigInteger> byBase(Map<UsageKey, BigInteger> units) {
+    if (units == null) {
+      return null;
+    }
+    Map<UsageKey, BigInteger> out = new HashMap<>();
+    units.forEach((key, n) -> out.merge(key.base(), n, BigInteger::add));
+    return out;
   }
 
   private static boolean accepts(Predicate<Buyer> buyers, Buyer buyer) {

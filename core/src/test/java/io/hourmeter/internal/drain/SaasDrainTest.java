@@ -59,6 +59,28 @@ class SaasDrainTest {
   private final List<HourmeterException> alerts = Collections.synchronizedList(new ArrayList<>());
 
   @Test
+  void aCustomersAllocationHandleSendsItsTagsInTheBuyersReport() {
+    FakeBatchMeterUsage aws = new FakeBatchMeterUsage(Set.of(ACME, GLOBEX));
+    DefaultMeter meter = build(aws);
+    Dimension calls = meter.customer(ACME).dimension("api_calls");
+    Dimension blue = calls.allocation(io.hourmeter.Tags.of("team", "blue"));
+    blue.record(3);
+    calls.record(2);
+    meter.customer(GLOBEX).dimension("api_calls").allocation(io.hourmeter.Tags.of("team", "blue")).record(9);
+    run(meter, Duration.ofMinutes(70));
+
+    List<UsageReport> sent = aws.calls.stream().flatMap(List::stream).toList();
+    assertThat(sent).filteredOn(r -> r.buyer().equals(ACME)).singleElement().satisfies(r -> {
+      assertThat(r.quantity()).isEqualTo(5);
+      assertThat(r.allocations()).containsExactly(new io.hourmeter.spi.UsageAllocation(2, Map.of()),
+          new io.hourmeter.spi.UsageAllocation(3, Map.of("team", "blue")));
+    });
+    assertThat(sent).filteredOn(r -> r.buyer().equals(GLOBEX)).singleElement()
+        .satisfies(r -> assertThat(r.allocations()).containsExactly(
+            new io.hourmeter.spi.UsageAllocation(9, Map.of("team", "blue"))));
+  }
+
+  @Test
   void eachBuyerDimensionHourBecomesOneReportWithTheHourStartAndItsBuyer() {
     FakeBatchMeterUsage aws = new FakeBatchMeterUsage(Set.of(ACME, ACME_OTHER_LICENSE, GLOBEX, LEGACY));
     DefaultMeter meter = build(aws);

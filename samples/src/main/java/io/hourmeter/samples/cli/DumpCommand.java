@@ -27,7 +27,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * keeps one buyer's records.
  */
 @Command(name = "dump", description = "Print journal records (position, hour, [customer,] dimension, quantity, "
-    + "tag set).")
+    + "tag set id, tags).")
 final class DumpCommand implements Callable<Integer> {
   private static final int BATCH = 4096;
 
@@ -78,6 +78,7 @@ final class DumpCommand implements Callable<Integer> {
   private void read(UsageJournal journal, boolean saas, long firstHour, HourRange range,
       List<Map<String, Object>> records) {
     Map<Integer, String> names = journal.dimensions();
+    Map<Integer, String> tagSets = new java.util.HashMap<>(journal.tagSets(1));
     JournalBuyers buyers = new JournalBuyers(journal);
     try (JournalReader reader = journal.reader(journal.firstPositionOfHour(firstHour))) {
       long[] printed = {0};
@@ -108,6 +109,7 @@ final class DumpCommand implements Callable<Integer> {
           record.put("dimension", name);
           record.put("quantity", quantity);
           record.put("tagSet", tagSetId);
+          record.put("tags", tags(journal, tagSets, tagSetId));
           records.add(record);
           printed[0]++;
           if (limit > 0 && printed[0] >= limit) {
@@ -128,10 +130,23 @@ final class DumpCommand implements Callable<Integer> {
       return;
     }
     RowTable table = new RowTable(saas).column("position", "position").column("hour (UTC)", "hour")
-        .column("dimension", "dimension").column("quantity", "quantity").column("tag set", "tagSet").addAll(records);
+        .column("dimension", "dimension").column("quantity", "quantity").column("tag set", "tagSet").column("tags", "tags").addAll(records);
     out.print(table);
     out.println(records.size() + " record(s)" + (limit > 0 && records.size() >= limit
         ? " (limit reached; use --limit 0 for all)" : ""));
+  }
+
+  /** A tag-set id's tags as {@code key=value,...} ({@code ""} untagged), rereading the registry for a new id. */
+  private static String tags(UsageJournal journal, Map<Integer, String> tagSets, int tagSetId) {
+    if (tagSetId == 0) {
+      return "";
+    }
+    String encoded = tagSets.get(tagSetId);
+    if (encoded == null) {
+      tagSets.putAll(journal.tagSets(tagSetId));
+      encoded = tagSets.get(tagSetId);
+    }
+    return encoded == null ? "#" + tagSetId : io.hourmeter.Tags.decode(encoded).toString();
   }
 
   private HourRange range() {

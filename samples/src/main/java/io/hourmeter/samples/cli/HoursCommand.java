@@ -24,7 +24,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code hourmeter hours}: per hour and dimension (and SaaS buyer), the units the journal holds, the
  * report's state and quantity, AWS's MeteringRecordId and the deadline (the end of AWS's window: six
- * hours for MeterUsage; 24 for BatchMeterUsage, cut off at 06:00 UTC on the next month's 1st). A SaaS
+ * hours for MeterUsage; 24 for BatchMeterUsage, cut off at 06:00 UTC on the next month's 1st) and
+ * the reports' allocations as {@code tags:units} ({@code (untagged)} for usage without tags). A SaaS
  * directory gets a customer column, and {@code --customer} keeps one buyer's rows.
  */
 @Command(name = "hours", description = "Per hour and dimension (and SaaS customer): units, report state, quantity, "
@@ -89,6 +90,10 @@ final class HoursCommand implements Callable<Integer> {
     row.put("reportIds", reports.stream().map(r -> Long.toString(r.id())).collect(Collectors.joining(",")));
     row.put("meteringRecordId", reports.stream().map(UsageReport::meteringRecordId).filter(id -> id != null)
         .collect(Collectors.joining(",")));
+    row.put("allocations", reports.stream().filter(r -> r.state() != ReportState.CARRIED)
+        .flatMap(r -> r.allocations().stream())
+        .map(a -> (a.tags().isEmpty() ? "(untagged)" : io.hourmeter.Tags.of(a.tags()).toString()) + ":" + a.quantity())
+        .collect(Collectors.joining(" ")));
     row.put("deadline", window.closes(hourStart).toString());
     row.put("reason", reports.stream().map(UsageReport::reason).filter(r -> r != null).collect(Collectors.joining("; ")));
     return row;
@@ -103,7 +108,7 @@ final class HoursCommand implements Callable<Integer> {
     RowTable table = new RowTable(saas).column("hour (UTC)", "hour").column("dimension", "dimension")
         .column("journal units", "journalUnits").column("state", "state").column("reported", "reportedQuantity")
         .column("report id", "reportIds").column("MeteringRecordId", "meteringRecordId")
-        .column("deadline (UTC)", "deadline").addAll(rows);
+        .column("deadline (UTC)", "deadline").column("allocations (tags:units)", "allocations").addAll(rows);
     out.print(table);
     if (rows.isEmpty()) {
       out.println(customers.isSet() ? "(no hours for this customer)" : "(no hours yet)");

@@ -54,7 +54,7 @@ class DumpCommandTest {
 
     assertThat(run.exitCode()).as(run.toString()).isZero();
     assertThat(run.out().strip()).startsWith("[{\"position\":")
-        .contains("{\"hour\":\"2026-11-23T02:00:00Z\",\"dimension\":\"users\",\"quantity\":4,\"tagSet\":0}".substring(1))
+        .contains("{\"hour\":\"2026-11-23T02:00:00Z\",\"dimension\":\"users\",\"quantity\":4,\"tagSet\":0,\"tags\":\"\"}".substring(1))
         .doesNotContain("2026-11-23T01:00:00Z");
     assertThat(run.out().split("\"position\"")).hasSize(4);
   }

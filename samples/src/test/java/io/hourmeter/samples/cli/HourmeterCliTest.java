@@ -75,6 +75,8 @@ class HourmeterCliTest {
           + "\"state\":\"OPEN\"");
       assertThat(out).contains("\"hour\":\"2026-11-23T02:00:00Z\",\"dimension\":\"users\",\"journalUnits\":10,");
       assertThat(out).contains("\"deadline\":\"2026-11-23T07:00:00Z\"");
+      assertThat(out).as("the 02:00 users report has an untagged and a tagged allocation")
+          .contains("\"allocations\":\"(untagged):5 team=blue:5\"");
       for (var accepted : journal.submitter.accepted()) {
         assertThat(out).contains("\"meteringRecordId\":\"" + accepted.recordId() + "\"");
       }
@@ -89,6 +91,7 @@ class HourmeterCliTest {
 
       assertThat(run.exitCode()).as(run.toString()).isZero();
       assertThat(run.out()).contains(journal.records + " record(s)");
+      assertThat(run.out().lines().filter(l -> l.contains("team=blue")).count()).as(run.out()).isEqualTo(1);
     }
   }
 

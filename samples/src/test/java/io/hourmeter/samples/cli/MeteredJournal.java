@@ -51,7 +51,7 @@ final class MeteredJournal implements AutoCloseable {
     record(requests, 10);
     clock.advance(Duration.ofHours(1));
     record(users, 5);
-    record(users, 5);
+    record(users.allocation(io.hourmeter.Tags.of("team", "blue")), 5);
     record(requests, 7);
     clock.advance(Duration.ofMinutes(62));
     record(users, 1);

@@ -91,7 +91,7 @@ class SaasCliTest {
       assertThat(all.out().lines().filter(l -> l.contains("acct:111122223333"))).hasSize(3);
       assertThat(legacy.out().split("\"position\"")).hasSize(2);
       assertThat(legacy.out()).contains("\"hour\":\"2026-11-30T23:00:00Z\"," + C_ROW
-          + ",\"dimension\":\"requests\",\"quantity\":7,\"tagSet\":0}");
+          + ",\"dimension\":\"requests\",\"quantity\":7,\"tagSet\":0,\"tags\":\"\"}");
       assertThat(aUsers.out().split("\"position\"")).hasSize(4);
       assertThat(aUsers.out()).doesNotContain(B.key());
     }
