@@ -45,11 +45,16 @@ final class DefaultDimension implements Dimension {
 
   @Override
   public boolean record(long quantity) {
+    checkQuantity(quantity, name, buyer);
+    return quantity == 0 || meter.append(id, customerId, quantity, tagSetId);
+  }
+
+  /** The one check of a recorded quantity, for handles and for {@code Meter.record(buyer, ...)}. */
+  static void checkQuantity(long quantity, String dimension, Buyer buyer) {
     if (quantity < 0) {
       throw new IllegalArgumentException("quantity must be >= 0 but was " + quantity + " for dimension '"
-          + name + "'" + (buyer == null ? "" : " of " + buyer));
+          + dimension + "'" + (buyer == null ? "" : " of " + buyer));
     }
-    return quantity == 0 || meter.append(id, customerId, quantity, tagSetId);
   }
 
   @Override

@@ -147,10 +147,7 @@ public final class DefaultMeter implements Meter {
   public boolean record(Buyer buyer, String dimension, long quantity) {
     Objects.requireNonNull(dimension, "dimension");
     int index = dimensionIndex(dimension);
-    if (quantity < 0) {
-      throw new IllegalArgumentException("quantity must be >= 0 but was " + quantity + " for dimension '"
-          + dimension + "' of " + buyer);
-    }
+    DefaultDimension.checkQuantity(quantity, dimension, buyer);
     int id = BuyerSlots.customerId(buyer, slotToken);
     if (id < 0) {
       id = ((DefaultCustomer) customer(buyer)).customerId();
