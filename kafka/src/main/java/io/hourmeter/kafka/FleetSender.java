@@ -192,9 +192,23 @@ public final class FleetSender implements AutoCloseable {
     }
   }
 
+  /**
+   * Reads on from the ledger's checkpoint; with none yet (a new ledger), from the group's committed
+   * offset (a sender replaced on a new disk goes on where the last one committed), else the beginning.
+   */
   private void seekToCheckpoint() {
-    if (agent != null && agent.checkpoint() > 0) {
+    if (agent == null) {
+      return;
+    }
+    if (agent.checkpoint() > 0) {
       consumer.seek(finals, agent.checkpoint());
+      return;
+    }
+    OffsetAndMetadata committed = consumer.committed(Set.of(finals)).get(finals);
+    if (committed != null) {
+      consumer.seek(finals, committed.offset());
+    } else {
+      consumer.seekToBeginning(Set.of(finals));
     }
   }
 
