@@ -20,6 +20,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -80,7 +89,12 @@ class FleetEndToEndTest {
   }
 
   LocalMeteringEndpoint endpoint(String product) {
-    LocalMeteringEndpoint.Builder b = LocalMeteringEndpoint.builder().product(product, DIMS).clock(clock);
+    return endpoint(product, Duration.ofHours(24));
+  }
+
+  LocalMeteringEndpoint endpoint(String product, Duration batchWindow) {
+    LocalMeteringEndpoint.Builder b = LocalMeteringEndpoint.builder().product(product, DIMS).clock(clock)
+        .batchWindow(batchWindow);
     for (Buyer buyer : BUYERS) {
       b.subscriber(product, SaasCustomer.account(buyer.awsAccountId()));
     }
@@ -98,7 +112,11 @@ class FleetEndToEndTest {
   }
 
   FleetAggregator aggregator(KafkaFleet fleet) {
-    FleetAggregator a = FleetAggregator.builder(fleet).stateDirectory(tmp.resolve("streams")).clock(clock).grace(GRACE)
+    return aggregator(fleet, "streams");
+  }
+
+  FleetAggregator aggregator(KafkaFleet fleet, String stateDirectory) {
+    FleetAggregator a = FleetAggregator.builder(fleet).stateDirectory(tmp.resolve(stateDirectory)).clock(clock).grace(GRACE)
         .punctuateEvery(Duration.ofMillis(100)).streamsProperty("commit.interval.ms", "100")
         .streamsProperty("statestore.cache.max.bytes", "0")
         .streamsProperty("consumer.session.timeout.ms", "6000")
@@ -224,6 +242,89 @@ class FleetEndToEndTest {
     });
     assertThat(sender.status().acceptedReports()).isEqualTo(expected.size());
     assertThat(sender.status().lastSuccess()).isNotNull();
+
+    // The aggregator's dedupe store survives its restart, even on a new disk (restored from its changelog):
+    // every partial shipped again, byte for byte, is dropped, not carried into the next hour.
+    aggregator.close();
+    closing.remove(aggregator);
+    FleetAggregator restarted = aggregator(fleet, "streams-on-a-new-disk");
+    List<ConsumerRecord<String, byte[]>> partials = readAll(fleet.partialsTopic(), expected.size());
+    reship(fleet, partials);
+    await("the restarted aggregator dropped every partial shipped again", () -> {
+      diagnostics = restarted.status().toString();
+      return restarted.status().partitions().stream().mapToLong(p -> p.duplicatesDropped()).sum() == partials.size();
+    });
+    clock.advance(Duration.ofHours(1));
+    for (int i = 0; i < 20; i++) {
+      sender.doWork();
+    }
+    assertThat(restarted.status().partitions()).allSatisfy(p -> assertThat(p.openKeysByHour()).isEmpty());
+    assertThat(endpoint.accepted()).as("nothing more reported").hasSize(expected.size());
+  }
+
+  List<ConsumerRecord<String, byte[]>> readAll(String topic, int atLeast) {
+    Map<String, Object> config = new HashMap<>();
+    config.put("bootstrap.servers", broker.bootstrapServers());
+    config.put("isolation.level", "read_committed");
+    List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
+    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(config, new StringDeserializer(),
+        new ByteArrayDeserializer())) {
+      List<TopicPartition> parts = new ArrayList<>();
+      c.partitionsFor(topic).forEach(p -> parts.add(new TopicPartition(topic, p.partition())));
+      c.assign(parts);
+      c.seekToBeginning(parts);
+      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      while (out.size() < atLeast && System.nanoTime() < deadline) {
+        c.poll(Duration.ofMillis(200)).forEach(out::add);
+      }
+    }
+    return out;
+  }
+
+  void reship(KafkaFleet fleet, List<ConsumerRecord<String, byte[]>> records) {
+    Map<String, Object> config = new HashMap<>();
+    config.put("bootstrap.servers", broker.bootstrapServers());
+    try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(config, new StringSerializer(),
+        new ByteArraySerializer())) {
+      records.forEach(r -> p.send(new ProducerRecord<>(fleet.partialsTopic(), r.key(), r.value())));
+      p.flush();
+    }
+  }
+
+  @Test
+  void usageAwsRefusesAsOutOfBoundsGoesBackToTheAggregatorAndIsReportedInTheNextOpenHour() {
+    String product = "prod-fleet-carry";
+    KafkaFleet fleet = fleet(product);
+    endpoint(product, Duration.ofMinutes(90));
+    Meter a = host(fleet, "host-a");
+    Map<String, Long> expected = record(a, 1, new HashMap<>());
+    FleetAggregator aggregator = aggregator(fleet);
+    FleetSender sender = sender(fleet, "sender");
+
+    clock.advance(Duration.ofHours(1).plusMinutes(2));
+    ship(a);
+    summed(aggregator, expected.size());
+    // The aggregator closes H late (its process was down, say): H's finals are 3 hours old when sent,
+    // past the endpoint's 90-minute window, so AWS refuses them and the sender carries them back.
+    clock.set(Instant.ofEpochSecond((H + 3) * 3600));
+    await("the sender carried every final back", () -> {
+      sender.doWork();
+      diagnostics = aggregator.status() + " " + sender.status();
+      return aggregator.status().partitions().stream().mapToLong(p -> p.carriesApplied()).sum() == expected.size();
+    });
+    clock.advance(GRACE); // H+2, the next open hour, closes
+    Instant next = Instant.ofEpochSecond((H + 2) * 3600);
+    await("the carried usage was reported in hour H+2", () -> {
+      sender.doWork();
+      diagnostics = aggregator.status() + " " + sender.status() + " " + endpoint.accepted();
+      return acceptedByKey(product, next).size() == expected.size();
+    });
+
+    assertThat(acceptedByKey(product, next)).isEqualTo(expected);
+    assertThat(acceptedByKey(product, Instant.ofEpochSecond(H * 3600))).isEmpty();
+    long units = expected.values().stream().mapToLong(Long::longValue).sum();
+    assertThat(sender.status().carriedUnits()).isEqualTo(units);
+    assertThat(sender.status().carriesWaiting()).isZero();
   }
 
   @Test
