@@ -1,6 +1,7 @@
 package io.hourmeter.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hourmeter.Buyer;
 import io.hourmeter.Meter;
@@ -208,6 +209,24 @@ class FleetEndToEndTest {
       }
     }
     return out;
+  }
+
+  @Test
+  void aTopicOfTheWrongShapeFailsNamingTheTopicAndTheSetting() throws Exception {
+    KafkaFleet fleet = fleet("prod-fleet-guard");
+    try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+        Map.<String, Object>of("bootstrap.servers", broker.bootstrapServers()))) {
+      admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(fleet.finalsTopic(), 3, (short) 1)
+          .configs(Map.of("cleanup.policy", "compact")))).all().get();
+    }
+
+    assertThatThrownBy(fleet::ensureTopics).isInstanceOf(io.hourmeter.HourmeterException.class)
+        .hasMessageContaining("topic " + fleet.finalsTopic() + ": partitions is 3 but must be 1")
+        .hasMessageContaining("topic " + fleet.finalsTopic() + ": cleanup.policy is compact but must be delete");
+    KafkaFleet strict = KafkaFleet.builder().productCode("prod-fleet-guard").bootstrapServers(broker.bootstrapServers())
+        .partitions(2).replicationFactor(1).minInsyncReplicas(1).createTopics(false).partialsTopic("absent.partials")
+        .build();
+    assertThatThrownBy(strict::ensureTopics).hasMessageContaining("topic absent.partials does not exist");
   }
 
   @Test
