@@ -105,9 +105,11 @@ class FleetEndToEndTest {
   }
 
   Meter host(KafkaFleet fleet, String name) {
+    io.hourmeter.spi.UsageSubmitter partials = fleet.partialSubmitter();
+    closing.add(partials);
     Meter meter = Meter.builder().productCode(fleet.productCode()).dimensions(DIMS).mode(MeteringMode.SAAS)
         .journalDirectory(tmp.resolve(name)).clock(clock).sendJitter(Duration.ZERO).drainerThread(false)
-        .submitter(fleet.partialSubmitter()).build();
+        .submitter(partials).build();
     closing.add(meter);
     return meter;
   }
