@@ -79,6 +79,7 @@ public final class DefaultMeter implements Meter {
         throw new HourmeterException(HourmeterException.Kind.CONFIGURATION, "mode SAAS needs a journal that "
             + "records customers, and " + journal.getClass().getName() + " does not");
       }
+      settings.submitter().useJournalId(journal.journalId());
       DefaultMeter meter = new DefaultMeter(settings, journal);
       if (settings.drainerThread()) {
         meter.runner = DrainerRunner.start(meter.drainer, "hourmeter-drainer-" + settings.productCode());

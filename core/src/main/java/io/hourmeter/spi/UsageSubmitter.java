@@ -92,6 +92,17 @@ public interface UsageSubmitter extends AutoCloseable {
    */
   default void useMeterClock(InstantSource meterClock) { }
 
+  /**
+   * Hands the submitter the id of the meter's journal ({@link UsageJournal#journalId()}), once, when the
+   * meter has opened its journal and before the drainer starts. A submitter whose records must name the
+   * journal they came from (the fleet's partial submitter deduplicates by it) keeps it; the default does
+   * nothing.
+   *
+   * @param journalId the per-journal random id, the same after every restart on the directory
+   * @throws IllegalStateException if the submitter already serves another journal
+   */
+  default void useJournalId(String journalId) { }
+
   /** The circuit breaker's state, for status. */
   default CircuitState circuitState() {
     return CircuitState.DISABLED;
