@@ -42,9 +42,10 @@ final class FleetStorm {
    * @param hostFinalStatuses each host's last status line (after its drain and close)
    * @param aggregatorStatus  the aggregator's last status line, settled
    * @param realMillis        real time from the first start to settled
+   * @param startupMillis     real time from the first start until the aggregator and every host were ready
    */
   record Result(Map<Target, Integer> kills, List<Map<String, String>> hostFinalStatuses,
-      Map<String, String> aggregatorStatus, long realMillis) { }
+      Map<String, String> aggregatorStatus, long realMillis, long startupMillis) { }
 
   static final int HOSTS = 3;
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
@@ -97,10 +98,16 @@ final class FleetStorm {
     long start = System.nanoTime();
     Map<Target, Integer> kills = new EnumMap<>(Target.class);
     try {
-      startAggregator();
+      // All four at once, then each awaited: on 2 cores a JVM start takes seconds.
+      launchAggregator();
       for (int i = 0; i < HOSTS; i++) {
-        startHost(i);
+        launchHost(i);
       }
+      awaitAggregatorReady();
+      for (int i = 0; i < HOSTS; i++) {
+        awaitHostReady(i);
+      }
+      long startup = (System.nanoTime() - start) / 1_000_000;
       for (Kill kill : plan) {
         sleepUntil(kill.at());
         assertAllAlive("before the kill of " + kill.target());
@@ -123,7 +130,7 @@ final class FleetStorm {
       }
       List<Map<String, String>> finals = awaitHostsDrained(hours);
       Map<String, String> settled = awaitSettled();
-      return new Result(kills, finals, settled, (System.nanoTime() - start) / 1_000_000);
+      return new Result(kills, finals, settled, (System.nanoTime() - start) / 1_000_000, startup);
     } finally {
       for (Child host : hosts) {
         if (host != null) {
@@ -137,17 +144,30 @@ final class FleetStorm {
   }
 
   private void startHost(int i) throws Exception {
+    launchHost(i);
+    awaitHostReady(i);
+  }
+
+  private void launchHost(int i) throws Exception {
     Map<String, String> args = new LinkedHashMap<>(hostArgs);
     args.put("dir", hostJournals().get(i).toString());
     Files.createDirectories(hostLogs().resolve("host-" + i));
     // Child.start sets logs and run; the logs of each host go to their own directory.
-    Child child = Child.start(args, hostLogs().resolve("host-" + i), hostRuns[i]++);
-    hosts[i] = child;
+    hosts[i] = Child.start(args, hostLogs().resolve("host-" + i), hostRuns[i]++);
+  }
+
+  private void awaitHostReady(int i) throws InterruptedException {
+    Child child = hosts[i];
     assertThat(child.awaitReady(READY_TIMEOUT)).as("host " + i + " incarnation " + (hostRuns[i] - 1)
         + " ready; output:\n" + child.output()).isTrue();
   }
 
   private void startAggregator() throws Exception {
+    launchAggregator();
+    awaitAggregatorReady();
+  }
+
+  private void launchAggregator() throws Exception {
     Files.createDirectories(aggregatorLogs());
     Map<String, String> args = new LinkedHashMap<>(aggregatorArgs);
     int run = aggregatorRuns++;
@@ -155,8 +175,15 @@ final class FleetStorm {
     Path output = aggregatorLogs().resolve("out-" + run + ".txt");
     aggregator = ChildJvm.start(FleetCrashStormTest.childOptions(), FleetAggregatorMain.class, output,
         ChildArgs.toArray(args));
+  }
+
+  private void awaitAggregatorReady() throws InterruptedException {
+    int run = aggregatorRuns - 1;
+    Path output = aggregator.output();
     long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-    while (!read(output).contains("READY run=" + run)) {
+    Path status = aggregatorLogs().resolve("agg-status-" + run + ".log");
+    // Ready: started, and its Streams instance RUNNING with every partition (the first rebalance done).
+    while (!read(output).contains("READY run=" + run) || !running(lastStatus(status))) {
       assertThat(aggregator.isAlive()).as("aggregator incarnation " + run + " alive; output:\n" + read(output))
           .isTrue();
       assertThat(System.nanoTime()).as("aggregator incarnation " + run + " ready in time; output:\n" + read(output))
@@ -228,6 +255,11 @@ final class FleetStorm {
     }
     throw new AssertionError("the aggregator and sender did not settle; last status: " + last + "; output:\n"
         + read(aggregator.output()));
+  }
+
+  private static boolean running(Map<String, String> s) {
+    return s != null && "RUNNING".equals(s.get("state"))
+        && Integer.toString(FleetHarness.PARTITIONS).equals(s.get("partitions"));
   }
 
   static boolean settled(Map<String, String> s) {
