@@ -230,7 +230,8 @@ public final class KafkaBroker implements AutoCloseable {
     try {
       String brokerJars = Files.readString(path, StandardCharsets.UTF_8).trim();
       String ours = Path.of(BrokerMain.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
-      return ours + java.io.File.pathSeparator + brokerJars;
+      // The broker's jars first: ours may be a shaded jar (benchmarks) holding other versions of its libraries.
+      return brokerJars + java.io.File.pathSeparator + ours;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (java.net.URISyntaxException e) {
