@@ -93,6 +93,8 @@ public final class FleetSender implements AutoCloseable {
   private KafkaConsumer<String, byte[]> consumer;
   private KafkaProducer<String, byte[]> producer;
   private final Set<Long> published = new HashSet<>();
+  /** The counters as of the last shipment that left nothing settled behind. */
+  private Counters shippedCounters;
   private Instant nextRecovery = Instant.MIN;
   private volatile boolean assigned;
   private volatile SenderStatus latest;
@@ -158,11 +160,7 @@ public final class FleetSender implements AutoCloseable {
     agent = new SendingAgent(ledger, submitter, fleet.productCode(), CarryPolicy.CARRY_FORWARD, window, clock,
         errorHandler);
     published.clear();
-    if (producer == null) {
-      producer = new KafkaProducer<>(FleetClients.producerConfig(fleet, fleet.senderTransactionalId()),
-          new StringSerializer(), new ByteArraySerializer());
-      producer.initTransactions();
-    }
+    shippedCounters = null;
     if (consumer == null) {
       consumer = new KafkaConsumer<>(FleetClients.consumerConfig(fleet, fleet.senderGroupId()),
           new StringDeserializer(), new ByteArrayDeserializer());
@@ -192,9 +190,21 @@ public final class FleetSender implements AutoCloseable {
     }
   }
 
+  /**
+   * Reads on from the ledger's checkpoint or the group's committed offset, whichever is later: a sender
+   * on a new disk, or one that was active long ago and takes the partition over again, goes on where the
+   * last active sender committed (it commits after each freeze), not from finals another already sent.
+   */
   private void seekToCheckpoint() {
-    if (agent != null && agent.checkpoint() > 0) {
-      consumer.seek(finals, agent.checkpoint());
+    if (agent == null) {
+      return;
+    }
+    OffsetAndMetadata committed = consumer.committed(Set.of(finals)).get(finals);
+    long from = Math.max(agent.checkpoint(), committed == null ? 0 : committed.offset());
+    if (from > 0) {
+      consumer.seek(finals, from);
+    } else {
+      consumer.seekToBeginning(Set.of(finals));
     }
   }
 
@@ -234,6 +244,10 @@ public final class FleetSender implements AutoCloseable {
    */
   private boolean ship() {
     Map<UsageKey, BigInteger> pool = new LinkedHashMap<>(agent.carryPool());
+    if (pool.isEmpty() && agent.counters().equals(shippedCounters)) {
+      return true; // nothing settled since the last shipment: spare the scan of every report
+    }
+    Counters before = agent.counters();
     List<UsageReport> settled = new ArrayList<>();
     for (UsageReport r : agent.reports().values()) {
       if (r.state().isFinal() && !published.contains(r.id())) {
@@ -244,10 +258,16 @@ public final class FleetSender implements AutoCloseable {
       }
     }
     if (pool.isEmpty() && settled.isEmpty()) {
+      shippedCounters = before;
       return true;
     }
     long hour = shipmentHour(pool);
     try {
+      if (producer == null) {
+        producer = new KafkaProducer<>(FleetClients.producerConfig(fleet, fleet.senderTransactionalId()),
+            new StringSerializer(), new ByteArraySerializer());
+        producer.initTransactions();
+      }
       producer.beginTransaction();
       pool.forEach((key, units) -> {
         String id = senderId + ":" + agent.carryGeneration() + ":" + key.encoded();
@@ -280,6 +300,9 @@ public final class FleetSender implements AutoCloseable {
       }
     }
     agent.forget(forget);
+    if (settled.size() < OUTCOMES_PER_TRANSACTION) {
+      shippedCounters = before;
+    }
     return true;
   }
 

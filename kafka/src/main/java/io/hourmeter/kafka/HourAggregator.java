@@ -170,7 +170,7 @@ final class HourAggregator implements Processor<String, byte[], String, byte[]> 
       return;
     }
     List<KeyValue<String, String>> due = new ArrayList<>();
-    try (KeyValueIterator<String, String> it = sums.range(hourPrefix(0), hourPrefix(bound) + '\uffff')) {
+    try (KeyValueIterator<String, String> it = sums.range(hourPrefix(0), hourEnd(bound))) {
       it.forEachRemaining(due::add);
     }
     for (KeyValue<String, String> kv : due) {
@@ -193,7 +193,7 @@ final class HourAggregator implements Processor<String, byte[], String, byte[]> 
       return;
     }
     List<String> old = new ArrayList<>();
-    try (KeyValueIterator<String, String> it = dedupe.range(hourPrefix(0), hourPrefix(throughHour) + '\uffff')) {
+    try (KeyValueIterator<String, String> it = dedupe.range(hourPrefix(0), hourEnd(throughHour))) {
       it.forEachRemaining(kv -> old.add(kv.key));
     }
     old.forEach(dedupe::delete);
@@ -206,6 +206,11 @@ final class HourAggregator implements Processor<String, byte[], String, byte[]> 
   /** Keys sort by hour first: 19 digits and a separator. */
   static String hourPrefix(long hour) {
     return String.format("%019d|", Math.max(0, hour));
+  }
+
+  /** Above every key of {@code hour} and below every key of the next: '}' follows the separator '|'. */
+  static String hourEnd(long hour) {
+    return String.format("%019d}", Math.max(0, hour));
   }
 
   private static long total(Map<Tags, TagUnits> units) {

@@ -81,7 +81,8 @@ public final class KafkaFleet {
    * retryable outcome, never an exception: the host keeps journaling, and shipping resumes.
    *
    * <p>One submitter per meter (its transactional id derives from the meter's journal id); the
-   * producer connects lazily, at the first send.
+   * producer connects lazily, at the first send. As with any submitter, the meter does not close it:
+   * close it after the meter.
    */
   public UsageSubmitter partialSubmitter() {
     return new PartialSubmitter(this);

@@ -229,7 +229,7 @@ public final class KafkaFleetBuilder {
     checkDerived("senderGroupId", senderGroupId, base + ".sender");
     checkDerived("senderTransactionalId", senderTransactionalId, base + ".sender");
     KafkaFleet fleet = new KafkaFleet(this);
-    if (Set.of(fleet.partialsTopic(), fleet.finalsTopic(), fleet.outcomesTopic()).size() != 3) {
+    if (new java.util.HashSet<>(java.util.List.of(fleet.partialsTopic(), fleet.finalsTopic(), fleet.outcomesTopic())).size() != 3) {
       throw new IllegalStateException("partialsTopic, finalsTopic and outcomesTopic must be three different "
           + "topics: " + fleet.partialsTopic() + ", " + fleet.finalsTopic() + ", " + fleet.outcomesTopic());
     }

@@ -63,13 +63,21 @@ final class TopicGuard implements AutoCloseable {
     if (fleet.createTopics()) {
       create(expected);
     }
-    Map<String, TopicDescription> described = describe(expected.keySet());
+    Map<String, TopicDescription> found = describe(expected.keySet());
+    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    while (fleet.createTopics() && found.size() < expected.size() && System.nanoTime() < deadline) {
+      // Just created: metadata reaches every broker a moment later.
+      pause();
+      found = describe(expected.keySet());
+    }
+    Map<String, TopicDescription> described = found;
     Map<ConfigResource, Config> configs = configs(expected.keySet());
     List<String> problems = new ArrayList<>();
     expected.forEach((topic, partitions) -> {
       TopicDescription d = described.get(topic);
       if (d == null) {
-        problems.add("topic " + topic + " does not exist (createTopics is false): create it with " + partitions
+        problems.add("topic " + topic + (fleet.createTopics() ? " was created but is not visible after " + TIMEOUT
+            : " does not exist (createTopics is false)") + ": create it with " + partitions
             + " partitions, replication factor " + fleet.replicationFactor() + ", cleanup.policy=delete, "
             + "min.insync.replicas=" + fleet.minInsyncReplicas());
         return;
@@ -98,6 +106,15 @@ final class TopicGuard implements AutoCloseable {
     });
     if (!problems.isEmpty()) {
       throw new HourmeterException(Kind.CONFIGURATION, String.join("; ", problems));
+    }
+  }
+
+  private static void pause() {
+    try {
+      Thread.sleep(200);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new HourmeterException(Kind.STORAGE, "interrupted while waiting for new topics", e);
     }
   }
 
