@@ -7,9 +7,7 @@ import io.hourmeter.kafka.FleetSender;
 import io.hourmeter.kafka.KafkaFleet;
 import io.hourmeter.kafka.SenderStatus;
 import java.io.FileOutputStream;
-import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -57,7 +55,7 @@ public final class FleetAggregatorMain {
         .ledgerDirectory(Path.of(args.get("ledger")))
         .clock(clock)
         .submitter(ScaledMeter.submitter(URI.create(args.get("endpoint")), clock, MeteringMode.SAAS))
-        .errorHandler(e -> append(errors, e.kind() + " " + String.valueOf(e.getMessage()).replace('\n', ' ')))
+        .errorHandler(e -> RecorderMain.appendLine(errors, e.kind() + " " + String.valueOf(e.getMessage()).replace('\n', ' ')))
         .build()
         .start();
     System.out.println("READY run=" + run);
@@ -66,9 +64,9 @@ public final class FleetAggregatorMain {
     while (true) {
       Thread.sleep(STATUS_EVERY.toMillis());
       try {
-        append(status, format(aggregator.status(), sender.status()));
+        RecorderMain.appendLine(status, format(aggregator.status(), sender.status()));
       } catch (RuntimeException e) {
-        append(status, "X status failed: " + e);
+        RecorderMain.appendLine(status, "X status failed: " + e);
       }
     }
   }
@@ -118,23 +116,6 @@ public final class FleetAggregatorMain {
     if (!line.startsWith("A ") || !line.endsWith(" end=1")) {
       return null;
     }
-    Map<String, String> out = new LinkedHashMap<>();
-    for (String word : line.substring(2).split(" ")) {
-      int eq = word.indexOf('=');
-      if (eq > 0) {
-        out.put(word.substring(0, eq), word.substring(eq + 1));
-      }
-    }
-    return out;
-  }
-
-  private static void append(FileOutputStream out, String line) {
-    synchronized (out) {
-      try {
-        out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
-      } catch (IOException e) {
-        System.err.println("cannot write " + line + ": " + e);
-      }
-    }
+    return StatusLine.words(line.substring(2));
   }
 }

@@ -253,7 +253,8 @@ public final class RecorderMain {
     return text == null ? "" : text.replace('\n', ' ').replace('\r', ' ');
   }
 
-  private static void appendLine(FileOutputStream out, String line) {
+  /** Appends {@code line} and a newline; a failed write goes to standard error, never up (children log this way). */
+  static void appendLine(FileOutputStream out, String line) {
     synchronized (out) {
       try {
         out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
