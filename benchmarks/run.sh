@@ -11,7 +11,11 @@
 #   environment.txt     JDK, CPU, commit, load average before and after each phase
 #   summary.txt         ratios first, absolute figures second, each target met or missed
 #
-# Usage: benchmarks/run.sh [--quick] [--no-build]
+# With --fleet it runs only the fleet probes (a real Kafka broker in a child JVM) into results/fleet/:
+#   aggregator.jsonl    FleetAggregatorProbe: partials/s summed and deduplicated, close to last final
+#   host-paired.jsonl   FleetHostPairedProbe: record() shipping partials / sending directly, paired blocks
+#
+# Usage: benchmarks/run.sh [--quick] [--no-build] [--fleet]
 #   --quick     few iterations, one fork, 1 M records instead of 10 M: a few minutes
 #   --no-build  use the benchmarks jar already in benchmarks/target
 # The scratch journals go to $HOURMETER_BENCH_DIR (default benchmarks/target/bench-data), which must be
@@ -24,7 +28,8 @@ for arg in "$@"; do
   case "$arg" in
     --quick) mode=quick ;;
     --no-build) build=0 ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    --fleet) mode=fleet ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "unknown argument: $arg (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -41,6 +46,26 @@ fi
 [[ -f $jar ]] || { echo "$jar is missing: build with 'mvn -B -pl benchmarks -am package -DskipTests'" >&2; exit 1; }
 
 mkdir -p "$out" "$data"
+if [[ $mode == fleet ]]; then
+  # The broker's class path, written by the kafka-broker module in the build above.
+  broker="-Dhourmeter.kafka.brokerClasspath=$root/kafka-broker/target/broker-classpath.txt"
+  [[ -f $root/kafka-broker/target/broker-classpath.txt ]] || { echo "build first (kafka-broker writes the broker's class path)" >&2; exit 1; }
+  rm -f "$out"/*.jsonl
+  jvm_flags=$(java -cp "$jar" io.hourmeter.benchmarks.BenchmarkJvm)
+  quiet="-Dorg.slf4j.simpleLogger.log.org.apache.kafka=error"
+  { echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"; echo "commit: $(git -C "$root" rev-parse HEAD)";
+    echo "java: $(java -version 2>&1 | tr '\n' ' ')"; echo "cpu: $(nproc) cores"; echo "load before: $(cat /proc/loadavg)"; } > "$out/environment.txt"
+  # shellcheck disable=SC2086
+  java $jvm_flags "-Dhourmeter.bench.dir=$data" "$broker" "$quiet" -cp "$jar" io.hourmeter.benchmarks.FleetAggregatorProbe \
+    "$out/aggregator.jsonl" 100000 100 3 0.05 6
+  for _ in 1 2 3; do
+    # shellcheck disable=SC2086
+    java $jvm_flags "-Dhourmeter.bench.dir=$data" "$broker" "$quiet" -cp "$jar" io.hourmeter.benchmarks.FleetHostPairedProbe \
+      5 20 "$out/host-paired.jsonl"
+  done
+  echo "load after: $(cat /proc/loadavg)" >> "$out/environment.txt"
+  exit 0
+fi
 rm -f "$out"/*
 jvm_flags=$(java -cp "$jar" io.hourmeter.benchmarks.BenchmarkJvm)
 data_flag="-Dhourmeter.bench.dir=$data"

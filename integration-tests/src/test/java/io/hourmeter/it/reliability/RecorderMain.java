@@ -30,6 +30,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Arguments ({@code key=value}): {@code dir}, {@code logs}, {@code run} (incarnation number),
  * {@code mode}, {@code dims} (comma-separated), {@code endpoint}, the {@link SharedClock} arguments,
+ * {@code kafka} (bootstrap servers: a fleet host, whose submitter ships partials to Kafka,
+ * {@link FleetHarness}, instead of sending to {@code endpoint}),
  * {@code threads}, {@code pauseMicros} (between calls of a thread), {@code recordUntil} (simulated epoch
  * millis), {@code stopFile} (recording stops once it exists), {@code drain} (after recording, wait until
  * nothing is pending, close and exit 0), {@code minFree} (bytes), {@code maxQuantity}; SAAS mode:
@@ -79,8 +81,11 @@ public final class RecorderMain {
         Double.parseDouble(args.getOrDefault("zipf", "0")), Double.parseDouble(args.getOrDefault("uniformShare", "0")));
 
     FileOutputStream errors = new FileOutputStream(logs.resolve("errors-" + run + ".log").toFile(), true);
-    MeterBuilder builder = ScaledMeter.builder(dir, mode, clock,
-        ScaledMeter.submitter(URI.create(args.get("endpoint")), clock, mode), dimensions);
+    // kafka=<bootstrap servers>: a fleet host, shipping its partials to Kafka instead of sending.
+    io.hourmeter.spi.UsageSubmitter submitter = args.containsKey("kafka")
+        ? FleetHarness.fleet(args.get("kafka")).partialSubmitter()
+        : ScaledMeter.submitter(URI.create(args.get("endpoint")), clock, mode);
+    MeterBuilder builder = ScaledMeter.builder(dir, mode, clock, submitter, dimensions);
     if (args.containsKey("usageWindowMinutes")) {
       builder.usageWindow(Duration.ofMinutes(Long.parseLong(args.get("usageWindowMinutes"))));
     }
@@ -248,7 +253,8 @@ public final class RecorderMain {
     return text == null ? "" : text.replace('\n', ' ').replace('\r', ' ');
   }
 
-  private static void appendLine(FileOutputStream out, String line) {
+  /** Appends {@code line} and a newline; a failed write goes to standard error, never up (children log this way). */
+  static void appendLine(FileOutputStream out, String line) {
     synchronized (out) {
       try {
         out.write((line + "\n").getBytes(StandardCharsets.UTF_8));

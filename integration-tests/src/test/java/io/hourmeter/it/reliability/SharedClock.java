@@ -24,6 +24,17 @@ record SharedClock(Instant simulatedStart, Instant baseStart, Duration realHour)
     return new SharedClock(hourStart, now, realHour);
   }
 
+  /**
+   * A simulation whose hour 0 starts {@code preRoll} (real time) from now, at an hour boundary: the
+   * processes of a scenario start during the pre-roll (at simulated times before {@link #hour(long)
+   * hour(0)}), so that hours counted from 0 run with all of them up however slowly they start.
+   */
+  static SharedClock startingIn(Duration preRoll, Duration realHour) {
+    Instant now = Instant.now();
+    Instant hourStart = Instant.ofEpochSecond(Math.floorDiv(now.getEpochSecond(), 3600) * 3600);
+    return new SharedClock(hourStart, now.plus(preRoll), realHour);
+  }
+
   AcceleratedClock clock() {
     return AcceleratedClock.of(InstantSource.system(), simulatedStart, baseStart,
         (double) Duration.ofHours(1).toMillis() / realHour.toMillis());

@@ -47,14 +47,20 @@ final class StatusLine {
     if (!line.startsWith("S ")) {
       return null;
     }
+    Map<String, String> out = words(line.substring(2));
+    return out.containsKey("maxRecordMicros") ? out : null;
+  }
+
+  /** The {@code key=value} words of {@code text}, in order (words without {@code '='} are skipped). */
+  static Map<String, String> words(String text) {
     Map<String, String> out = new LinkedHashMap<>();
-    for (String word : line.substring(2).split(" ")) {
+    for (String word : text.split(" ")) {
       int eq = word.indexOf('=');
       if (eq > 0) {
         out.put(word.substring(0, eq), word.substring(eq + 1));
       }
     }
-    return out.containsKey("maxRecordMicros") ? out : null;
+    return out;
   }
 
   static Map<String, Long> decodeMap(String encoded) {

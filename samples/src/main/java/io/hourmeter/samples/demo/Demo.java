@@ -35,7 +35,8 @@ import picocli.CommandLine.Option;
  * final reconciliation per dimension and hour that must match. With {@code --saas} the meter meters a
  * few hundred SaaS buyers with BatchMeterUsage, some of them not subscribed at the endpoint, and the
  * reconciliation is per customer too. With {@code --aws} it meters against real AWS Marketplace
- * instead, on real time. Exit code 0 only when the reconciliation matches.
+ * instead, on real time. With {@code --saas --fleet N} it runs a fleet on Kafka ({@link FleetDemo}): a
+ * broker, N hosts, the aggregator and the sender. Exit code 0 only when the reconciliation matches.
  */
 @Command(name = "hourmeter-demo", mixinStandardHelpOptions = true, sortOptions = false,
     description = {
@@ -62,6 +63,11 @@ public final class Demo implements Callable<Integer> {
   @Option(names = "--buyers", paramLabel = "N",
       description = "With --saas: how many customers (default " + DEFAULT_BUYERS + ").")
   Integer buyers;
+
+  @Option(names = "--fleet", paramLabel = "N", description = {"With --saas: a fleet of N hosts (2..8) on Kafka: "
+      + "starts a Kafka broker (a child JVM), N metering processes that ship their partials to it, the aggregator "
+      + "and the sender; reconciled per customer over every host."})
+  Integer fleet;
 
   @Option(names = "--crash-restart",
       description = "Kill the metering process with SIGKILL part-way and restart it on the same journal.")
@@ -144,6 +150,11 @@ public final class Demo implements Callable<Integer> {
     validate();
     Path dir = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("hourmeter-demo");
     try {
+      if (fleet != null) {
+        FleetDemo.Result result = new FleetDemo(out, fleet, secondsPerHour, hours, Math.max(threads, fleet),
+            buyers != null ? buyers : DEFAULT_BUYERS, recordsPerSecond == null ? 0 : recordsPerSecond).run(dir);
+        return report(result.account(), result.finished());
+      }
       return aws ? runAgainstAws(dir) : runLocally(dir);
     } finally {
       if (keep || workDir != null) {
@@ -175,6 +186,10 @@ public final class Demo implements Callable<Integer> {
     }
     if (buyers != null && (!saas || buyers < 1 || buyers > 5000)) {
       throw new CommandLine.ParameterException(cli, "--buyers goes with --saas and must be within 1..5000");
+    }
+    if (fleet != null && (!saas || fleet < 2 || fleet > 8 || crashRestart)) {
+      throw new CommandLine.ParameterException(cli, "--fleet goes with --saas (not with --crash-restart; the fleet "
+          + "test kills hosts, the aggregator and the broker) and must be within 2..8");
     }
     if (hours < 1 || hours > 5 || threads < 1 || threads > 64 || kills < 1 || kills > 10) {
       throw new CommandLine.ParameterException(cli, "--hours must be 1..5, --threads 1..64, --kills 1..10");
@@ -213,7 +228,7 @@ public final class Demo implements Callable<Integer> {
           product, dims, threads, false, endpoint.uri(), null,
           origin, null, speedUp, recordUntil,
           Duration.ofMillis(Math.round(2 * secondsPerHour * 1000)).plusSeconds(60),
-          recordsPerSecond == null ? 0 : recordsPerSecond, buyersFile);
+          recordsPerSecond == null ? 0 : recordsPerSecond, buyersFile, null);
       ProgressDisplay display = new ProgressDisplay(out, !plain && System.console() != null, origin, recordUntil);
       boolean finished = runWorker(args, clock, Duration.ofMillis(Math.round(hours * secondsPerHour * 1000)),
           display, dir);
@@ -245,7 +260,7 @@ public final class Demo implements Callable<Integer> {
         + ", then the partial hour is reported at close");
     WorkerArgs args = new WorkerArgs(dir.resolve("journal"), dir.resolve("app-counters.bin"), productCode,
         dimensions, threads, true, endpointOverride, region, start, null, 1, recordUntil, Duration.ofMinutes(5),
-        recordsPerSecond == null ? 10 : recordsPerSecond, null);
+        recordsPerSecond == null ? 10 : recordsPerSecond, null, null);
     ProgressDisplay display = new ProgressDisplay(out, !plain && System.console() != null, start, recordUntil);
     boolean finished = runWorker(args, clock, duration, display, dir);
     DemoLedger.Snapshot books = DemoLedger.read(args.journal());

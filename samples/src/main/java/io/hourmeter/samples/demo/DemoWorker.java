@@ -141,6 +141,9 @@ public final class DemoWorker {
       }
       return builder.build();
     }
+    if (args.kafka() != null) {
+      return FleetDemo.fleet(args.kafka()).partialSubmitter(); // a fleet host: partials to Kafka
+    }
     var local = AwsUsageSubmitter.builder();
     if (args.saas()) {
       local.batchMeterUsage();

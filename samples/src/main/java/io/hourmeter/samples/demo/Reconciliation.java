@@ -68,6 +68,11 @@ final class Reconciliation {
   private final Map<UsageKey, Map<Long, Long>> acceptedByEndpoint;
   private final Map<UsageKey, AppCount> app;
   private final DemoBuyers buyers;
+  /**
+   * The fleet demo: the reports are the fleet sender's, whose ledger lets an accepted report go once its
+   * outcome is on the outcomes topic, so what was accepted is what the endpoint holds.
+   */
+  private final boolean acceptedFromEndpoint;
   /** SaaS: the buyers with a CustomerNotSubscribed dead letter, whose later reports wait for a probe. */
   private final Set<Buyer> refused = new HashSet<>();
   private final List<String> problems = new ArrayList<>();
@@ -86,7 +91,7 @@ final class Reconciliation {
   Reconciliation(Map<String, Map<Long, Long>> recorded, List<UsageReport> reports,
       Map<String, Map<Long, Long>> acceptedByEndpoint, Map<String, AppCount> app) {
     this(byDimension(recorded), reports, acceptedByEndpoint == null ? null : byDimension(acceptedByEndpoint),
-        byDimension(app), null);
+        byDimension(app), null, false);
   }
 
   /**
@@ -94,26 +99,39 @@ final class Reconciliation {
    *               buyers
    */
   private Reconciliation(Map<UsageKey, Map<Long, Long>> recorded, List<UsageReport> reports,
-      Map<UsageKey, Map<Long, Long>> acceptedByEndpoint, Map<UsageKey, AppCount> app, DemoBuyers buyers) {
+      Map<UsageKey, Map<Long, Long>> acceptedByEndpoint, Map<UsageKey, AppCount> app, DemoBuyers buyers,
+      boolean acceptedFromEndpoint) {
     this.recorded = Objects.requireNonNull(recorded, "recorded");
     this.reports = List.copyOf(reports);
     this.acceptedByEndpoint = acceptedByEndpoint;
     this.app = Objects.requireNonNull(app, "app");
     this.buyers = buyers;
+    this.acceptedFromEndpoint = acceptedFromEndpoint;
     check();
   }
 
   /** The account of a meter without buyers, keyed by {@link UsageKey}s without a buyer. */
   static Reconciliation ofDimensions(Map<UsageKey, Map<Long, Long>> recorded, List<UsageReport> reports,
       Map<UsageKey, Map<Long, Long>> acceptedByEndpoint, Map<UsageKey, AppCount> app) {
-    return new Reconciliation(recorded, reports, acceptedByEndpoint, app, null);
+    return new Reconciliation(recorded, reports, acceptedByEndpoint, app, null, false);
   }
 
   /** The account of the SaaS demo's meter: per buyer and dimension, and per buyer. */
   static Reconciliation ofBuyers(Map<UsageKey, Map<Long, Long>> recorded, List<UsageReport> reports,
       Map<UsageKey, Map<Long, Long>> acceptedByEndpoint, Map<UsageKey, AppCount> app, DemoBuyers buyers) {
     return new Reconciliation(recorded, reports, Objects.requireNonNull(acceptedByEndpoint, "acceptedByEndpoint"),
-        app, Objects.requireNonNull(buyers, "buyers"));
+        app, Objects.requireNonNull(buyers, "buyers"), false);
+  }
+
+  /**
+   * The account of the fleet demo ({@link FleetDemo}): {@code recorded} is every host's journal summed,
+   * {@code reports} the fleet sender's ledger, in which an accepted report does not stay, so that the
+   * accepted column is the endpoint's records; dead-lettered and waiting reports are the ledger's.
+   */
+  static Reconciliation ofFleet(Map<UsageKey, Map<Long, Long>> recorded, List<UsageReport> reports,
+      Map<UsageKey, Map<Long, Long>> acceptedByEndpoint, Map<UsageKey, AppCount> app, DemoBuyers buyers) {
+    return new Reconciliation(recorded, reports, Objects.requireNonNull(acceptedByEndpoint, "acceptedByEndpoint"),
+        app, Objects.requireNonNull(buyers, "buyers"), true);
   }
 
   private static <V> Map<UsageKey, V> byDimension(Map<String, V> byName) {
@@ -197,7 +215,7 @@ final class Reconciliation {
           ids.add(report.meteringRecordId());
         }
         switch (report.state()) {
-          case ACCEPTED -> acceptedHere += report.quantity();
+          case ACCEPTED -> acceptedHere += acceptedFromEndpoint ? 0 : report.quantity();
           case DEAD_LETTERED -> deadHere += report.quantity();
           case CARRIED -> { }
           default -> {
@@ -215,7 +233,11 @@ final class Reconciliation {
       if (acceptedByEndpoint != null) {
         endpoint = endpointHours.get(hour);
         long atEndpoint = endpoint == null ? 0 : endpoint;
-        if (atEndpoint != acceptedHere) {
+        if (acceptedFromEndpoint) {
+          acceptedHere = atEndpoint;
+          reported += atEndpoint;
+          settledTotal += atEndpoint;
+        } else if (atEndpoint != acceptedHere) {
           problems.add(key + " " + hourText(hour) + ": the ledger says " + acceptedHere
               + " accepted but the endpoint holds " + atEndpoint);
         }

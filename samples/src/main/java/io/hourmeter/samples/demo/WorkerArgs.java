@@ -35,10 +35,12 @@ import java.util.Map;
  * @param recordsPerSecond at most this many records per second over all threads; 0 for no limit
  * @param buyersFile       SaaS mode: the buyers, one {@link Buyer#key()} a line ({@link DemoBuyers#write});
  *                         {@code null} for a meter without buyers (hourly mode)
+ * @param kafka            the fleet demo ({@code --fleet}): the Kafka bootstrap servers this host ships
+ *                         its partials to ({@link FleetDemo#fleet}); {@code null} to send directly
  */
 record WorkerArgs(Path journal, Path countersFile, String productCode, List<String> dimensions, int threads,
     boolean aws, URI endpoint, String region, Instant simulatedOrigin, Instant realOrigin, double factor,
-    Instant recordUntil, Duration drainTimeout, double recordsPerSecond, Path buyersFile) {
+    Instant recordUntil, Duration drainTimeout, double recordsPerSecond, Path buyersFile, String kafka) {
 
   WorkerArgs {
     dimensions = List.copyOf(dimensions);
@@ -47,7 +49,14 @@ record WorkerArgs(Path journal, Path countersFile, String productCode, List<Stri
   /** These arguments with the real origin fixed, for processes started after the clock started. */
   WorkerArgs withRealOrigin(Instant origin) {
     return new WorkerArgs(journal, countersFile, productCode, dimensions, threads, aws, endpoint, region,
-        simulatedOrigin, origin, factor, recordUntil, drainTimeout, recordsPerSecond, buyersFile);
+        simulatedOrigin, origin, factor, recordUntil, drainTimeout, recordsPerSecond, buyersFile, kafka);
+  }
+
+  /** These arguments for host {@code host} of a fleet: its own journal and counters under {@code dir}. */
+  WorkerArgs forHost(Path dir, int threads, String bootstrapServers) {
+    return new WorkerArgs(dir.resolve("journal"), dir.resolve("app-counters.bin"), productCode, dimensions, threads,
+        aws, endpoint, region, simulatedOrigin, realOrigin, factor, recordUntil, drainTimeout, recordsPerSecond,
+        buyersFile, bootstrapServers);
   }
 
   /** Whether the metering process meters SaaS buyers (BatchMeterUsage). */
@@ -95,6 +104,9 @@ record WorkerArgs(Path journal, Path countersFile, String productCode, List<Stri
     if (buyersFile != null) {
       out.add("--buyers=" + buyersFile);
     }
+    if (kafka != null) {
+      out.add("--kafka=" + kafka);
+    }
     return out;
   }
 
@@ -122,7 +134,8 @@ record WorkerArgs(Path journal, Path countersFile, String productCode, List<Stri
         Instant.parse(required(values, "record-until")),
         Duration.parse(required(values, "drain-timeout")),
         Double.parseDouble(required(values, "records-per-second")),
-        values.containsKey("buyers") ? Path.of(values.get("buyers")) : null);
+        values.containsKey("buyers") ? Path.of(values.get("buyers")) : null,
+        values.get("kafka"));
   }
 
   private static String required(Map<String, String> values, String key) {
