@@ -16,7 +16,9 @@
 #   --no-build  use the benchmarks jar already in benchmarks/target
 #   --hotpath <label>  only issue 14's set (threads 1/2/4 against raw queues shared and per thread,
 #               paired 1-thread ratio, processes 1/4 and kill-a-peer, recovery at 10 M and 50 M, drainer
-#               over 1 and 4 writers, footprint, outage): ~20 minutes; results in results/hotpath/<label>/
+#               over 1 and 4 writers, footprint, outage): ~25 minutes; results in results/hotpath/<label>/;
+#               HOTPATH_PHASES="processes recovery" (a subset of: threads paired processes recovery drainer
+#               footprint outage) reruns only those phases, replacing only their files
 # The scratch journals go to $HOURMETER_BENCH_DIR (default benchmarks/target/bench-data), which must be
 # on a real disk with a few GB free; they are deleted as each benchmark ends.
 set -euo pipefail
@@ -50,7 +52,13 @@ fi
 [[ -f $jar ]] || { echo "$jar is missing: build with 'mvn -B -pl benchmarks -am package -DskipTests'" >&2; exit 1; }
 
 mkdir -p "$out" "$data"
-rm -f "$out"/*
+hotpath_phases=${HOTPATH_PHASES:-threads paired processes recovery drainer footprint outage}
+if [[ -n $hotpath_label && -n ${HOTPATH_PHASES:-} ]]; then
+  for phase in $hotpath_phases; do rm -f "$out/$phase"*; done
+  [[ $hotpath_phases != *threads* ]] || rm -f "$out"/threads-*
+else
+  rm -f "$out"/*
+fi
 jvm_flags=$(java -cp "$jar" io.hourmeter.benchmarks.BenchmarkJvm)
 data_flag="-Dhourmeter.bench.dir=$data"
 
@@ -84,6 +92,7 @@ threads_benchmarks='io.hourmeter.benchmarks.(RecordBenchmark.handle(|2Threads|4T
 
 
 env_file=$out/environment.txt
+[[ -z ${HOTPATH_PHASES:-} ]] || env_file=$out/environment-$(date -u +%H%M%S).txt
 {
   echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
   echo "mode: $mode"
@@ -100,45 +109,60 @@ jmh() { java -jar "$jar" "$@" -jvmArgsAppend "$data_flag"; }
 
 # Issue 14's set (--hotpath <label>), run on its own; summarize_hotpath.py writes its summary.
 hotpath_phase() {
-  local rounds=3
-  for round in $(seq 1 $rounds); do
-    load "before threads round $round"
-    jmh "$threads_benchmarks" -f 1 -wi 2 -w 1s -i 4 -r 1s -bm thrpt -prof gc \
-      -rf json -rff "$out/threads-$round.json" | tee "$out/threads-$round.txt"
-  done
-  load "before paired"
-  for _ in 1 2 3; do
-    # shellcheck disable=SC2086 # the flags are a list of words
-    java $jvm_flags "$data_flag" -cp "$jar" io.hourmeter.benchmarks.PairedRatioProbe 3 8 "$out/paired.jsonl"
-    # shellcheck disable=SC2086 # like for like: the raw queue has a live tailer, as the journal has its drainer
-    java $jvm_flags "$data_flag" -cp "$jar" io.hourmeter.benchmarks.PairedRatioProbe 3 8 "$out/paired.jsonl" raw-tailer
-  done
-  load "before processes"
-  # 1 and 4 processes at 100,000 records/s each, then 4 with and without a peer killed: alternating.
-  for _ in 1 2 3; do
-    for args in "1" "4" "4 kill" "4"; do
-      # shellcheck disable=SC2086
-      java $jvm_flags "$data_flag" -cp "$jar" io.hourmeter.benchmarks.ProcessLatencyProbe ${args%% *} 100000 3 10 \
-        "$out/processes.jsonl" $([[ $args == *kill ]] && echo kill)
+  has() { [[ " $hotpath_phases " == *" $1 "* ]]; }
+  if has threads; then
+    for round in 1 2 3; do
+      load "before threads round $round"
+      jmh "$threads_benchmarks" -f 1 -wi 2 -w 1s -i 4 -r 1s -bm thrpt -prof gc \
+        -rf json -rff "$out/threads-$round.json" | tee "$out/threads-$round.txt"
     done
-  done
-  load "before recovery"
-  jmh 'io.hourmeter.benchmarks.RecoveryBenchmark' -f 1 -wi 1 -i 4 -p records=10000000,50000000 \
-    -rf json -rff "$out/recovery.json" | tee "$out/recovery.txt"
-  load "before drainer"
-  jmh 'io.hourmeter.benchmarks.AggregationBenchmark.drainer' -f 1 -wi 1 -i 5 -p records=10000000 -p writers=1,4 \
-    -rf json -rff "$out/drainer.json" | tee "$out/drainer.txt"
-  load "before footprint"
-  # shellcheck disable=SC2086
-  java $jvm_flags "$data_flag" -cp "$jar" io.hourmeter.benchmarks.FootprintProbe 10000000 2 "$out/footprint.jsonl"
-  # shellcheck disable=SC2086
-  java $jvm_flags "$data_flag" -cp "$jar" io.hourmeter.benchmarks.FootprintProbe 10000000 1 "$out/footprint.jsonl" saas
-  load "before outage"
-  for round in 1 2; do
-    if (( round % 2 )); then order=healthy,outage; else order=outage,healthy; fi
-    jmh 'io.hourmeter.benchmarks.OutageBenchmark' -f 1 -wi 3 -w 3s -i 5 -r 3s -p endpoint=$order \
-      -rf json -rff "$out/outage-$round.json" | tee "$out/outage-$round.txt"
-  done
+  fi
+  if has paired; then
+    load "before paired"
+    for _ in 1 2 3; do
+      # shellcheck disable=SC2086 # the flags are a list of words
+      java $jvm_flags "$data_flag" -cp "$jar" io.hourmeter.benchmarks.PairedRatioProbe 3 8 "$out/paired.jsonl"
+      # shellcheck disable=SC2086 # like for like: the raw queue has a live tailer, as the journal has its drainer
+      java $jvm_flags "$data_flag" -cp "$jar" io.hourmeter.benchmarks.PairedRatioProbe 3 8 "$out/paired.jsonl" raw-tailer
+    done
+  fi
+  if has processes; then
+    load "before processes"
+    # 1 and 4 processes at 100,000 records/s each; 4 with a peer killed, and the same without the kill
+    # (burst: the victim appends flat out around the moment, as in a kill run); alternating.
+    for _ in 1 2 3; do
+      for args in "1" "4" "4 kill" "4 burst"; do
+        # shellcheck disable=SC2086
+        java $jvm_flags "$data_flag" -cp "$jar" io.hourmeter.benchmarks.ProcessLatencyProbe ${args%% *} 100000 3 10 \
+          "$out/processes.jsonl" $([[ $args == *" "* ]] && echo "${args#* }")
+      done
+    done
+  fi
+  if has recovery; then
+    load "before recovery"
+    jmh 'io.hourmeter.benchmarks.RecoveryBenchmark' -f 1 -wi 1 -i 4 -p records=10000000,50000000 \
+      -p journal=unread,drained -rf json -rff "$out/recovery.json" | tee "$out/recovery.txt"
+  fi
+  if has drainer; then
+    load "before drainer"
+    jmh 'io.hourmeter.benchmarks.AggregationBenchmark.drainer' -f 1 -wi 1 -i 5 -p records=10000000 -p writers=1,4 \
+      -rf json -rff "$out/drainer.json" | tee "$out/drainer.txt"
+  fi
+  if has footprint; then
+    load "before footprint"
+    # shellcheck disable=SC2086
+    java $jvm_flags "$data_flag" -cp "$jar" io.hourmeter.benchmarks.FootprintProbe 10000000 2 "$out/footprint.jsonl"
+    # shellcheck disable=SC2086
+    java $jvm_flags "$data_flag" -cp "$jar" io.hourmeter.benchmarks.FootprintProbe 10000000 1 "$out/footprint.jsonl" saas
+  fi
+  if has outage; then
+    load "before outage"
+    for round in 1 2; do
+      if (( round % 2 )); then order=healthy,outage; else order=outage,healthy; fi
+      jmh 'io.hourmeter.benchmarks.OutageBenchmark' -f 1 -wi 3 -w 3s -i 5 -r 3s -p endpoint=$order \
+        -rf json -rff "$out/outage-$round.json" | tee "$out/outage-$round.txt"
+    done
+  fi
   load "after hotpath"
   python3 "$here/summarize_hotpath.py" "$out" | tee "$out/summary.txt"
 }

@@ -6,9 +6,60 @@ import java.nio.file.Path;
 import java.time.InstantSource;
 
 /** Writes a journal of many 1-unit records through the real meter, alternating two dimensions. */
-final class JournalFill {
+public final class JournalFill {
+  /** How long a drained child waits, after its drainer has summed everything, before it halts. */
+  static final long SETTLE_MILLIS = 3_000;
 
   private JournalFill() { }
+
+  /**
+   * {@code JournalFill drained <directory> <records> <clockEpochMillis>}: the child JVM of
+   * {@link #fillDrainedThenHalt}. Records with the drainer thread on, waits until status shows every unit
+   * pending, then {@link #SETTLE_MILLIS} more (so that a drainer with a cadence has checkpointed its sums),
+   * and halts without closing anything, as a SIGKILL would leave the directory.
+   */
+  public static void main(String[] args) {
+    if (args.length != 4 || !args[0].equals("drained")) {
+      System.err.println("usage: JournalFill drained <directory> <records> <clockEpochMillis>");
+      System.exit(2);
+    }
+    Path directory = Path.of(args[1]);
+    long records = Long.parseLong(args[2]);
+    InstantSource clock = InstantSource.fixed(java.time.Instant.ofEpochMilli(Long.parseLong(args[3])));
+    Meter meter = MeterFixture.builder(directory, clock, MeterFixture.acceptingSubmitter()).build();
+    record(meter, records);
+    while (MeterFixture.pendingUnits(meter.status()) < records) {
+      java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+    }
+    java.util.concurrent.locks.LockSupport.parkNanos(SETTLE_MILLIS * 1_000_000);
+    System.out.flush();
+    Runtime.getRuntime().halt(0);
+  }
+
+  /**
+   * Leaves in {@code directory} {@code records} records of the open hour that a drainer had summed,
+   * written by a child JVM that then halted without closing its meter (see {@link #main}).
+   */
+  static void fillDrainedThenHalt(Path directory, InstantSource clock, long records) {
+    java.util.List<String> command = new java.util.ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(BenchmarkJvm.chronicleFlags());
+    command.addAll(BenchmarkJvm.HEAP);
+    command.addAll(java.util.List.of("-cp", System.getProperty("java.class.path"), JournalFill.class.getName(),
+        "drained", directory.toString(), Long.toString(records), Long.toString(clock.millis())));
+    try {
+      Process process = new ProcessBuilder(command).inheritIO().start();
+      if (!process.waitFor(30, java.util.concurrent.TimeUnit.MINUTES) || process.exitValue() != 0) {
+        process.destroyForcibly();
+        throw new IllegalStateException("the drained fill of " + directory + " failed");
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("starting the drained fill", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
 
   /**
    * Records {@code records} units in {@code directory} with the drainer thread off, as a process killed

@@ -43,13 +43,15 @@ import org.HdrHistogram.Histogram;
  * in every run, with or without a kill, so the two compare.
  *
  * <p>With {@code kill}, the parent SIGKILLs the last child at the middle of the measured period. So that
- * the kill most likely lands inside an append (Chronicle's cross-process write lock held), the victim
- * appends flat out from 20 ms before the kill moment to 100 ms after it; it does the same in runs
- * without a kill. Survivors' logs are scanned for the journal's message that it released a dead
- * holder's write lock, and the result says whether it was seen.
+ * the kill most likely lands inside an append (Chronicle's cross-process write lock held, on a one-queue
+ * journal), the victim appends flat out (unmeasured) from 20 ms before the kill moment to 100 ms after
+ * it. With {@code burst} the victim does the same and is not killed: the control a kill run compares
+ * with. Runs with neither are the plain fixed-rate runs (processes 1 and 4). Survivors' logs are scanned
+ * for the journal's message that it released a dead holder's write lock, and the result says whether
+ * it was seen.
  *
  * <p>Usage: {@code ProcessLatencyProbe <processes> <rate> <warmupSeconds> <measureSeconds> <output.jsonl>
- * [kill] [label=<text>]}. One JSON line per surviving process is appended to the output, one for them
+ * [kill | burst] [label=<text>]}. One JSON line per surviving process is appended to the output, one for them
  * all ({@code all(n)}, the histograms added) and one for the first {@code processes - 1} children
  * ({@code firstN-1}: the survivors of a kill run, and the same children in a run without one).
  */
@@ -70,7 +72,7 @@ public final class ProcessLatencyProbe {
     }
     if (args.length < 5) {
       System.err.println("usage: ProcessLatencyProbe <processes> <rate> <warmupSeconds> <measureSeconds> "
-          + "<output.jsonl> [kill] [label=<text>]");
+          + "<output.jsonl> [kill | burst] [label=<text>]");
       System.exit(2);
     }
     int processes = Integer.parseInt(args[0]);
@@ -79,24 +81,28 @@ public final class ProcessLatencyProbe {
     double measure = Double.parseDouble(args[3]);
     Path output = Path.of(args[4]);
     boolean kill = false;
+    boolean burst = false;
     String label = "";
     for (int i = 5; i < args.length; i++) {
       if (args[i].equals("kill")) {
         kill = true;
+        burst = true;
+      } else if (args[i].equals("burst")) {
+        burst = true;
       } else if (args[i].startsWith("label=")) {
         label = args[i].substring("label=".length());
       } else {
         throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
-    if (kill && processes < 2) {
-      throw new IllegalArgumentException("a kill needs at least 2 processes, to leave survivors");
+    if (burst && processes < 2) {
+      throw new IllegalArgumentException("a kill or burst needs at least 2 processes, to leave survivors");
     }
-    parent(processes, rate, warmup, measure, output, kill, label);
+    parent(processes, rate, warmup, measure, output, kill, burst, label);
   }
 
   private static void parent(int processes, long rate, double warmupSeconds, double measureSeconds, Path output,
-      boolean kill, String label) throws Exception {
+      boolean kill, boolean burst, String label) throws Exception {
     Path directory = BenchDirectories.create("processes");
     Path logs = Files.createTempDirectory(directory.getParent(), "hourmeter-processes-logs-");
     List<Process> children = new ArrayList<>();
@@ -119,7 +125,7 @@ public final class ProcessLatencyProbe {
         command.add(ProcessLatencyProbe.class.getName());
         command.addAll(List.of("child", directory.toString(), Long.toString(rate), Double.toString(warmupSeconds),
             Double.toString(measureSeconds), Long.toString(killOffsetNanos),
-            Boolean.toString(p == processes - 1), result.toString()));
+            Boolean.toString(burst && p == processes - 1), result.toString()));
         Process process = new ProcessBuilder(command).redirectError(err.toFile()).start();
         children.add(process);
         results.add(result);
@@ -171,11 +177,11 @@ public final class ProcessLatencyProbe {
         err.lines().filter(l -> l.contains("WARN") || l.contains("ERROR"))
             .forEach(l -> System.err.println("child-" + child + ": " + l));
         lockReleased |= released;
-        lines.add(json(label, processes, rate, measureSeconds, kill, "child-" + p, mine, released));
+        lines.add(json(label, processes, rate, measureSeconds, kill, burst, "child-" + p, mine, released));
       }
-      lines.add(json(label, processes, rate, measureSeconds, kill, "all(" + survivors + ")", all, lockReleased));
+      lines.add(json(label, processes, rate, measureSeconds, kill, burst, "all(" + survivors + ")", all, lockReleased));
       if (processes > 1) {
-        lines.add(json(label, processes, rate, measureSeconds, kill, "firstN-1", allButLast, lockReleased));
+        lines.add(json(label, processes, rate, measureSeconds, kill, burst, "firstN-1", allButLast, lockReleased));
       }
       for (String line : lines) {
         System.out.println(line);
@@ -194,14 +200,14 @@ public final class ProcessLatencyProbe {
   }
 
   private static String json(String label, int processes, long rate, double measureSeconds, boolean kill,
-      String who, Histogram[] h, boolean lockReleased) {
+      boolean burst, String who, Histogram[] h, boolean lockReleased) {
     return String.format(Locale.ROOT, "{\"label\":\"%s\",\"processes\":%d,\"ratePerProcess\":%d,"
-            + "\"measureSeconds\":%.1f,\"kill\":%b,\"who\":\"%s\",\"records\":%d,"
+            + "\"measureSeconds\":%.1f,\"kill\":%b,\"burst\":%b,\"who\":\"%s\",\"records\":%d,"
             + "\"serviceP50\":%d,\"serviceP99\":%d,\"serviceP999\":%d,\"serviceMax\":%d,"
             + "\"correctedP50\":%d,\"correctedP99\":%d,\"correctedP999\":%d,\"correctedMax\":%d,"
             + "\"windowRecords\":%d,\"windowServiceP999\":%d,\"windowServiceMax\":%d,"
             + "\"windowCorrectedP999\":%d,\"windowCorrectedMax\":%d,\"deadHolderLockReleased\":%b}",
-        label, processes, rate, measureSeconds, kill, who, h[0].getTotalCount(),
+        label, processes, rate, measureSeconds, kill, burst, who, h[0].getTotalCount(),
         h[0].getValueAtPercentile(50), h[0].getValueAtPercentile(99), h[0].getValueAtPercentile(99.9),
         h[0].getMaxValue(),
         h[1].getValueAtPercentile(50), h[1].getValueAtPercentile(99), h[1].getValueAtPercentile(99.9),
@@ -239,7 +245,7 @@ public final class ProcessLatencyProbe {
   }
 
   /**
-   * {@code child <directory> <rate> <warmupSeconds> <measureSeconds> <killOffsetNanos> <victim> <result>}:
+   * {@code child <directory> <rate> <warmupSeconds> <measureSeconds> <killOffsetNanos> <burst> <result>}:
    * builds a meter, says "ready", reads the start time (epoch millis) from stdin, records, writes its
    * four histograms (service, corrected, window service, window corrected) to the result file.
    */

@@ -21,7 +21,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * A restart over a journal of {@code records} unfrozen 1-unit records in the open hour, left by a
- * process whose drainer never read them. Each invocation restarts on a fresh copy of that directory
+ * process whose drainer never read them ({@code journal=unread}) or had summed them
+ * ({@code journal=drained}). Each invocation restarts on a fresh copy of that directory
  * (copied untimed; the copy leaves the files in the page cache, as a restart on the same host finds
  * them).
  * <ul>
@@ -41,6 +42,15 @@ public class RecoveryBenchmark {
   @Param("10000000")
   public long records;
 
+  /**
+   * What the previous process left: {@code unread}, records its drainer never read (the whole hour to
+   * re-read, whatever a checkpoint of sums could cover); {@code drained}, records its drainer had summed
+   * (and, with a checkpoint of sums, checkpointed) before it was halted without closing, as a SIGKILL
+   * leaves a directory (issue 14: recovery bounded by the checkpoint, independent of the hour's size).
+   */
+  @Param("unread")
+  public String journal;
+
   private final InstantSource clock = BenchClock.stoppedInOpenHour();
   private Path template;
   private Path directory;
@@ -49,7 +59,11 @@ public class RecoveryBenchmark {
   @Setup(Level.Trial)
   public void writeTemplate() {
     template = BenchDirectories.create("recovery-template");
-    JournalFill.fillUnread(template, clock, records);
+    switch (journal) {
+      case "unread" -> JournalFill.fillUnread(template, clock, records);
+      case "drained" -> JournalFill.fillDrainedThenHalt(template, clock, records);
+      default -> throw new IllegalArgumentException("journal must be unread or drained: " + journal);
+    }
   }
 
   @TearDown(Level.Trial)
