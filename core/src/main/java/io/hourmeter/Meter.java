@@ -68,7 +68,12 @@ public interface Meter extends AutoCloseable {
    */
   boolean record(Buyer buyer, String dimension, long quantity);
 
-  /** An immutable snapshot of the meter's health. Cheap enough for a health endpoint. */
+  /**
+   * An immutable snapshot of the meter's health. Cheap enough for a health endpoint. It returns the
+   * figures the drainer last published and asks it to read the journal to its end now, rather than at
+   * its next {@code drainInterval}: {@link MeterStatus#drainerLag()} says how old they may be, and the
+   * next call sees the catch-up.
+   */
   MeterStatus status();
 
   /**

@@ -40,6 +40,9 @@ public final class MeterBuilder {
   static final Duration DEFAULT_AGENTCORE_CUT_INTERVAL = Duration.ofSeconds(5);
   static final long DEFAULT_AGENTCORE_CUT_UNITS = 10_000;
   static final long DEFAULT_MIN_FREE_DISK_BYTES = 64L * 1024 * 1024;
+  /** See {@link #drainInterval}: chosen from {@code benchmarks/results/hotpath}. */
+  static final Duration DEFAULT_DRAIN_INTERVAL = Duration.ofMillis(500);
+  static final Duration MAX_DRAIN_INTERVAL = Duration.ofMinutes(1);
 
   private String productCode;
   private List<String> dimensions;
@@ -66,6 +69,7 @@ public final class MeterBuilder {
   private Boolean drainerThread;
   private Duration usageWindow;
   private Long maxCachedCustomers;
+  private Duration drainInterval;
 
   MeterBuilder() { }
 
@@ -287,6 +291,21 @@ public final class MeterBuilder {
   }
 
   /**
+   * How often the drainer reads what the journal gained (default 500 ms; 0 to 1 minute). It reads in
+   * bounded steps until it reaches the end, then leaves the journal alone for this long, so it does not
+   * compete with the recording threads for CPU and cache lines while sums are needed only by the end
+   * of the hour. It reads at once, whatever this says, when an hour closes (its end plus
+   * {@link #hourGrace}), at {@link Meter#close()}, and when {@link Meter#status()} is asked. Nothing
+   * else changes: hours freeze at the same points, only after a read past them. 0 reads at every
+   * step, as a drainer driven by hand ({@code drainerThread(false)}) does unless this is set.
+   */
+  public MeterBuilder drainInterval(Duration interval) {
+    requireUnset(this.drainInterval, "drainInterval");
+    this.drainInterval = checkRange("drainInterval", interval, Duration.ZERO, MAX_DRAIN_INTERVAL);
+    return this;
+  }
+
+  /**
    * How long after a report's Timestamp AWS accepts it: the service model's value for the mode by
    * default (MeterUsage 6 hours; BatchMeterUsage 24 hours, and for the previous month's usage only until
    * 06:00 UTC on the 1st whatever this says). Set it only if AWS changes the window before this
@@ -363,7 +382,8 @@ public final class MeterBuilder {
         orDefault(checkPermissionAtStart, Boolean.FALSE),
         orDefault(drainerThread, Boolean.TRUE),
         orDefault(usageWindow, ReportWindow.length(orDefault(mode, MeteringMode.HOURLY))),
-        orDefault(maxCachedCustomers, DEFAULT_MAX_CACHED_CUSTOMERS));
+        orDefault(maxCachedCustomers, DEFAULT_MAX_CACHED_CUSTOMERS),
+        orDefault(drainInterval, orDefault(drainerThread, Boolean.TRUE) ? DEFAULT_DRAIN_INTERVAL : Duration.ZERO));
     try {
       return DefaultMeter.start(settings);
     } catch (UncheckedIOException e) {

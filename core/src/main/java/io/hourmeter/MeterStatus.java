@@ -44,6 +44,11 @@ import java.util.SortedMap;
  * @param pendingBuyers            SaaS: how many buyers have usage journaled but not yet accepted,
  *                                 carried or dead-lettered; 0 in other modes (per-buyer figures are in
  *                                 the CLI: {@code hourmeter customers})
+ * @param drainerLag               how far behind the journal the figures above may be: the time since the
+ *                                 drainer last read the journal to its end (it reads at
+ *                                 {@code MeterBuilder.drainInterval}, at once when an hour closes and
+ *                                 when {@link Meter#status()} is asked); {@code null} in a process that
+ *                                 does not drain, or before its first read
  */
 public record MeterStatus(
     Instant at,
@@ -69,10 +74,25 @@ public record MeterStatus(
     boolean diskLow,
     long journalBytes,
     Set<String> quarantinedBuyers,
-    long pendingBuyers) {
+    long pendingBuyers,
+    Duration drainerLag) {
 
   public MeterStatus {
     quarantinedBuyers = Set.copyOf(quarantinedBuyers);
+  }
+
+  /** A status without a drainer lag ({@code null}: not known). */
+  public MeterStatus(Instant at, MeteringMode mode, boolean closed, boolean drainer,
+      SortedMap<Instant, Map<String, Long>> pendingUnitsByHour, Instant oldestUnsentHour,
+      Duration timeLeftBeforeDeadline, Instant lastSuccess, Instant lastErrorAt, String lastError,
+      int consecutiveFailures, Sending sending, CircuitState circuitState, long acceptedReports,
+      long acceptedUnits, long carriedUnits, long deadLetteredReports, long deadLetteredUnits,
+      Set<String> quarantinedDimensions, long refusedUnits, boolean diskLow, long journalBytes,
+      Set<String> quarantinedBuyers, long pendingBuyers) {
+    this(at, mode, closed, drainer, pendingUnitsByHour, oldestUnsentHour, timeLeftBeforeDeadline, lastSuccess,
+        lastErrorAt, lastError, consecutiveFailures, sending, circuitState, acceptedReports, acceptedUnits,
+        carriedUnits, deadLetteredReports, deadLetteredUnits, quarantinedDimensions, refusedUnits, diskLow,
+        journalBytes, quarantinedBuyers, pendingBuyers, null);
   }
 
   /** A status of a mode without buyers: no quarantined or pending buyers. */

@@ -43,7 +43,8 @@ public record MeterSettings(
     boolean checkPermissionAtStart,
     boolean drainerThread,
     Duration usageWindow,
-    long maxCachedCustomers) {
+    long maxCachedCustomers,
+    Duration drainInterval) {
 
   public JournalSettings journalSettings() {
     return new JournalSettings(journalDirectory, clock, minFreeDiskBytes, freeSpaceProbe);

@@ -48,6 +48,11 @@ import org.slf4j.LoggerFactory;
 public final class Drainer {
   private static final Logger LOG = LoggerFactory.getLogger(Drainer.class);
   static final int BATCH = 4_096;
+  /**
+   * A reading step reads at most this many batches (256 Ki records, a few milliseconds), so a catch-up
+   * after an interval is a few steps, each bounded, with sends and deadlines checked between them.
+   */
+  static final int READS_PER_STEP = 64;
   static final Duration LOCK_RETRY = Duration.ofSeconds(5);
   static final Duration RECOVERY_RETRY = Duration.ofSeconds(1);
   static final Duration SAMPLE_EVERY = Duration.ofSeconds(1);
@@ -71,6 +76,17 @@ public final class Drainer {
   private Instant nextRecovery = Instant.MIN;
   private Instant nextSample = Instant.MIN;
   private Instant nextRemember = Instant.MIN;
+  /** The cadence: when the next read is due, and whether a catch-up is under way (see {@link #readDue}). */
+  private Instant nextRead = Instant.MIN;
+  private Instant lastCaughtUp = Instant.MIN;
+  private Instant nextHourClose = Instant.MIN;
+  private boolean catchingUp;
+  /** Set by {@link #status()} from any thread: read to the end at the next step. */
+  private volatile boolean catchUpAsked;
+  /** When a read last reached the journal's end, for {@link MeterStatus#drainerLag()}; null before. */
+  private volatile Instant caughtUpAt;
+  /** Wakes the thread that drives this drainer, if it parks; set by {@link DrainerRunner}. */
+  private volatile Runnable wake = () -> { };
   private int stepsSinceRemember;
   /** With a large state, status figures are retaken at least every this many steps. */
   static final int REMEMBER_EVERY_STEPS = 256;
@@ -130,7 +146,7 @@ public final class Drainer {
           work++;
         }
         if (state != null) {
-          work += drain(now, false);
+          work += drain(now, false, readDue(now));
         }
       }
     } catch (Throwable e) {
@@ -140,9 +156,11 @@ public final class Drainer {
     return work;
   }
 
-  private int drain(Instant now, boolean flush) {
+  private int drain(Instant now, boolean flush, boolean read) {
     int work = requeue.poll(state, sender, now);
-    work += cursor.read(aggregation, BATCH);
+    if (read) {
+      work += readJournal(now);
+    }
     work += aggregation.decide(state, cursor, now, flush);
     work += sender.enforceDeadlines(state, now);
     work += sender.sendOne(state, now, flush);
@@ -150,6 +168,59 @@ public final class Drainer {
       work += retention.sweep(state, now);
     }
     return work;
+  }
+
+  /**
+   * Whether this step reads the journal: always with a zero {@code drainInterval}; otherwise while a
+   * catch-up is under way (until a read reaches the end), once the interval has passed since the last
+   * one ended, when an hour has closed since (its end plus hourGrace: the freeze reads first), when
+   * status asked, and when the clock went back (an interval measured on it would be wrong).
+   */
+  private boolean readDue(Instant now) {
+    return settings.drainInterval().isZero() || catchingUp || catchUpAsked || !now.isBefore(nextRead)
+        || !now.isBefore(nextHourClose) || now.isBefore(lastCaughtUp);
+  }
+
+  /** Reads at most {@link #READS_PER_STEP} batches, and notes a catch-up that reached the end. */
+  private int readJournal(Instant now) {
+    catchingUp = true;
+    int read = 0;
+    for (int i = 0; i < READS_PER_STEP; i++) {
+      int n = cursor.read(aggregation, BATCH);
+      read += n;
+      if (n < BATCH) {
+        break;
+      }
+    }
+    if (cursor.caughtUp()) {
+      catchingUp = false;
+      catchUpAsked = false;
+      caughtUpAt = now;
+      lastCaughtUp = now;
+      nextRead = now.plus(settings.drainInterval());
+      nextHourClose = nextHourClose(now, settings.hourGrace());
+    }
+    return read;
+  }
+
+  /** The first instant after {@code now} at which an hour closes: its end plus {@code grace}. */
+  static Instant nextHourClose(Instant now, Duration grace) {
+    long hour = HourlyAggregation.hourOf(now.minus(grace));
+    return Instant.ofEpochMilli((hour + 1) * 3_600_000L).plus(grace);
+  }
+
+  /**
+   * Asks for a read to the journal's end at the next step, and wakes the thread that drives this
+   * drainer; any thread.
+   */
+  public void requestCatchUp() {
+    catchUpAsked = true;
+    wake.run();
+  }
+
+  /** How the driving thread is woken by {@link #requestCatchUp}; set once by {@link DrainerRunner}. */
+  void wakeWith(Runnable wakeUp) {
+    this.wake = wakeUp;
   }
 
   private boolean holdsLock(Instant now) {
@@ -204,6 +275,7 @@ public final class Drainer {
       }
     }
     cursor = new JournalCursor(journal, loaded.checkpoint());
+    catchingUp = true;
     state = loaded;
     lastCounters = loaded.counters();
     LOG.info("drainer state rebuilt: {} unsettled reports, checkpoint {}", loaded.unsettled().size(),
@@ -383,6 +455,9 @@ public final class Drainer {
     while (cursor.read(aggregation, BATCH) == BATCH && System.nanoTime() < deadlineNanos) {
       // read to the end
     }
+    if (cursor.caughtUp()) {
+      caughtUpAt = clock.instant();
+    }
   }
 
   private void flush(long deadlineNanos) {
@@ -405,8 +480,14 @@ public final class Drainer {
     }
   }
 
-  /** The latest status, with the current time, refused units and disk state. */
+  /**
+   * The latest status, with the current time, refused units, disk state and drainer lag; asks for a
+   * catch-up ({@link #requestCatchUp}), so that the next status counts what was recorded until now.
+   */
   public MeterStatus status() {
+    if (lock.held() && !closed.getAsBoolean()) {
+      requestCatchUp();
+    }
     MeterStatus s = board.latest();
     Instant now = clock.instant();
     if (s == null) {
@@ -419,7 +500,16 @@ public final class Drainer {
         s.acceptedReports(),
         s.acceptedUnits(), s.carriedUnits(), s.deadLetteredReports(), s.deadLetteredUnits(),
         s.quarantinedDimensions(), refusedUnits.getAsLong(), safeDiskLow(), s.journalBytes(),
-        s.quarantinedBuyers(), s.pendingBuyers());
+        s.quarantinedBuyers(), s.pendingBuyers(), lag(now, s.drainer()));
+  }
+
+  /** Time since a read last reached the journal's end; null when not draining or never read. */
+  private Duration lag(Instant now, boolean draining) {
+    Instant at = caughtUpAt;
+    if (!draining || at == null) {
+      return null;
+    }
+    return now.isBefore(at) ? Duration.ZERO : Duration.between(at, now);
   }
 
   private void publish(Instant now, boolean closing) {
@@ -478,7 +568,7 @@ public final class Drainer {
         sender.lastSuccess(), board.lastErrorAt(), board.lastError(), sender.consecutiveFailures(), sending,
         circuitState(), counters.acceptedReports(), counters.acceptedUnits(), counters.carriedUnits(),
         counters.deadLetteredReports(), counters.deadLetteredUnits(), quarantined, refusedUnits.getAsLong(),
-        safeDiskLow(), journalBytes, lastQuarantinedBuyers, lastPendingBuyers);
+        safeDiskLow(), journalBytes, lastQuarantinedBuyers, lastPendingBuyers, lag(now, lock.held()));
   }
 
   private Duration timeLeft(Instant oldest, Instant now) {

@@ -9,7 +9,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The background thread that drives a {@link Drainer}: it calls {@code doWork()} in a loop and, when
- * a step did nothing, idles with a backoff from {@link #MIN_IDLE} to {@link #MAX_IDLE}. It catches
+ * a step did nothing, idles with a backoff from {@link #MIN_IDLE} to {@link #MAX_IDLE} (the drainer's
+ * own cadence decides when a step reads the journal; {@link Drainer#requestCatchUp} unparks the thread
+ * at once). It catches
  * nothing: {@link Drainer#doWork()} never throws, since it handles every failure of a step itself
  * (any {@link Throwable}, reported and followed by a rebuild from storage). Thread-safe:
  * {@link #stop} and {@link #whenStopped} may be called from any thread.
@@ -36,6 +38,8 @@ public final class DrainerRunner {
   /** Starts a daemon thread that drives the drainer. */
   public static DrainerRunner start(Drainer drainer, String name) {
     DrainerRunner runner = new DrainerRunner(drainer, name);
+    Thread thread = runner.thread;
+    drainer.wakeWith(() -> LockSupport.unpark(thread));
     runner.thread.start();
     return runner;
   }

@@ -84,6 +84,6 @@ final class StatusBoard {
         null, s.lastSuccess(), s.lastErrorAt(), s.lastError(), s.consecutiveFailures(), s.sending(),
         s.circuitState(), s.acceptedReports(), s.acceptedUnits(), s.carriedUnits(), s.deadLetteredReports(),
         s.deadLetteredUnits(), s.quarantinedDimensions(), s.refusedUnits(), s.diskLow(), s.journalBytes(),
-        s.quarantinedBuyers(), s.pendingBuyers());
+        s.quarantinedBuyers(), s.pendingBuyers(), null);
   }
 }
