@@ -17,8 +17,8 @@
 #   --hotpath <label>  only issue 14's set (threads 1/2/4 against raw queues shared and per thread,
 #               paired 1-thread ratio, processes 1/4 and kill-a-peer, recovery at 10 M and 50 M, drainer
 #               over 1 and 4 writers, footprint, outage): ~25 minutes; results in results/hotpath/<label>/;
-#               HOTPATH_PHASES="processes recovery" (a subset of: threads paired processes recovery drainer
-#               footprint outage) reruns only those phases, replacing only their files
+#               HOTPATH_PHASES="processes recovery" (a subset of: threads paired cadence processes recovery
+#               drainer footprint outage; cadence needs a meter with drainInterval) reruns only those phases, replacing only their files
 # The scratch journals go to $HOURMETER_BENCH_DIR (default benchmarks/target/bench-data), which must be
 # on a real disk with a few GB free; they are deleted as each benchmark ends.
 set -euo pipefail
@@ -52,7 +52,7 @@ fi
 [[ -f $jar ]] || { echo "$jar is missing: build with 'mvn -B -pl benchmarks -am package -DskipTests'" >&2; exit 1; }
 
 mkdir -p "$out" "$data"
-hotpath_phases=${HOTPATH_PHASES:-threads paired processes recovery drainer footprint outage}
+hotpath_phases=${HOTPATH_PHASES:-threads paired cadence processes recovery drainer footprint outage}
 if [[ -n $hotpath_label && -n ${HOTPATH_PHASES:-} ]]; then
   for phase in $hotpath_phases; do rm -f "$out/$phase"*; done
   [[ $hotpath_phases != *threads* ]] || rm -f "$out"/threads-*
@@ -124,6 +124,17 @@ hotpath_phase() {
       java $jvm_flags "$data_flag" -cp "$jar" io.hourmeter.benchmarks.PairedRatioProbe 3 8 "$out/paired.jsonl"
       # shellcheck disable=SC2086 # like for like: the raw queue has a live tailer, as the journal has its drainer
       java $jvm_flags "$data_flag" -cp "$jar" io.hourmeter.benchmarks.PairedRatioProbe 3 8 "$out/paired.jsonl" raw-tailer
+    done
+  fi
+  if has cadence; then
+    load "before cadence"
+    # The drainer's cadence (drainInterval) against the 1-thread paired ratio: the default's evidence.
+    for _ in 1 2; do
+      for interval in 0 100 250 500 1000; do
+        # shellcheck disable=SC2086
+        java $jvm_flags "$data_flag" -cp "$jar" io.hourmeter.benchmarks.PairedRatioProbe 3 8 "$out/cadence.jsonl" \
+          interval=$interval
+      done
     done
   fi
   if has processes; then

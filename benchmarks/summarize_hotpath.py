@@ -129,8 +129,14 @@ def summarize(directory):
     paired = jsonl(os.path.join(directory, "paired.jsonl"))
     for label, tailer in [("paired handle / raw append, drainer on", False),
                           ("paired, like for like (raw queue with a tailer)", True)]:
-        values = [p["handleToRaw"] for p in paired if p.get("drainer") and p.get("rawTailer") == tailer]
+        values = [p["handleToRaw"] for p in paired if p.get("drainer") and p.get("rawTailer") == tailer
+                  and p.get("drainIntervalMillis", -1) == -1]
         fig[label] = (med(values), spread(values).replace("rounds", "runs"))
+    cadence = jsonl(os.path.join(directory, "cadence.jsonl"))
+    for interval in sorted({p["drainIntervalMillis"] for p in cadence}):
+        values = [p["handleToRaw"] for p in cadence if p["drainIntervalMillis"] == interval]
+        fig[f"paired handle / raw append, drainInterval {interval} ms"] = (
+            med(values), spread(values).replace("rounds", "runs"))
 
     processes = jsonl(os.path.join(directory, "processes.jsonl"))
 
