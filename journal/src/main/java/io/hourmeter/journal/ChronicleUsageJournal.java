@@ -139,6 +139,7 @@ public final class ChronicleUsageJournal implements UsageJournal {
 
   private static ChronicleUsageJournal openIn(Path directory, JournalSettings settings, long blockSize) {
     DirectoryLock lock = new DirectoryLock(directory.resolve("journal.lock"));
+    JournalFormat.checkAndUpgrade(directory, lock);
     String journalId = JournalIdentity.readOrCreate(directory, lock);
     IdRegistry dimensions = IdRegistry.dimensions(directory, lock);
     IdRegistry customers = IdRegistry.customers(directory, lock);

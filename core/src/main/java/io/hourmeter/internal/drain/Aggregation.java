@@ -23,6 +23,14 @@ interface Aggregation extends JournalCursor.Sink {
    */
   int decide(LedgerState state, JournalCursor cursor, Instant now, boolean flush);
 
+  /**
+   * Makes what was read so far survive a restart without a re-read, where the mode keeps sums across
+   * reads (a checkpoint of sums); called at close. Returns the work done.
+   */
+  default int checkpoint(JournalCursor cursor, Instant now) {
+    return 0;
+  }
+
   /** Adds in-memory pending units, per hour start and dimension, to {@code into}. */
   void pending(SortedMap<Instant, Map<String, Long>> into);
 

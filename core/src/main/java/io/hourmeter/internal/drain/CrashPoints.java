@@ -15,6 +15,10 @@ public final class CrashPoints {
   public static final String BEFORE_SEND = "before-send";
   /** After the submitter answered, before the outcome is committed. */
   public static final String AFTER_SEND = "after-send";
+  /** A checkpoint of sums is gathered (open hours' changed sums, the read position), not yet committed. */
+  public static final String BEFORE_SUMS_CHECKPOINT = "before-sums-checkpoint";
+  /** A checkpoint of sums is committed; memory has not yet marked its sums as written. */
+  public static final String AFTER_SUMS_CHECKPOINT = "after-sums-checkpoint";
 
   private static final String POINT;
   private static final int NTH;

@@ -372,7 +372,8 @@ public final class Drainer {
    * to date: it reads the journal to the end, so that the final status and the closing log line count
    * every unit recorded. With {@code reportPartialHour} it then freezes everything read (the open hour
    * included) and sends what it can before {@code deadlineNanos} ({@link System#nanoTime()}); without,
-   * it commits nothing more. Never throws.
+   * it commits only a checkpoint of what it read (the open hours' sums, see {@link HourlyAggregation}),
+   * so the next start reads nothing again. Never throws.
    */
   public void shutdown(boolean reportPartialHour, long deadlineNanos) {
     Instant now = lastNow;
@@ -386,6 +387,9 @@ public final class Drainer {
         readToEnd(deadlineNanos);
         if (reportPartialHour) {
           flush(deadlineNanos);
+        } else {
+          // What was read need not be read again by the next start (a checkpoint of sums).
+          aggregation.checkpoint(cursor, clock.instant());
         }
       } else if (reportPartialHour) {
         LOG.info("REPORT_PARTIAL_HOUR: another process drains {}; it reports the hour",

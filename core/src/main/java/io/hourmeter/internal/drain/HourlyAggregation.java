@@ -26,12 +26,23 @@ import java.util.function.Consumer;
  * checkpoint. Usage read later for an hour already frozen is late: it is carried into the next
  * unfrozen hour (or dead-lettered), committed with the checkpoint that covers it.
  *
- * <p>The checkpoint is the first position of the oldest hour still open in memory (or the read
- * position when none is), so a restart re-reads exactly the records no commit accounted for.
+ * <p><b>Checkpoint of sums.</b> Every commit that moves the journal checkpoint moves it to the read
+ * position and writes, in the same commit, the open hours' sums that changed since the last one
+ * ({@link LedgerState#openSums}, one ledger entry per hour and key, so SaaS's many buyers cost only
+ * the keys that changed); a freeze drops its hour's entries in the commit that accounts for them in
+ * reports. Between freezes such a checkpoint is taken once the drainer has caught up, at most every
+ * {@link #SUMS_CHECKPOINT_EVERY} (longer with many keys: a second per {@link #KEYS_PER_SECOND} keys),
+ * and at close. So the ledger always holds, for every record below the checkpoint, either its report
+ * or its hour's sum, never both, and a restart starts from those sums and re-reads only the records
+ * after the checkpoint: a second or so of appends, however many the open hour holds.
  * Not thread-safe.
  */
 final class HourlyAggregation implements Aggregation {
   private static final long HOUR_MILLIS = 3_600_000L;
+  /** The shortest interval between two checkpoints of sums (see the class comment). */
+  static final Duration SUMS_CHECKPOINT_EVERY = Duration.ofSeconds(1);
+  /** With more keys than this, checkpoints of sums are spaced by a second per this many keys. */
+  static final int KEYS_PER_SECOND = 10_000;
 
   private final UsageJournal journal;
   private final ReportFreezer freezer;
@@ -55,6 +66,8 @@ final class HourlyAggregation implements Aggregation {
    */
   private UnitSum[] cachedByIndex = NO_SUMS;
   private static final UnitSum[] NO_SUMS = new UnitSum[0];
+  /** When the last checkpoint of sums was committed (on the meter's clock), or null since reset. */
+  private Instant lastSumsCheckpoint;
 
   HourlyAggregation(UsageJournal journal, ReportFreezer freezer, CarryPolicy policy, Duration grace,
       StatusBoard board, Consumer<UsageReport> frozen) {
@@ -73,6 +86,13 @@ final class HourlyAggregation implements Aggregation {
     late.clear();
     cachedSums = null;
     cachedByIndex = NO_SUMS;
+    lastSumsCheckpoint = null;
+    // A freeze drops its hour's sums in the same commit, so none is frozen; one that were would be
+    // late usage, carried rather than lost.
+    fresh.openSums().forEach((hour, sums) -> {
+      Map<UsageKey, UnitSum> into = (hour <= fresh.frozenThrough() ? late : open).computeIfAbsent(hour, h -> new HashMap<>());
+      sums.forEach((key, units) -> into.put(key, UnitSum.of(units)));
+    });
   }
 
   @Override
@@ -126,7 +146,67 @@ final class HourlyAggregation implements Aggregation {
       freezeHour(cursor, carryHour, Map.of(), now);
       work++;
     }
+    if (!flush && cursor.caughtUp() && sumsCheckpointDue(cursor, now)) {
+      checkpointSums(cursor, now);
+      work++;
+    }
     return work;
+  }
+
+  private boolean sumsCheckpointDue(JournalCursor cursor, Instant now) {
+    if (cursor.position() == state.checkpoint()) {
+      return false;
+    }
+    if (lastSumsCheckpoint == null || now.isBefore(lastSumsCheckpoint)) {
+      return true;
+    }
+    long seconds = Math.max(1, keyCount() / KEYS_PER_SECOND);
+    return !now.isBefore(lastSumsCheckpoint.plus(SUMS_CHECKPOINT_EVERY.multipliedBy(seconds)));
+  }
+
+  @Override
+  public int checkpoint(JournalCursor cursor, Instant now) {
+    if (!late.isEmpty()) {
+      commitLate(cursor, now);
+      return 1;
+    }
+    if (cursor.position() == state.checkpoint()) {
+      return 0;
+    }
+    checkpointSums(cursor, now);
+    return 1;
+  }
+
+  /** Commits the changed sums of the open hours with the read position as the checkpoint. */
+  private void checkpointSums(JournalCursor cursor, Instant now) {
+    LedgerTransaction tx = state.begin();
+    List<UnitSum> written = putChangedSums(tx, cursor, Long.MIN_VALUE);
+    CrashPoints.reached(CrashPoints.BEFORE_SUMS_CHECKPOINT);
+    state.commit(tx);
+    written.forEach(sum -> sum.dirty = false);
+    lastSumsCheckpoint = now;
+    CrashPoints.reached(CrashPoints.AFTER_SUMS_CHECKPOINT);
+  }
+
+  /**
+   * Puts the open hours' sums changed since the last checkpoint (but {@code except}'s, an hour being
+   * frozen) into {@code tx}, with the read position as the checkpoint; returns them, to be marked
+   * clean once the commit returned.
+   */
+  private List<UnitSum> putChangedSums(LedgerTransaction tx, JournalCursor cursor, long except) {
+    List<UnitSum> written = new ArrayList<>();
+    open.forEach((hour, sums) -> {
+      if (hour != except) {
+        sums.forEach((key, sum) -> {
+          if (sum.dirty) {
+            tx.openSum(hour, key, sum.total());
+            written.add(sum);
+          }
+        });
+      }
+    });
+    tx.checkpoint(cursor.position());
+    return written;
   }
 
   private void freezeHour(JournalCursor cursor, long hour, Map<UsageKey, UnitSum> sums, Instant now) {
@@ -153,9 +233,11 @@ final class HourlyAggregation implements Aggregation {
       }
     }
     tx.frozenThrough(hour);
-    tx.checkpoint(checkpointWithout(cursor, hour));
+    tx.dropOpenSums(hour);
+    List<UnitSum> written = putChangedSums(tx, cursor, hour);
     state.commit(tx);
     // Only once the ledger holds the freeze: a commit that throws anything leaves memory as it was.
+    written.forEach(sum -> sum.dirty = false);
     open.remove(hour);
     CrashPoints.reached(CrashPoints.AFTER_FREEZE);
     fresh.forEach(frozen);
@@ -180,22 +262,14 @@ final class HourlyAggregation implements Aggregation {
         }
       }
     }
-    tx.checkpoint(checkpoint(cursor));
+    late.keySet().forEach(tx::dropOpenSums);
+    List<UnitSum> written = putChangedSums(tx, cursor, Long.MIN_VALUE);
     state.commit(tx);
+    written.forEach(sum -> sum.dirty = false);
     late.clear();
     board.alert(policy == CarryPolicy.CARRY_FORWARD ? Kind.CARRIED : Kind.DEAD_LETTER,
         total + " units recorded for hours already reported were "
             + (policy == CarryPolicy.CARRY_FORWARD ? "carried forward" : "dead-lettered"), null);
-  }
-
-  private long checkpoint(JournalCursor cursor) {
-    return open.isEmpty() ? cursor.position() : journal.firstPositionOfHour(open.firstKey());
-  }
-
-  /** The checkpoint once {@code hour} (the oldest open hour, or one before it) has left the open set. */
-  private long checkpointWithout(JournalCursor cursor, long hour) {
-    Long next = open.higherKey(hour);
-    return next == null ? cursor.position() : journal.firstPositionOfHour(next);
   }
 
   @Override

@@ -23,8 +23,10 @@ import java.util.TreeMap;
  * URL-encoded, so any character survives and a reader (the CLI) can decode a value on its own.
  *
  * <p>Keys: {@code report/<id>}, {@code hour/<epochHour>} (journal units accounted per usage key),
- * {@code carry/<usage key>}, {@code quarantine/<dimension>}, {@code quarantine-buyer/<buyer key>}, and {@code meta/*} for the checkpoint,
- * the last frozen hour, the next report id and the counters. Stateless and thread-safe.
+ * {@code carry/<usage key>}, {@code quarantine/<dimension>}, {@code quarantine-buyer/<buyer key>},
+ * {@code open/<epochHour>/<usage key>} (the checkpoint of sums: an open hour's units read so far, one
+ * entry per key, so a checkpoint writes only the keys that changed), and {@code meta/*} for the
+ * checkpoint, the last frozen hour, the next report id and the counters. Stateless and thread-safe.
  */
 public final class LedgerCodec {
   public static final String REPORT_PREFIX = "report/";
@@ -32,6 +34,8 @@ public final class LedgerCodec {
   public static final String CARRY_PREFIX = "carry/";
   public static final String QUARANTINE_PREFIX = "quarantine/";
   public static final String QUARANTINE_BUYER_PREFIX = "quarantine-buyer/";
+  public static final String OPEN_PREFIX = "open/";
+  private static final int HOUR_DIGITS = 12;
   public static final String CHECKPOINT = "meta/checkpoint";
   public static final String FROZEN_THROUGH = "meta/frozenThrough";
   public static final String NEXT_ID = "meta/nextId";
@@ -46,6 +50,21 @@ public final class LedgerCodec {
 
   public static String hourKey(long epochHour) {
     return HOUR_PREFIX + String.format("%012d", epochHour);
+  }
+
+  /** The checkpointed sum of an open hour's key: {@code open/<epochHour>/<usage key>}. */
+  public static String openKey(long epochHour, UsageKey key) {
+    return OPEN_PREFIX + String.format("%0" + HOUR_DIGITS + "d", epochHour) + "/" + enc(key.encoded());
+  }
+
+  /** The hour of an {@link #openKey}. */
+  public static long openHour(String key) {
+    return Long.parseLong(key.substring(OPEN_PREFIX.length(), OPEN_PREFIX.length() + HOUR_DIGITS));
+  }
+
+  /** The usage key of an {@link #openKey}. */
+  public static UsageKey openUsageKey(String key) {
+    return UsageKey.decode(dec(key.substring(OPEN_PREFIX.length() + HOUR_DIGITS + 1)));
   }
 
   /** The carry entry of a key: {@code carry/} and {@link UsageKey#encoded()}, so a dimension's as before. */

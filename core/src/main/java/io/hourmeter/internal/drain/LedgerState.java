@@ -16,8 +16,8 @@ import java.util.TreeMap;
 
 /**
  * The drainer's decoded view of the {@link ReportLedger}: reports, the journal checkpoint, the last
- * frozen hour, the carry pool, quarantined dimensions, counters and the journal units accounted per
- * hour. It only changes through {@link #commit}, which writes a {@link LedgerTransaction} to the
+ * frozen hour, the carry pool, quarantined dimensions, counters, the journal units accounted per
+ * hour and the checkpointed sums of open hours. It only changes through {@link #commit}, which writes a {@link LedgerTransaction} to the
  * ledger first and applies it in memory only once the ledger commit returned: memory never runs
  * ahead of what a restart would see.
  *
@@ -34,6 +34,7 @@ public final class LedgerState {
   private final Map<String, String> quarantined = new HashMap<>();
   private final Map<Buyer, String> quarantinedBuyers = new HashMap<>();
   private final TreeMap<Long, Map<UsageKey, BigInteger>> hourUnits = new TreeMap<>();
+  private final TreeMap<Long, Map<UsageKey, BigInteger>> openSums = new TreeMap<>();
   private long checkpoint;
   private long frozenThrough = NO_HOUR;
   private long nextId = 1;
@@ -66,6 +67,9 @@ public final class LedgerState {
       } else if (key.startsWith(LedgerCodec.HOUR_PREFIX)) {
         hourUnits.put(Long.parseLong(key.substring(LedgerCodec.HOUR_PREFIX.length())),
             LedgerCodec.decodeUnits(value));
+      } else if (key.startsWith(LedgerCodec.OPEN_PREFIX)) {
+        openSums.computeIfAbsent(LedgerCodec.openHour(key), h -> new HashMap<>())
+            .put(LedgerCodec.openUsageKey(key), new BigInteger(value));
       } else if (key.startsWith(LedgerCodec.CARRY_PREFIX)) {
         carryPool.put(UsageKey.decode(LedgerCodec.keySuffix(key, LedgerCodec.CARRY_PREFIX)), new BigInteger(value));
       } else if (key.startsWith(LedgerCodec.QUARANTINE_BUYER_PREFIX)) {
@@ -123,6 +127,9 @@ public final class LedgerState {
     tx.buyerQuarantinePuts.forEach((buyer, why) -> puts.put(LedgerCodec.quarantineKey(buyer), why));
     tx.hourPuts.forEach((hour, units) -> puts.put(LedgerCodec.hourKey(hour), LedgerCodec.encodeUnits(units)));
     tx.hourRemoves.forEach(hour -> removes.add(LedgerCodec.hourKey(hour)));
+    tx.openHourRemoves.forEach(hour -> openSums.getOrDefault(hour, Map.of()).keySet()
+        .forEach(key -> removes.add(LedgerCodec.openKey(hour, key))));
+    tx.openPuts.forEach((hour, sums) -> sums.forEach((key, n) -> puts.put(LedgerCodec.openKey(hour, key), n.toString())));
     if (tx.checkpoint != null) {
       puts.put(LedgerCodec.CHECKPOINT, Long.toString(tx.checkpoint));
     }
@@ -162,6 +169,8 @@ public final class LedgerState {
     quarantinedBuyers.putAll(tx.buyerQuarantinePuts);
     hourUnits.putAll(tx.hourPuts);
     tx.hourRemoves.forEach(hourUnits::remove);
+    tx.openHourRemoves.forEach(openSums::remove);
+    tx.openPuts.forEach((hour, sums) -> openSums.computeIfAbsent(hour, h -> new HashMap<>()).putAll(sums));
     if (tx.checkpoint != null) {
       checkpoint = tx.checkpoint;
     }
@@ -205,7 +214,19 @@ public final class LedgerState {
     return Collections.unmodifiableNavigableMap(hourUnits);
   }
 
-  /** Every journal record below this position is accounted for in this state. */
+  /**
+   * The checkpoint of sums: per open (not yet frozen) hour and key, the units of the records below
+   * {@link #checkpoint} that no report accounts for yet. A restart starts its sums from these and
+   * reads only the records after the checkpoint. Unmodifiable.
+   */
+  public NavigableMap<Long, Map<UsageKey, BigInteger>> openSums() {
+    return Collections.unmodifiableNavigableMap(openSums);
+  }
+
+  /**
+   * Every journal record below this position is accounted for in this state: in a report, the hour
+   * units, the carry pool, a dead letter, or the {@link #openSums} of its hour.
+   */
   public long checkpoint() {
     return checkpoint;
   }

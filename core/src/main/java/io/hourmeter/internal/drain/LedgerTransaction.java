@@ -26,6 +26,8 @@ final class LedgerTransaction {
   final Set<Buyer> buyerQuarantineRemoves = new HashSet<>();
   final Map<Long, Map<UsageKey, BigInteger>> hourPuts = new HashMap<>();
   final Set<Long> hourRemoves = new HashSet<>();
+  final Map<Long, Map<UsageKey, BigInteger>> openPuts = new HashMap<>();
+  final Set<Long> openHourRemoves = new HashSet<>();
   Long checkpoint;
   Long frozenThrough;
   long nextId;
@@ -41,7 +43,8 @@ final class LedgerTransaction {
   boolean isEmpty() {
     return reportPuts.isEmpty() && reportRemoves.isEmpty() && carryPuts.isEmpty() && quarantinePuts.isEmpty() && quarantineRemoves.isEmpty()
         && buyerQuarantinePuts.isEmpty() && buyerQuarantineRemoves.isEmpty()
-        && hourPuts.isEmpty() && hourRemoves.isEmpty() && checkpoint == null && frozenThrough == null
+        && hourPuts.isEmpty() && hourRemoves.isEmpty() && openPuts.isEmpty() && openHourRemoves.isEmpty()
+        && checkpoint == null && frozenThrough == null
         && nextId == base.nextId() && counters.equals(base.counters()) && mode == null;
   }
 
@@ -168,6 +171,24 @@ final class LedgerTransaction {
       return existing == null ? new HashMap<>() : new HashMap<>(existing);
     });
     units0.merge(key, units, BigInteger::add);
+    return this;
+  }
+
+  /** Checkpoints an open hour's sum of a key: the units read for it so far. */
+  LedgerTransaction openSum(long epochHour, UsageKey key, BigInteger units) {
+    if (openHourRemoves.contains(epochHour)) {
+      throw new IllegalStateException("hour " + epochHour + " is both dropped and checkpointed");
+    }
+    openPuts.computeIfAbsent(epochHour, h -> new HashMap<>()).put(key, units);
+    return this;
+  }
+
+  /** Drops an hour's checkpointed sums: it is frozen (or late) now, and its units are accounted there. */
+  LedgerTransaction dropOpenSums(long epochHour) {
+    if (base.openSums().containsKey(epochHour)) {
+      openHourRemoves.add(epochHour);
+    }
+    openPuts.remove(epochHour);
     return this;
   }
 

@@ -9,8 +9,22 @@ import java.math.BigInteger;
 final class UnitSum {
   private long small;
   private BigInteger big;
+  /** Whether the sum changed since it was last checkpointed into the ledger (see {@link HourlyAggregation}). */
+  boolean dirty;
+
+  /** A sum that starts at {@code units}, as checkpointed (not dirty). */
+  static UnitSum of(BigInteger units) {
+    UnitSum sum = new UnitSum();
+    if (units.bitLength() < Long.SIZE) {
+      sum.small = units.longValue();
+    } else {
+      sum.big = units;
+    }
+    return sum;
+  }
 
   void add(long units) {
+    dirty = true;
     if (big != null) {
       big = big.add(BigInteger.valueOf(units));
       return;

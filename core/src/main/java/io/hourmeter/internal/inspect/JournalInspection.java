@@ -174,6 +174,16 @@ public final class JournalInspection implements AutoCloseable {
         state.counters(), journal.hours(), journal.diskBytes(), ledger.diskBytes());
   }
 
+  /**
+   * The drainer's checkpoint of sums: per open hour and key, the units read below the checkpoint that
+   * no report accounts for yet (see {@link LedgerState#openSums}). Empty once every hour read is frozen.
+   */
+  public SortedMap<Long, Map<UsageKey, BigInteger>> checkpointedOpenSums() {
+    SortedMap<Long, Map<UsageKey, BigInteger>> sums = new TreeMap<>();
+    state().openSums().forEach((hour, keys) -> sums.put(hour, Map.copyOf(keys)));
+    return sums;
+  }
+
   /** Every report the ledger holds, oldest first. */
   public List<ReportView> reports() {
     LedgerState state = state();

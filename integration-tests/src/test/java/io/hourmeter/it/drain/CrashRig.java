@@ -115,6 +115,21 @@ final class CrashRig implements AutoCloseable {
     return halts;
   }
 
+  /** The named crash points children halted at (each prints {@code HALT <point>} first). */
+  Set<String> haltPoints() throws IOException {
+    Set<String> points = new HashSet<>();
+    for (int n = 1; n <= started; n++) {
+      Path out = root.resolve("child-" + n + ".out");
+      if (Files.exists(out)) {
+        Matcher m = Pattern.compile("HALT (\\S+)").matcher(Files.readString(out));
+        while (m.find()) {
+          points.add(m.group(1));
+        }
+      }
+    }
+    return points;
+  }
+
   /**
    * Runs a non-recording child until every journal record is accounted for and every report is final,
    * then stops it cleanly.
@@ -146,7 +161,8 @@ final class CrashRig implements AutoCloseable {
       JournalInspection.Summary summary = inspection.summary();
       boolean settled = summary.reportsByState().getOrDefault(ReportState.FROZEN, 0) == 0
           && summary.reportsByState().getOrDefault(ReportState.IN_FLIGHT, 0) == 0
-          && summary.carryPool().isEmpty() && summary.mode() != null;
+          && summary.carryPool().isEmpty() && summary.mode() != null
+          && inspection.checkpointedOpenSums().isEmpty();
       return settled && nothingAfter(summary.checkpoint());
     } catch (RuntimeException e) {
       return false;

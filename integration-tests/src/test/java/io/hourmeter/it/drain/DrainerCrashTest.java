@@ -7,6 +7,7 @@ import io.hourmeter.internal.drain.CrashPoints;
 import io.hourmeter.testing.ChildJvm;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Set;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -14,8 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The randomized crash test of issue 3: child JVMs record and drain on one journal directory over
  * many simulated hours and are killed with SIGKILL at random moments, or halt (as kill -9 does) at a
- * named point: between a freeze and its first send, between IN_FLIGHT and the send, and between the
- * send and the ledger write of its outcome. Every other round a second process shares the directory.
+ * named point: between a freeze and its first send, between IN_FLIGHT and the send, between the
+ * send and the ledger write of its outcome, and on either side of a checkpoint of sums' commit. Every other round a second process shares the directory.
  * A last child drains to the end; then the endpoint's records must reconcile exactly with the journal
  * (see {@link CrashRig#reconcile()}).
  *
@@ -25,14 +26,16 @@ import org.junit.jupiter.api.io.TempDir;
 class DrainerCrashTest {
   private static final int ROUNDS = Integer.getInteger("hourmeter.drain.crash.rounds", 0);
   private static final String[] HALT_POINTS = {CrashPoints.AFTER_FREEZE, CrashPoints.BEFORE_SEND,
-      CrashPoints.AFTER_SEND, null};
+      CrashPoints.AFTER_SEND, CrashPoints.BEFORE_SUMS_CHECKPOINT, CrashPoints.AFTER_SUMS_CHECKPOINT, null};
 
   @TempDir
   Path tmp;
 
   @Test
   void hourlyReportsSurviveRandomKillsWithoutLossOrDoubleBilling() throws Exception {
-    storm(MeteringMode.HOURLY, ROUNDS > 0 ? ROUNDS : 4, 0, 7);
+    Set<String> halted = storm(MeteringMode.HOURLY, ROUNDS > 0 ? ROUNDS : 6, 0, 7);
+    assertThat(halted).as("halted on either side of a checkpoint of sums' commit")
+        .contains(CrashPoints.BEFORE_SUMS_CHECKPOINT, CrashPoints.AFTER_SUMS_CHECKPOINT);
   }
 
   @Test
@@ -40,7 +43,7 @@ class DrainerCrashTest {
     storm(MeteringMode.AGENTCORE, ROUNDS > 0 ? ROUNDS : 2, 1, 11);
   }
 
-  private void storm(MeteringMode mode, int rounds, int firstPoint, long seed) throws Exception {
+  private Set<String> storm(MeteringMode mode, int rounds, int firstPoint, long seed) throws Exception {
     SplittableRandom random = new SplittableRandom(seed);
     try (CrashRig rig = new CrashRig(tmp.resolve(mode.name()), mode)) {
       int kills = 0;
@@ -64,6 +67,7 @@ class DrainerCrashTest {
       rig.reconcile();
       assertThat(kills + rig.halts()).as("crashes").isGreaterThanOrEqualTo(rounds);
       assertThat(rig.halts()).as("children that halted at a named crash point").isPositive();
+      return rig.haltPoints();
     }
   }
 
