@@ -41,7 +41,7 @@ done
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
-jar=$here/target/benchmarks.jar
+jar=${HOURMETER_BENCH_JAR:-$here/target/benchmarks.jar}
 out=$here/results/$mode
 [[ -z $hotpath_label ]] || out=$here/results/hotpath/$hotpath_label
 data=${HOURMETER_BENCH_DIR:-$here/target/bench-data}

@@ -44,7 +44,7 @@ import org.HdrHistogram.Histogram;
  *
  * <p>With {@code kill}, the parent SIGKILLs the last child at the middle of the measured period. So that
  * the kill most likely lands inside an append (Chronicle's cross-process write lock held, on a one-queue
- * journal), the victim appends flat out (unmeasured) from 20 ms before the kill moment to 100 ms after
+ * journal), the victim appends flat out (unmeasured) from 20 ms before the kill moment to 20 ms after
  * it. With {@code burst} the victim does the same and is not killed: the control a kill run compares
  * with. Runs with neither are the plain fixed-rate runs (processes 1 and 4). Survivors' logs are scanned
  * for the journal's message that it released a dead holder's write lock, and the result says whether
@@ -60,7 +60,7 @@ public final class ProcessLatencyProbe {
   static final long WINDOW_BEFORE_NANOS = 500_000_000L;
   static final long WINDOW_AFTER_NANOS = 2_000_000_000L;
   static final long FLAT_OUT_BEFORE_NANOS = 20_000_000L;
-  static final long FLAT_OUT_AFTER_NANOS = 100_000_000L;
+  static final long FLAT_OUT_AFTER_NANOS = 20_000_000L;
   static final String LOCK_RELEASED = "Released the journal's write lock";
 
   private ProcessLatencyProbe() { }
