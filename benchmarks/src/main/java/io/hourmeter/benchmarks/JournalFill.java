@@ -13,19 +13,19 @@ public final class JournalFill {
   private JournalFill() { }
 
   /**
-   * {@code JournalFill drained <directory> <records> <clockEpochMillis>}: the child JVM of
-   * {@link #fillDrainedThenHalt}. Records with the drainer thread on, waits until status shows every unit
+   * {@code JournalFill drained <directory> <records> <clockOffsetMillis>}: the child JVM of
+   * {@link #fillDrainedThenHalt}, on the system clock moved by the offset ({@link BenchClock#offset}). Records with the drainer thread on, waits until status shows every unit
    * pending, then {@link #SETTLE_MILLIS} more (so that a drainer with a cadence has checkpointed its sums),
    * and halts without closing anything, as a SIGKILL would leave the directory.
    */
   public static void main(String[] args) {
     if (args.length != 4 || !args[0].equals("drained")) {
-      System.err.println("usage: JournalFill drained <directory> <records> <clockEpochMillis>");
+      System.err.println("usage: JournalFill drained <directory> <records> <clockOffsetMillis>");
       System.exit(2);
     }
     Path directory = Path.of(args[1]);
     long records = Long.parseLong(args[2]);
-    InstantSource clock = InstantSource.fixed(java.time.Instant.ofEpochMilli(Long.parseLong(args[3])));
+    InstantSource clock = BenchClock.offset(Long.parseLong(args[3]));
     Meter meter = MeterFixture.builder(directory, clock, MeterFixture.acceptingSubmitter()).build();
     record(meter, records);
     while (MeterFixture.pendingUnits(meter.status()) < records) {
@@ -38,15 +38,17 @@ public final class JournalFill {
 
   /**
    * Leaves in {@code directory} {@code records} records of the open hour that a drainer had summed,
-   * written by a child JVM that then halted without closing its meter (see {@link #main}).
+   * written by a child JVM that then halted without closing its meter (see {@link #main}). Its clock is
+   * the system clock moved by {@code clockOffsetMillis}: a running clock, since the drainer's checkpoints
+   * of sums are spaced on the meter's clock.
    */
-  static void fillDrainedThenHalt(Path directory, InstantSource clock, long records) {
+  static void fillDrainedThenHalt(Path directory, long clockOffsetMillis, long records) {
     java.util.List<String> command = new java.util.ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(BenchmarkJvm.chronicleFlags());
     command.addAll(BenchmarkJvm.HEAP);
     command.addAll(java.util.List.of("-cp", System.getProperty("java.class.path"), JournalFill.class.getName(),
-        "drained", directory.toString(), Long.toString(records), Long.toString(clock.millis())));
+        "drained", directory.toString(), Long.toString(records), Long.toString(clockOffsetMillis)));
     try {
       Process process = new ProcessBuilder(command).inheritIO().start();
       if (!process.waitFor(30, java.util.concurrent.TimeUnit.MINUTES) || process.exitValue() != 0) {
