@@ -2,15 +2,10 @@ package io.hourmeter.journal;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.util.Set;
 
 /**
  * The journal directory's format version, in the file {@value #FILE}, so that during a rolling deploy
@@ -55,14 +50,7 @@ final class JournalFormat {
       if (raced == CURRENT) {
         return raced;
       }
-      Path temp = directory.resolve(FILE + ".tmp");
-      try (FileChannel channel = OwnerOnly.open(temp, Set.of(StandardOpenOption.CREATE,
-          StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE))) {
-        channel.write(ByteBuffer.wrap((CURRENT + "\n").getBytes(StandardCharsets.US_ASCII)));
-        channel.force(true);
-      }
-      Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
-      SyncedDirectory.sync(directory);
+      SyncedDirectory.writeLine(directory, FILE, Integer.toString(CURRENT));
       return CURRENT;
     });
   }

@@ -2,16 +2,11 @@ package io.hourmeter.journal;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.util.HexFormat;
-import java.util.Set;
 
 /**
  * The per-journal random id, in the file {@value #FILE}. It is created once, under the directory's lock
@@ -39,14 +34,7 @@ final class JournalIdentity {
       byte[] random = new byte[16];
       RANDOM.nextBytes(random);
       String id = HexFormat.of().formatHex(random);
-      Path temp = directory.resolve(FILE + ".tmp");
-      try (FileChannel channel = OwnerOnly.open(temp, Set.of(StandardOpenOption.CREATE,
-          StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE))) {
-        channel.write(ByteBuffer.wrap((id + "\n").getBytes(StandardCharsets.US_ASCII)));
-        channel.force(true);
-      }
-      Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
-      SyncedDirectory.sync(directory);
+      SyncedDirectory.writeLine(directory, FILE, id);
       return id;
     });
   }

@@ -17,7 +17,7 @@ public final class CrashPoints {
   public static final String AFTER_SEND = "after-send";
   /** A checkpoint of sums is gathered (open hours' changed sums, the read position), not yet committed. */
   public static final String BEFORE_SUMS_CHECKPOINT = "before-sums-checkpoint";
-  /** A checkpoint of sums is committed; memory has not yet marked its sums as written. */
+  /** A checkpoint of sums is committed, before the drainer's next work. */
   public static final String AFTER_SUMS_CHECKPOINT = "after-sums-checkpoint";
 
   private static final String POINT;

@@ -8,10 +8,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.hourmeter.Meter;
 import io.hourmeter.MeterStatus;
 import io.hourmeter.spi.ReportState;
+import io.hourmeter.testing.InMemoryStorage;
+import io.hourmeter.testing.MutableClock;
+import io.hourmeter.testing.RecordingUsageSubmitter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -104,6 +108,34 @@ class DrainCadenceTest {
     f.record("users", 2);
     f.drain();
     assertThat(published(f, "users")).isEqualTo(7);
+  }
+
+  @Test
+  void statusWakesTheDrainerThreadForACatchUpThoughTheIntervalNeverPasses() throws Exception {
+    MutableClock clock = MutableClock.atHour(HOUR);
+    try (Meter meter = Meter.builder().productCode(DrainerFixture.PRODUCT).dimensions("users")
+        .journalDirectory(dir.resolve("journal"))
+        .submitter(new RecordingUsageSubmitter(clock, DrainerFixture.PRODUCT, Set.of("users")))
+        .clock(clock).storage(new InMemoryStorage()).drainInterval(Duration.ofMinutes(1)).build()) {
+      meter.record("users", 5);
+      awaitPending(meter, 5);
+      meter.record("users", 3);
+      // The clock stands still, so only status' request makes the drainer read again.
+      awaitPending(meter, 8);
+    }
+  }
+
+  private static void awaitPending(Meter meter, long units) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    long seen = -1;
+    while (System.nanoTime() < deadline) {
+      seen = meter.status().pendingUnitsByHour().values().stream().mapToLong(d -> d.getOrDefault("users", 0L)).sum();
+      if (seen == units) {
+        return;
+      }
+      Thread.sleep(5);
+    }
+    throw new AssertionError("pending users stayed at " + seen + ", not " + units);
   }
 
   @Test

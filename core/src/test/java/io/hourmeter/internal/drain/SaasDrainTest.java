@@ -381,6 +381,28 @@ class SaasDrainTest {
 
   // ---------------------------------------------------------------------------------------------
 
+  @Test
+  void manyBuyersSpaceTheCheckpointsOfSumsAndEachWritesOnlyTheBuyersThatChanged() {
+    int buyers = 2 * HourlyAggregation.KEYS_PER_SECOND;
+    DefaultMeter meter = build(new FakeBatchMeterUsage(Set.of()));
+    for (int i = 0; i < buyers; i++) {
+      meter.record(Buyer.ofCustomerIdentifier("cust-" + i), "api_calls", 1);
+    }
+    drain(meter);
+    UsageKey first = new UsageKey(Buyer.ofCustomerIdentifier("cust-0"), "api_calls", io.hourmeter.Tags.NONE);
+    assertThat(ledger().openSums().get(HOUR)).hasSize(buyers).containsEntry(first, java.math.BigInteger.ONE);
+
+    meter.record(Buyer.ofCustomerIdentifier("cust-0"), "api_calls", 5);
+    clock.advance(HourlyAggregation.SUMS_CHECKPOINT_EVERY);
+    drain(meter);
+    assertThat(ledger().openSums().get(HOUR)).as("20,000 keys: two seconds between checkpoints")
+        .containsEntry(first, java.math.BigInteger.ONE);
+    clock.advance(HourlyAggregation.SUMS_CHECKPOINT_EVERY);
+    drain(meter);
+    assertThat(ledger().openSums().get(HOUR)).containsEntry(first, java.math.BigInteger.valueOf(6));
+    meter.close();
+  }
+
   private DefaultMeter build(UsageSubmitter submitter) {
     return build(submitter, b -> { }, "api_calls", "storage_gb");
   }
