@@ -15,29 +15,40 @@
 #   aggregator.jsonl    FleetAggregatorProbe: partials/s summed and deduplicated, close to last final
 #   host-paired.jsonl   FleetHostPairedProbe: record() shipping partials / sending directly, paired blocks
 #
-# Usage: benchmarks/run.sh [--quick] [--no-build] [--fleet]
+# Usage: benchmarks/run.sh [--quick] [--no-build] [--fleet] [--hotpath <label>]
 #   --quick     few iterations, one fork, 1 M records instead of 10 M: a few minutes
 #   --no-build  use the benchmarks jar already in benchmarks/target
+#   --hotpath <label>  only issue 14's set (threads 1/2/4 against raw queues shared and per thread,
+#               paired 1-thread ratio, processes 1/4 and kill-a-peer, recovery at 10 M and 50 M, drainer
+#               over 1 and 4 writers, footprint, outage): ~25 minutes; results in results/hotpath/<label>/;
+#               HOTPATH_PHASES="processes recovery" (a subset of: threads paired cadence processes recovery
+#               drainer footprint outage; cadence needs a meter with drainInterval) reruns only those phases, replacing only their files
 # The scratch journals go to $HOURMETER_BENCH_DIR (default benchmarks/target/bench-data), which must be
 # on a real disk with a few GB free; they are deleted as each benchmark ends.
 set -euo pipefail
 
+original_args=("$@")
 mode=full
 build=1
-for arg in "$@"; do
+hotpath_label=
+while (( $# )); do
+  arg=$1
+  shift
   case "$arg" in
     --quick) mode=quick ;;
     --no-build) build=0 ;;
     --fleet) mode=fleet ;;
-    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    --hotpath) hotpath_label=${1:?--hotpath needs a label, e.g. before or after}; shift ;;
+    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
     *) echo "unknown argument: $arg (try --help)" >&2; exit 2 ;;
   esac
 done
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
-jar=$here/target/benchmarks.jar
+jar=${HOURMETER_BENCH_JAR:-$here/target/benchmarks.jar}
 out=$here/results/$mode
+[[ -z $hotpath_label ]] || out=$here/results/hotpath/$hotpath_label
 data=${HOURMETER_BENCH_DIR:-$here/target/bench-data}
 
 if [[ $build == 1 ]]; then
@@ -66,7 +77,13 @@ if [[ $mode == fleet ]]; then
   echo "load after: $(cat /proc/loadavg)" >> "$out/environment.txt"
   exit 0
 fi
-rm -f "$out"/*
+hotpath_phases=${HOTPATH_PHASES:-threads paired cadence processes recovery drainer footprint outage}
+if [[ -n $hotpath_label && -n ${HOTPATH_PHASES:-} ]]; then
+  for phase in $hotpath_phases; do rm -f "$out/$phase"*; done
+  [[ $hotpath_phases != *threads* ]] || rm -f "$out"/threads-*
+else
+  rm -f "$out"/*
+fi
 jvm_flags=$(java -cp "$jar" io.hourmeter.benchmarks.BenchmarkJvm)
 data_flag="-Dhourmeter.bench.dir=$data"
 
@@ -95,9 +112,12 @@ else
   ledger_hours=24
 fi
 latency_benchmarks='io.hourmeter.benchmarks.(RecordBenchmark.*|BaselineBenchmark.chronicleAppend.*)'
+# Issue 14: record() on 1, 2 and 4 threads against one raw queue shared by the threads and a raw queue per thread.
+threads_benchmarks='io.hourmeter.benchmarks.(RecordBenchmark.handle(|2Threads|4Threads)|BaselineBenchmark.chronicle(Append|Append2Threads|Append4Threads|OwnQueue2Threads|OwnQueue4Threads))$'
 
 
 env_file=$out/environment.txt
+[[ -z ${HOTPATH_PHASES:-} ]] || env_file=$out/environment-$(date -u +%H%M%S).txt
 {
   echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
   echo "mode: $mode"
@@ -105,13 +125,87 @@ env_file=$out/environment.txt
   echo "java: $(java -version 2>&1 | tr '\n' ' ')"
   echo "cpu: $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) cores"
   echo "memory: $(free -g | awk '/^Mem:/ {print $2 " GiB"}')"
-  echo "command: benchmarks/run.sh $*"
+  echo "command: benchmarks/run.sh ${original_args[*]}"
   echo "jvm flags: $jvm_flags"
 } > "$env_file"
 
 load() { echo "load $1: $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min)" >> "$env_file"; }
 jmh() { java -jar "$jar" "$@" -jvmArgsAppend "$data_flag"; }
 
+# Issue 14's set (--hotpath <label>), run on its own; summarize_hotpath.py writes its summary.
+hotpath_phase() {
+  has() { [[ " $hotpath_phases " == *" $1 "* ]]; }
+  if has threads; then
+    for round in 1 2 3; do
+      load "before threads round $round"
+      jmh "$threads_benchmarks" -f 1 -wi 2 -w 1s -i 4 -r 1s -bm thrpt -prof gc \
+        -rf json -rff "$out/threads-$round.json" | tee "$out/threads-$round.txt"
+    done
+  fi
+  if has paired; then
+    load "before paired"
+    for _ in 1 2 3; do
+      # shellcheck disable=SC2086 # the flags are a list of words
+      java $jvm_flags "$data_flag" -cp "$jar" io.hourmeter.benchmarks.PairedRatioProbe 3 8 "$out/paired.jsonl"
+      # shellcheck disable=SC2086 # like for like: the raw queue has a live tailer, as the journal has its drainer
+      java $jvm_flags "$data_flag" -cp "$jar" io.hourmeter.benchmarks.PairedRatioProbe 3 8 "$out/paired.jsonl" raw-tailer
+    done
+  fi
+  if has cadence; then
+    load "before cadence"
+    # The drainer's cadence (drainInterval) against the 1-thread paired ratio: the default's evidence.
+    for _ in 1 2; do
+      for interval in 0 100 250 500 1000; do
+        # shellcheck disable=SC2086
+        java $jvm_flags "$data_flag" -cp "$jar" io.hourmeter.benchmarks.PairedRatioProbe 3 8 "$out/cadence.jsonl" \
+          interval=$interval
+      done
+    done
+  fi
+  if has processes; then
+    load "before processes"
+    # 1 and 4 processes at 100,000 records/s each; 4 with a peer killed, and the same without the kill
+    # (burst: the victim appends flat out around the moment, as in a kill run); alternating.
+    for _ in 1 2 3; do
+      for args in "1" "4" "4 kill" "4 burst"; do
+        # shellcheck disable=SC2086
+        java $jvm_flags "$data_flag" -cp "$jar" io.hourmeter.benchmarks.ProcessLatencyProbe ${args%% *} 100000 3 10 \
+          "$out/processes.jsonl" $([[ $args == *" "* ]] && echo "${args#* }")
+      done
+    done
+  fi
+  if has recovery; then
+    load "before recovery"
+    jmh 'io.hourmeter.benchmarks.RecoveryBenchmark' -f 1 -wi 1 -i 4 -p records=10000000,50000000 \
+      -p journal=unread,drained -rf json -rff "$out/recovery.json" | tee "$out/recovery.txt"
+  fi
+  if has drainer; then
+    load "before drainer"
+    jmh 'io.hourmeter.benchmarks.AggregationBenchmark.drainer' -f 1 -wi 1 -i 5 -p records=10000000 -p writers=1,4 \
+      -rf json -rff "$out/drainer.json" | tee "$out/drainer.txt"
+  fi
+  if has footprint; then
+    load "before footprint"
+    # shellcheck disable=SC2086
+    java $jvm_flags "$data_flag" -cp "$jar" io.hourmeter.benchmarks.FootprintProbe 10000000 2 "$out/footprint.jsonl"
+    # shellcheck disable=SC2086
+    java $jvm_flags "$data_flag" -cp "$jar" io.hourmeter.benchmarks.FootprintProbe 10000000 1 "$out/footprint.jsonl" saas
+  fi
+  if has outage; then
+    load "before outage"
+    for round in 1 2; do
+      if (( round % 2 )); then order=healthy,outage; else order=outage,healthy; fi
+      jmh 'io.hourmeter.benchmarks.OutageBenchmark' -f 1 -wi 3 -w 3s -i 5 -r 3s -p endpoint=$order \
+        -rf json -rff "$out/outage-$round.json" | tee "$out/outage-$round.txt"
+    done
+  fi
+  load "after hotpath"
+  python3 "$here/summarize_hotpath.py" "$out" | tee "$out/summary.txt"
+}
+if [[ -n $hotpath_label ]]; then
+  hotpath_phase
+  exit 0
+fi
 
 load "before drainer"
 jmh 'io.hourmeter.benchmarks.(AggregationBenchmark|RecoveryBenchmark)' "${drain[@]}" \

@@ -62,6 +62,13 @@ public class AggregationBenchmark {
     @Param("10000000")
     public long records;
 
+    /**
+     * Threads that wrote the journal at the same time (issue 14: {@code writers=4} spreads the records
+     * over 4 stripes of a striped journal; on a one-queue journal they interleave in one queue).
+     */
+    @Param("1")
+    public int writers;
+
     final InstantSource clock = BenchClock.stoppedInOpenHour();
     Path directory;
     UsageJournal journal;
@@ -70,7 +77,7 @@ public class AggregationBenchmark {
     @Setup(Level.Trial)
     public void write() {
       directory = BenchDirectories.create("aggregation");
-      JournalFill.fillUnread(directory, clock, records);
+      JournalFill.fillUnread(directory, clock, records, writers);
       StorageProvider storage = ServiceLoader.load(StorageProvider.class).findFirst()
           .orElseThrow(() -> new IllegalStateException("no StorageProvider on the class path"));
       journal = storage.openJournal(new JournalSettings(directory, clock, 0, FreeSpaceProbe.fileSystem()));

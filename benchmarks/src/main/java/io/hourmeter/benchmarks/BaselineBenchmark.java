@@ -37,6 +37,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code chronicleAppend}: a raw Chronicle Queue append of those 16 bytes with the journal's own
  *       codec ({@link RecordCodec#appendRaw}) on a {@link RawJournalQueue} (the journal's roll cycle and
  *       block size), one appender per thread: what the journal costs without Hourmeter's guards, clock and thread-local lookup.
+ *   <li>{@code chronicleOwnQueue2Threads}, {@code chronicleOwnQueue4Threads}: the same append, each thread
+ *       to a queue of its own in a directory of its own: no lock shared between threads, the physical
+ *       baseline of a striped journal (issue 14). With one thread it is {@code chronicleAppend}.
  *   <li>{@code longAdder}: {@link LongAdder#add}, in memory and not durable: what a Micrometer-style
  *       counter costs.
  *   <li>{@code mappedPutLong}: claim 16 bytes with an atomic add, write the header, publish the quantity
@@ -85,6 +88,28 @@ public class BaselineBenchmark {
     @TearDown(Level.Trial)
     public void close() {
       appender.close();
+    }
+  }
+
+  /** A queue in a directory of its own for each benchmark thread, and that thread's appender on it. */
+  @State(Scope.Thread)
+  public static class OwnQueue {
+    Path directory;
+    ChronicleQueue queue;
+    ExcerptAppender appender;
+
+    @Setup(Level.Trial)
+    public void open() {
+      directory = BenchDirectories.create("chronicle-own");
+      queue = RawJournalQueue.open(directory);
+      appender = queue.createAppender();
+    }
+
+    @TearDown(Level.Trial)
+    public void close() {
+      appender.close();
+      queue.close();
+      BenchDirectories.delete(directory);
     }
   }
 
@@ -144,6 +169,25 @@ public class BaselineBenchmark {
   @Threads(2)
   public void chronicleAppend2Threads(Appender appender, Quantity quantity) {
     appendRecord(appender.appender, quantity.value);
+  }
+
+  /** Four threads sharing one queue's write lock, as four threads of one process share a one-queue journal. */
+  @Benchmark
+  @Threads(4)
+  public void chronicleAppend4Threads(Appender appender, Quantity quantity) {
+    appendRecord(appender.appender, quantity.value);
+  }
+
+  @Benchmark
+  @Threads(2)
+  public void chronicleOwnQueue2Threads(OwnQueue queue, Quantity quantity) {
+    appendRecord(queue.appender, quantity.value);
+  }
+
+  @Benchmark
+  @Threads(4)
+  public void chronicleOwnQueue4Threads(OwnQueue queue, Quantity quantity) {
+    appendRecord(queue.appender, quantity.value);
   }
 
   @Benchmark

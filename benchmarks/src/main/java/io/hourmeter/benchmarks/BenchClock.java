@@ -16,4 +16,19 @@ final class BenchClock {
   static InstantSource stoppedInOpenHour() {
     return InstantSource.fixed(Instant.now().truncatedTo(ChronoUnit.HOURS).plus(30, ChronoUnit.MINUTES));
   }
+
+  /**
+   * Milliseconds to add to the system clock so that it reads half past the current hour now: a running
+   * clock (see {@link #offset}) with 30 minutes before its hour closes, for a drainer whose cadence and
+   * checkpoints of sums go by the meter's clock, which a stopped clock would hold still.
+   */
+  static long offsetToHalfPast() {
+    Instant now = Instant.now();
+    return now.truncatedTo(ChronoUnit.HOURS).plus(30, ChronoUnit.MINUTES).toEpochMilli() - now.toEpochMilli();
+  }
+
+  /** The system clock moved by {@code offsetMillis}: the same in every JVM given the same offset. */
+  static InstantSource offset(long offsetMillis) {
+    return () -> Instant.ofEpochMilli(System.currentTimeMillis() + offsetMillis);
+  }
 }

@@ -40,7 +40,8 @@ import net.openhft.chronicle.wire.DocumentContext;
  * free-space probe resolves the journal's FileStore once instead of on every sample (the default probe
  * calls {@code Files.getFileStore}, which re-reads the mount table, each time); {@code raw-tailer}, a
  * thread tails the raw queue as the drainer tails the journal (reading every record, idling from
- * 100 µs to 50 ms when it has caught up), so that the baseline pays for a live reader too.
+ * 100 µs to 50 ms when it has caught up), so that the baseline pays for a live reader too;
+ * {@code interval=<ms>}, the meter's {@code drainInterval} (the drainer's cadence; default the builder's).
  */
 public final class PairedRatioProbe {
   static final int BLOCK = 10_000;
@@ -49,9 +50,16 @@ public final class PairedRatioProbe {
 
   public static void main(String[] args) {
     List<String> options = List.of(args).subList(Math.min(3, args.length), args.length);
-    if (args.length < 3 || !Set.of("drainer-off", "cached-store", "raw-tailer").containsAll(options)) {
+    Long intervalMillis = null;
+    for (String option : options) {
+      if (option.startsWith("interval=")) {
+        intervalMillis = Long.parseLong(option.substring("interval=".length()));
+      }
+    }
+    if (args.length < 3 || !options.stream().allMatch(o -> o.startsWith("interval=")
+        || Set.of("drainer-off", "cached-store", "raw-tailer").contains(o))) {
       System.err.println("usage: PairedRatioProbe <warmupSeconds> <measureSeconds> <output.jsonl> "
-          + "[drainer-off] [cached-store] [raw-tailer]");
+          + "[drainer-off] [cached-store] [raw-tailer] [interval=<ms>]");
       System.exit(2);
     }
     long warmupNanos = (long) (Double.parseDouble(args[0]) * 1e9);
@@ -67,13 +75,17 @@ public final class PairedRatioProbe {
     if (cachedStore) {
       builder.freeSpaceProbe(cachedFileStore(meterDirectory));
     }
+    if (intervalMillis != null) {
+      builder.drainInterval(java.time.Duration.ofMillis(intervalMillis));
+    }
     try (Meter meter = builder.build();
          ChronicleQueue queue = RawJournalQueue.open(rawDirectory);
          ExcerptAppender appender = queue.createAppender()) {
       Dimension users = meter.dimension(MeterFixture.USERS);
       Thread tailer = rawTailer ? startTailer(queue) : null;
       run(meter, users, appender, warmupNanos);
-      String line = run(meter, users, appender, measureNanos).toJson(drainer, cachedStore, rawTailer);
+      String line = run(meter, users, appender, measureNanos).toJson(drainer, cachedStore, rawTailer,
+          intervalMillis == null ? -1 : intervalMillis);
       System.out.println(line);
       append(output, line);
       if (tailer != null) {
@@ -91,17 +103,19 @@ public final class PairedRatioProbe {
   /** Per-call nanoseconds of each block, and their per-pair ratios. */
   record Pairs(double[] handle, double[] raw, double[] byName) {
 
-    String toJson(boolean drainer, boolean cachedStore, boolean rawTailer) {
+    /** @param intervalMillis the drainInterval set, or -1 for the builder's default */
+    String toJson(boolean drainer, boolean cachedStore, boolean rawTailer, long intervalMillis) {
       double[] handleToRaw = new double[handle.length];
       double[] byNameToHandle = new double[handle.length];
       for (int i = 0; i < handle.length; i++) {
         handleToRaw[i] = handle[i] / raw[i];
         byNameToHandle[i] = byName[i] / handle[i];
       }
-      return String.format(Locale.ROOT, "{\"drainer\":%b,\"cachedStore\":%b,\"rawTailer\":%b,\"pairs\":%d,\"block\":%d,\"handleNs\":%.2f,\"rawNs\":%.2f,"
+      return String.format(Locale.ROOT, "{\"drainer\":%b,\"cachedStore\":%b,\"rawTailer\":%b,"
+              + "\"drainIntervalMillis\":%d,\"pairs\":%d,\"block\":%d,\"handleNs\":%.2f,\"rawNs\":%.2f,"
               + "\"byNameNs\":%.2f,\"handleToRaw\":%.4f,\"handleToRawP25\":%.4f,\"handleToRawP75\":%.4f,"
               + "\"byNameToHandle\":%.4f,\"byNameToHandleP25\":%.4f,\"byNameToHandleP75\":%.4f}",
-          drainer, cachedStore, rawTailer, handle.length, BLOCK, quantile(handle, 0.5), quantile(raw, 0.5), quantile(byName, 0.5),
+          drainer, cachedStore, rawTailer, intervalMillis, handle.length, BLOCK, quantile(handle, 0.5), quantile(raw, 0.5), quantile(byName, 0.5),
           quantile(handleToRaw, 0.5), quantile(handleToRaw, 0.25), quantile(handleToRaw, 0.75),
           quantile(byNameToHandle, 0.5), quantile(byNameToHandle, 0.25), quantile(byNameToHandle, 0.75));
     }

@@ -106,6 +106,17 @@ public class RecordBenchmark {
     return meter.it.users.record(meter.it.quantity);
   }
 
+  /**
+   * Four application threads on one handle, on a 2-core machine: compare with
+   * {@code BaselineBenchmark.chronicleAppend4Threads} (one raw queue) and {@code chronicleOwnQueue4Threads}
+   * (a raw queue per thread) of the same run.
+   */
+  @Benchmark
+  @Threads(4)
+  public boolean handle4Threads(Running meter) {
+    return meter.it.users.record(meter.it.quantity);
+  }
+
   /** {@code record(String, long)}: one map lookup more than the handle. */
   @Benchmark
   @Threads(1)

@@ -21,7 +21,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * A restart over a journal of {@code records} unfrozen 1-unit records in the open hour, left by a
- * process whose drainer never read them. Each invocation restarts on a fresh copy of that directory
+ * process whose drainer never read them ({@code journal=unread}) or had summed them
+ * ({@code journal=drained}). Each invocation restarts on a fresh copy of that directory
  * (copied untimed; the copy leaves the files in the page cache, as a restart on the same host finds
  * them).
  * <ul>
@@ -41,7 +42,20 @@ public class RecoveryBenchmark {
   @Param("10000000")
   public long records;
 
-  private final InstantSource clock = BenchClock.stoppedInOpenHour();
+  /**
+   * What the previous process left: {@code unread}, records written with the drainer thread off by a
+   * meter then closed (before issue 14 its close left them unread, the whole hour to re-read; since, its
+   * close reads them and checkpoints the sums: a clean restart); {@code drained}, records its drainer
+   * had summed (and, with a checkpoint of sums, checkpointed) before it was halted without closing, as a
+   * SIGKILL leaves a directory (issue 14: recovery bounded by the checkpoint, independent of the hour's
+   * size). The drained child runs on a running clock (the drainer's checkpoints are spaced on it), and
+   * so do the restarts.
+   */
+  @Param("unread")
+  public String journal;
+
+  /** Stopped for {@code unread}; for {@code drained}, running, as the halted child's was (same offset). */
+  private InstantSource clock = BenchClock.stoppedInOpenHour();
   private Path template;
   private Path directory;
   private Meter meter;
@@ -49,7 +63,15 @@ public class RecoveryBenchmark {
   @Setup(Level.Trial)
   public void writeTemplate() {
     template = BenchDirectories.create("recovery-template");
-    JournalFill.fillUnread(template, clock, records);
+    switch (journal) {
+      case "unread" -> JournalFill.fillUnread(template, clock, records);
+      case "drained" -> {
+        long offset = BenchClock.offsetToHalfPast();
+        clock = BenchClock.offset(offset);
+        JournalFill.fillDrainedThenHalt(template, offset, records);
+      }
+      default -> throw new IllegalArgumentException("journal must be unread or drained: " + journal);
+    }
   }
 
   @TearDown(Level.Trial)
