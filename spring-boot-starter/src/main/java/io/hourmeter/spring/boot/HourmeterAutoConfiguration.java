@@ -6,7 +6,9 @@ import io.hourmeter.aws.Registration;
 import io.hourmeter.micrometer.HourmeterMetrics;
 import io.hourmeter.spi.UsageSubmitter;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import java.time.InstantSource;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -33,6 +35,12 @@ import software.amazon.awssdk.services.marketplacemetering.MarketplaceMeteringCl
 @ConditionalOnBooleanProperty(name = "hourmeter.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(HourmeterProperties.class)
 public class HourmeterAutoConfiguration {
+
+  /**
+   * The name of an {@code InstantSource} bean that, when present, is the meter's clock (and through it
+   * the submitter's); otherwise the system clock. For tests and demos that run hours in seconds.
+   */
+  public static final String CLOCK_BEAN = "hourmeterClock";
 
   /** The AWS submitter, unless the application has its own {@code UsageSubmitter}. */
   @Bean
@@ -65,9 +73,9 @@ public class HourmeterAutoConfiguration {
   @Bean
   @ConditionalOnMissingBean(Meter.class)
   Meter hourmeterMeter(HourmeterProperties properties, UsageSubmitter submitter,
-      ObjectProvider<Registration> registration) {
+      ObjectProvider<Registration> registration, @Qualifier(CLOCK_BEAN) ObjectProvider<InstantSource> clock) {
     registration.ifAvailable(registered -> { });
-    return PropertiesBuilders.meter(properties, submitter);
+    return PropertiesBuilders.meter(properties, submitter, clock.getIfAvailable());
   }
 
   @Bean

@@ -12,6 +12,7 @@ import io.hourmeter.aws.ContainerRegistration;
 import io.hourmeter.aws.ContainerRegistrationBuilder;
 import io.hourmeter.journal.JvmFlags;
 import io.hourmeter.spi.UsageSubmitter;
+import java.time.InstantSource;
 import java.util.HashMap;
 import java.util.Map;
 import software.amazon.awssdk.regions.Region;
@@ -101,7 +102,7 @@ final class PropertiesBuilders {
    * The meter. The Chronicle JVM flags are checked first, with {@link JvmFlags#check()}, the check
    * {@code build()} runs, so startup fails with the same message and nothing else is touched.
    */
-  static Meter meter(HourmeterProperties properties, UsageSubmitter submitter) {
+  static Meter meter(HourmeterProperties properties, UsageSubmitter submitter, InstantSource clock) {
     try {
       JvmFlags.check();
     } catch (IllegalStateException missing) {
@@ -115,6 +116,9 @@ final class PropertiesBuilders {
     apply("hourmeter.journal-directory", required("hourmeter.journal-directory", properties.getJournalDirectory(),
         "a directory on persistent local disk"), builder::journalDirectory);
     builder.submitter(submitter);
+    if (clock != null) {
+      builder.clock(clock);
+    }
     apply("hourmeter.mode", properties.getMode(), builder::mode);
     apply("hourmeter.hour-grace", properties.getHourGrace(), builder::hourGrace);
     apply("hourmeter.send-jitter", properties.getSendJitter(), builder::sendJitter);
