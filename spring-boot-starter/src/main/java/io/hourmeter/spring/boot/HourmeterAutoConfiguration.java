@@ -102,7 +102,9 @@ public class HourmeterAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean(HourmeterMetrics.class)
     HourmeterMetrics hourmeterMetrics(Meter meter, HourmeterProperties properties) {
-      return HourmeterMetrics.builder(meter).dimensions(properties.getDimensions().toArray(String[]::new))
+      String[] dimensions = PropertyChecks.required("hourmeter.dimensions", properties.getDimensions(),
+          "the meter's dimensions, for the hourmeter.usage.pending gauges").toArray(String[]::new);
+      return HourmeterMetrics.builder(meter).dimensions(dimensions)
           .customerTags(properties.getMetrics().getCustomerTags().toArray(String[]::new)).build();
     }
   }
