@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.hourmeter.Dimension;
 import io.hourmeter.Meter;
 import io.hourmeter.MeterStatus;
+import io.hourmeter.MeteringHealth;
 import io.hourmeter.aws.AwsUsageSubmitter;
 import io.hourmeter.local.LocalMeteringEndpoint;
 import io.hourmeter.samples.support.Json;
@@ -144,7 +145,7 @@ public final class TenantService implements Callable<Integer> {
 
   private static void health(HttpExchange exchange, Meter meter) throws IOException {
     MeterStatus status = meter.status();
-    MeteringHealth health = MeteringHealth.of(status, status.at());
+    MeteringHealth health = MeteringHealth.of(status);
     respond(exchange, health.httpStatus(), health.toMap(status));
   }
 

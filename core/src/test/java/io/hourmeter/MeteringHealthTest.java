@@ -1,9 +1,7 @@
-package io.hourmeter.samples.app;
+package io.hourmeter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hourmeter.MeterStatus;
-import io.hourmeter.MeteringMode;
 import io.hourmeter.spi.CircuitState;
 import java.time.Duration;
 import java.time.Instant;

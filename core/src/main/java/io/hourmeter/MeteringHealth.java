@@ -1,6 +1,5 @@
-package io.hourmeter.samples.app;
+package io.hourmeter;
 
-import io.hourmeter.MeterStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -9,7 +8,10 @@ import java.util.Objects;
 
 /**
  * What a health endpoint should say about metering, following AWS's guidance for Marketplace software:
- * keep serving while metering fails, and do not fail closed before two hours of metering failures.
+ * keep serving while metering fails, and do not fail closed before two hours of metering failures. The
+ * one place this rule lives: the integration sample's {@code /health/metering}, the Spring Boot
+ * starter's Actuator health indicator and the Micrometer binder's {@code hourmeter.health} gauge all
+ * judge a status with it.
  *
  * <ul>
  *   <li>{@link Level#OK}: nothing is waiting longer than usual.</li>
@@ -22,6 +24,8 @@ import java.util.Objects;
  * </ul>
  * An hour's usage is due at the hour's end (plus a short grace), so "unsent two hours after the hour
  * ended" means metering has failed for about two hours.
+ *
+ * <p>Immutable and thread-safe; {@link #of} is a pure function of the snapshot.
  *
  * @param level                  the verdict
  * @param reason                 a sentence for humans
@@ -36,9 +40,15 @@ public record MeteringHealth(Level level, String reason, Instant oldestUnsentHou
   /** The verdicts, mildest first. */
   public enum Level { OK, DEGRADED, FAILING }
 
+  /** Checks that level and reason are given. */
   public MeteringHealth {
     Objects.requireNonNull(level, "level");
     Objects.requireNonNull(reason, "reason");
+  }
+
+  /** Judges a status snapshot at the time it was taken ({@link MeterStatus#at()}, the meter's clock). */
+  public static MeteringHealth of(MeterStatus status) {
+    return of(status, status.at());
   }
 
   /** Judges a status snapshot taken at {@code now} (the meter's clock; use {@link MeterStatus#at()}). */
