@@ -109,6 +109,8 @@ public final class HourmeterMetrics implements MeterBinder {
     timeGauge(registry, "hourmeter.unsent.deadline.remaining", "Time before the oldest unsent hour leaves "
         + "AWS's window", s -> s.timeLeftBeforeDeadline() == null ? Double.NaN
             : s.timeLeftBeforeDeadline().toMillis());
+    timeGauge(registry, "hourmeter.drainer.lag", "How far behind the journal the status may be: time since "
+        + "the drainer last caught up", s -> s.drainerLag() == null ? Double.NaN : s.drainerLag().toMillis());
     timeGauge(registry, "hourmeter.send.last.success.age", "Time since AWS last accepted a report",
         s -> s.lastSuccess() == null ? Double.NaN : Duration.between(s.lastSuccess(), s.at()).toMillis());
 

@@ -34,6 +34,7 @@ class PrometheusTextTest {
         .contains("hourmeter_usage_refused_units_total 3.0")
         .contains("hourmeter_usage_dead_lettered_units 20.0")
         .contains("hourmeter_send_failures_consecutive 2.0")
+        .contains("hourmeter_drainer_lag_seconds 0.75")
         .contains("hourmeter_circuit_state{state=\"open\"} 1.0")
         .contains("hourmeter_sending_state{state=\"backing_off\"} 1.0")
         .contains("hourmeter_health{level=\"degraded\"} 1.0")

@@ -40,7 +40,8 @@ final class StatusMeter implements Meter {
     return new MeterStatus(NOW, MeteringMode.HOURLY, false, true, pending, oldest,
         oldest == null ? null : Duration.between(NOW, oldest.plus(Duration.ofHours(6))),
         NOW.minusSeconds(600), failures > 0 ? NOW : null, failures > 0 ? "ThrottlingException" : null, failures,
-        sending, circuit, 41, 4_100, 7, 2, 20, Set.of("gone"), 3, false, 123_456, quarantinedBuyers, 5);
+        sending, circuit, 41, 4_100, 7, 2, 20, Set.of("gone"), 3, false, 123_456, quarantinedBuyers, 5,
+        Duration.ofMillis(750));
   }
 
   static SortedMap<Instant, Map<String, Long>> pending(Object... hourDimensionUnits) {

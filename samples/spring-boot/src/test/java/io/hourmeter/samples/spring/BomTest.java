@@ -14,9 +14,9 @@ import org.junit.jupiter.api.Test;
 
 /** hourmeter-bom lists every published module of the build, at the build's version. */
 class BomTest {
-  /** Modules that are not published: tests, benchmarks, samples. */
+  /** Modules that are not published: tests, test support (the Kafka broker and its kit), benchmarks, samples. */
   private static final List<String> UNPUBLISHED = List.of("integration-tests", "benchmarks", "samples",
-      "samples/spring-boot", "bom");
+      "samples/spring-boot", "bom", "kafka-broker", "kafka-testkit");
 
   private static final Path ROOT = Path.of(System.getProperty("user.dir")).resolve("../..").normalize();
 
