@@ -65,6 +65,9 @@ public class HourmeterProperties {
   /** How long closing waits for an in-flight send (0 to 5 minutes). Default 10 seconds. */
   private Duration closeTimeout;
 
+  /** How often the drainer catches up with the journal (MeterBuilder.drainInterval); default 500 ms. */
+  private Duration drainInterval;
+
   /** AGENTCORE mode: cut a submission at least this often (1 ms to 1 hour). Default 5 seconds. */
   private Duration agentCoreCutInterval;
 
@@ -217,6 +220,8 @@ public class HourmeterProperties {
   public void setRetention(Duration value) { retention = value; }
   public Duration getCloseTimeout() { return closeTimeout; }
   public void setCloseTimeout(Duration value) { closeTimeout = value; }
+  public Duration getDrainInterval() { return drainInterval; }
+  public void setDrainInterval(Duration value) { drainInterval = value; }
   public Duration getAgentCoreCutInterval() { return agentCoreCutInterval; }
   public void setAgentCoreCutInterval(Duration value) { agentCoreCutInterval = value; }
   public Long getAgentCoreCutUnits() { return agentCoreCutUnits; }

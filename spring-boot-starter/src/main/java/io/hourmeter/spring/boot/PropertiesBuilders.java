@@ -128,6 +128,7 @@ final class PropertiesBuilders {
     apply("hourmeter.shutdown-policy", properties.getShutdownPolicy(), builder::shutdownPolicy);
     apply("hourmeter.retention", properties.getRetention(), builder::retention);
     apply("hourmeter.close-timeout", properties.getCloseTimeout(), builder::closeTimeout);
+    apply("hourmeter.drain-interval", properties.getDrainInterval(), builder::drainInterval);
     apply("hourmeter.agent-core-cut-interval", properties.getAgentCoreCutInterval(), builder::agentCoreCutInterval);
     apply("hourmeter.agent-core-cut-units", properties.getAgentCoreCutUnits(), builder::agentCoreCutUnits);
     apply("hourmeter.min-free-disk-bytes", properties.getMinFreeDiskBytes(),
