@@ -80,7 +80,7 @@ final class HourAggregator implements Processor<String, byte[], String, byte[]> 
     this.meta = ctx.getStateStore(META_STORE);
     this.figures = board.partition(ctx.taskId().partition());
     figures.restore(meta, sums);
-    ctx.schedule(punctuateEvery, PunctuationType.WALL_CLOCK_TIME, t -> closeHours());
+    ctx.schedule(punctuateEvery, PunctuationType.WALL_CLOCK_TIME, this::closeHours);
   }
 
   @Override
@@ -160,8 +160,12 @@ final class HourAggregator implements Processor<String, byte[], String, byte[]> 
     return closed != NO_HOUR ? closed + 1 : Math.floorDiv(clock.instant().getEpochSecond(), 3600);
   }
 
-  /** Closes every hour whose end plus the grace has passed on the clock: one final per key. */
-  void closeHours() {
+  /**
+   * Closes every hour whose end plus the grace has passed on the clock: one final per key. Finals are
+   * stamped with the punctuation's wall-clock time, not the injected clock's (which may run ahead, in
+   * tests and demos, of what the broker accepts as a record timestamp).
+   */
+  void closeHours(long wallClockMillis) {
     Instant now = clock.instant();
     long bound = Math.floorDiv(now.minus(grace).getEpochSecond(), 3600) - 1;
     long closed = closedThrough();
@@ -178,7 +182,7 @@ final class HourAggregator implements Processor<String, byte[], String, byte[]> 
       UsageKey base = UsageKey.decode(kv.key.substring(20));
       HourFinal fin = new HourFinal(hour, base, FleetRecords.parseUnits(kv.value));
       context.forward(new Record<>(FleetRecords.recordKey(base.buyer()), FleetRecords.encode(fin),
-          now.toEpochMilli()));
+          wallClockMillis));
       sums.delete(kv.key);
       figures.finalEmitted(hour);
     }

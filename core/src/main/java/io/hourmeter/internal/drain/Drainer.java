@@ -122,7 +122,8 @@ public final class Drainer {
     this.sender = new ReportSender(settings.submitter(), settings.carryPolicy(), ReportWindow.of(settings), board);
     ReportFreezer freezer = new ReportFreezer(settings.productCode(), settings.carryPolicy());
     this.aggregation = settings.mode() != MeteringMode.AGENTCORE
-        ? new HourlyAggregation(journal, freezer, settings.carryPolicy(), settings.hourGrace(), board, this::scheduleFirstSend)
+        ? new HourlyAggregation(journal, freezer, settings.carryPolicy(), settings.hourGrace(), board, this::scheduleFirstSend,
+            settings.drainInterval())
         : new AgentCoreAggregation(journal, freezer, settings.agentCoreCutInterval(), settings.agentCoreCutUnits(),
             this::scheduleFirstSend);
     this.retention = new RetentionSweeper(journal, settings.mode(), settings.retention());
