@@ -3,6 +3,9 @@ package io.hourmeter.spi;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.NavigableSet;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
 
 /**
  * The durable, append-only journal of usage records, rolled by hour on the injected clock.
@@ -12,11 +15,23 @@ import java.util.NavigableSet;
  * position: positions increase in append order, and every position of an hour is below every position of
  * a later hour, so a position is also a resume point for {@link #reader(long)}.
  *
+ * <p><b>Stripes.</b> A journal may keep its records in several independent stripes (for example a queue
+ * per (process, writer slot)), so that writers share no lock. Positions are then per stripe: each
+ * stripe orders its own records as above, and a reader reads one stripe
+ * ({@link #reader(String, long)}); records of different stripes have no order among them but their
+ * hour. Every stripe of a directory shares one hour floor: once any stripe has a record of an hour, no
+ * stripe appends to an earlier hour. A journal without stripes has only the {@linkplain #ROOT_STRIPE
+ * root stripe}; {@link #reader(long)} reads the root stripe, {@link #hours()} and
+ * {@link #deleteHour(long)} span every stripe.
+ *
  * <p>Thread-safety: {@link #append} may be called by any number of threads at once, and from several
  * processes sharing the directory; it is safe against a concurrent {@link #close()} (an append that
  * loses the race returns {@code false}). Every other method may be called from any thread.
  */
 public interface UsageJournal extends AutoCloseable {
+
+  /** The name of the root stripe: the single queue of a journal without stripes. */
+  String ROOT_STRIPE = "";
 
   /** The directory that holds the journal. */
   Path directory();
@@ -105,15 +120,66 @@ public interface UsageJournal extends AutoCloseable {
   /** Opens a single-threaded reader at the first record whose position is {@code fromPosition} or more. */
   JournalReader reader(long fromPosition);
 
+  /**
+   * The stripes that hold records now, by name, including those of processes that have exited;
+   * {@code [""]} for a journal without stripes. A stripe appears before its first record can be read
+   * and disappears only through {@link #deleteStripe}. Names follow
+   * {@link JournalPosition#checkStripeName}.
+   */
+  default SortedSet<String> stripes() {
+    return new TreeSet<>(Set.of(ROOT_STRIPE));
+  }
+
+  /**
+   * Opens a single-threaded reader of one stripe at its first record whose position is
+   * {@code fromPosition} or more.
+   *
+   * @throws IllegalArgumentException if there is no such stripe
+   */
+  default JournalReader reader(String stripe, long fromPosition) {
+    if (!ROOT_STRIPE.equals(stripe)) {
+      throw new IllegalArgumentException("no stripe '" + stripe + "' in " + directory());
+    }
+    return reader(fromPosition);
+  }
+
+  /** The epoch hours one stripe has cycle files for, oldest first (empty for an unknown stripe). */
+  default NavigableSet<Long> hours(String stripe) {
+    return ROOT_STRIPE.equals(stripe) ? hours() : new TreeSet<>();
+  }
+
+  /** Deletes one stripe's file of an hour, for retention; as {@link #deleteHour(long)}. */
+  default boolean deleteHour(String stripe, long epochHour) {
+    return ROOT_STRIPE.equals(stripe) && deleteHour(epochHour);
+  }
+
+  /**
+   * Whether the writer of a stripe has gone (its process exited or closed the journal), so that
+   * nothing more will ever be appended to it. The root stripe of a journal without stripes is never
+   * retired.
+   */
+  default boolean stripeRetired(String stripe) {
+    return false;
+  }
+
+  /**
+   * Deletes a {@linkplain #stripeRetired retired} stripe and all its files, for retention once every
+   * record in it is final. Returns whether it was deleted; never deletes a stripe that may still be
+   * appended to.
+   */
+  default boolean deleteStripe(String stripe) {
+    return false;
+  }
+
   /** The first position an hour's records can have: below every position of that hour. */
   long firstPositionOfHour(long epochHour);
 
-  /** The epoch hours that have cycle files on disk, oldest first. */
+  /** The epoch hours that have cycle files on disk, oldest first (in any stripe). */
   NavigableSet<Long> hours();
 
   /**
-   * Deletes an hour's cycle file, for retention. Returns whether it was deleted; never deletes the
-   * hour an appender may still write to.
+   * Deletes an hour's cycle file (in every stripe), for retention. Returns whether any was deleted;
+   * never deletes the hour an appender may still write to.
    */
   boolean deleteHour(long epochHour);
 
